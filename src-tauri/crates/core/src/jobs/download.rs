@@ -1,0 +1,113 @@
+//! Bringing a finished job's images home: all at once, each retried a few times.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::task::JoinSet;
+use url::Url;
+
+use super::engine::Inner;
+use super::model::{JobStatus, Slot};
+use crate::media::{MediaError, SavedImage};
+use crate::providers::{Outputs, Provider};
+use crate::store::NewImage;
+
+const ATTEMPTS: u32 = 3;
+
+/// Downloads every image the job does not have yet, then marks it done, or failed with the
+/// first problem (images that did arrive are kept).
+pub(super) async fn all(inner: &Arc<Inner>, provider: &Arc<dyn Provider>, job_id: i64, outputs: &Outputs) {
+    if let Err(e) = inner.store.set_status(job_id, JobStatus::Downloading, None, None) {
+        tracing::error!("marking job {job_id} as downloading: {e}");
+    }
+    inner.emit(job_id);
+    inner.media.remove_preview(job_id);
+
+    let mut set = JoinSet::new();
+    for (slot, url) in wanted(inner, job_id, outputs) {
+        let (inner, provider) = (inner.clone(), provider.clone());
+        set.spawn(async move {
+            let result = fetch_with_retries(&inner, &provider, job_id, slot, &url).await;
+            (slot, url, result)
+        });
+    }
+    let mut problems = Vec::new();
+    while let Some(joined) = set.join_next().await {
+        match joined {
+            Ok((slot, url, Ok(saved))) => record(inner, job_id, slot, &url, &saved),
+            Ok((slot, _, Err(e))) => problems.push((slot, e.to_string())),
+            Err(e) => problems.push((Slot::Grid, format!("the download task stopped: {e}"))),
+        }
+    }
+    problems.sort_by_key(|(slot, _)| slot.index());
+    match problems.first() {
+        None => {
+            let _ = inner.store.set_status(job_id, JobStatus::Done, None, None);
+            inner.emit(job_id);
+        }
+        Some((slot, msg)) => inner.fail(job_id, &format!("Could not download {}: {msg}", label(*slot))),
+    }
+}
+
+/// The job's images that are not safely on disk yet.
+fn wanted(inner: &Inner, job_id: i64, outputs: &Outputs) -> Vec<(Slot, Url)> {
+    let have: Vec<Slot> = inner
+        .store
+        .job(job_id)
+        .ok()
+        .flatten()
+        .map(|j| j.images.into_iter().filter(|i| inner.media.resolve(&i.file).is_file()).map(|i| i.slot).collect())
+        .unwrap_or_default();
+    let grid = outputs.grid.clone().map(|u| (Slot::Grid, u));
+    let ups = outputs.upscales.iter().enumerate().filter_map(|(i, u)| Some((Slot::upscale(i)?, u.clone())));
+    grid.into_iter().chain(ups).filter(|(slot, _)| !have.contains(slot)).collect()
+}
+
+async fn fetch_with_retries(
+    inner: &Inner,
+    provider: &Arc<dyn Provider>,
+    job_id: i64,
+    slot: Slot,
+    url: &Url,
+) -> Result<SavedImage, MediaError> {
+    let mut attempt = 1;
+    loop {
+        let result = match provider.fetch_asset(url).await {
+            Ok(resp) => inner.media.save(job_id, slot, resp).await,
+            Err(e) => Err(e.into()),
+        };
+        match result {
+            Err(e) if e.is_transient() && attempt < ATTEMPTS => {
+                tokio::time::sleep(Duration::from_millis(500) * 2u32.pow(attempt)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+fn record(inner: &Inner, job_id: i64, slot: Slot, url: &Url, saved: &SavedImage) {
+    let row = NewImage {
+        slot,
+        file: &saved.file,
+        thumb: &saved.thumb,
+        width: saved.width,
+        height: saved.height,
+        bytes: saved.bytes,
+        source_url: Some(url.as_str()),
+    };
+    if let Err(e) = inner.store.put_image(job_id, &row) {
+        tracing::error!("recording {} of job {job_id}: {e}", label(slot));
+    }
+    inner.emit(job_id);
+}
+
+fn label(slot: Slot) -> &'static str {
+    match slot {
+        Slot::Grid => "the grid",
+        Slot::U1 => "U1",
+        Slot::U2 => "U2",
+        Slot::U3 => "U3",
+        Slot::U4 => "U4",
+    }
+}

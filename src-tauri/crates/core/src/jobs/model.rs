@@ -1,0 +1,146 @@
+//! A job and its images as the rest of the app sees them.
+
+use serde::Serialize;
+
+use crate::providers::ProviderKind;
+
+/// Where a job is in its life. Stored by name; the order of variants is the order of life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    /// Recorded, and the request is on its way to the service.
+    Submitting,
+    /// Accepted by the service, waiting for a worker.
+    Queued,
+    Running,
+    /// Finished remotely; images are coming down.
+    Downloading,
+    Done,
+    Failed,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Submitting => "submitting",
+            JobStatus::Queued => "queued",
+            JobStatus::Running => "running",
+            JobStatus::Downloading => "downloading",
+            JobStatus::Done => "done",
+            JobStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            JobStatus::Submitting,
+            JobStatus::Queued,
+            JobStatus::Running,
+            JobStatus::Downloading,
+            JobStatus::Done,
+            JobStatus::Failed,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+
+    pub fn is_finished(self) -> bool {
+        matches!(self, JobStatus::Done | JobStatus::Failed)
+    }
+}
+
+/// Which picture of a job: the 2×2 grid or one of its four upscales (U1..U4 = top-left,
+/// top-right, bottom-left, bottom-right).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Slot {
+    Grid,
+    U1,
+    U2,
+    U3,
+    U4,
+}
+
+impl Slot {
+    pub const ALL: [Slot; 5] = [Slot::Grid, Slot::U1, Slot::U2, Slot::U3, Slot::U4];
+
+    pub fn index(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_index(i: u8) -> Option<Slot> {
+        Slot::ALL.get(usize::from(i)).copied()
+    }
+
+    pub fn upscale(n: usize) -> Option<Slot> {
+        Slot::from_index(u8::try_from(n + 1).ok()?).filter(|s| *s != Slot::Grid)
+    }
+
+    /// A file stem that depends only on the slot, never on anything a server sent.
+    pub fn stem(self) -> &'static str {
+        match self {
+            Slot::Grid => "grid",
+            Slot::U1 => "u1",
+            Slot::U2 => "u2",
+            Slot::U3 => "u3",
+            Slot::U4 => "u4",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Job {
+    pub id: i64,
+    /// Atelier's own id for the job, sent to the service as its `ref`.
+    pub reference: String,
+    pub provider: ProviderKind,
+    pub remote_id: Option<String>,
+    pub prompt: String,
+    pub status: JobStatus,
+    pub progress: Option<u8>,
+    pub error: Option<String>,
+    /// Bumped each time a new partial preview is saved, so the UI knows to reload it.
+    pub preview_rev: u32,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub images: Vec<ImageRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageRecord {
+    pub id: i64,
+    pub slot: Slot,
+    /// Relative to the media folder in the store; absolute in what the app hands out.
+    pub file: String,
+    pub thumb: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+    /// Where the service served it: provenance only, never loaded again.
+    pub source_url: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_names_round_trip() {
+        for s in [JobStatus::Submitting, JobStatus::Queued, JobStatus::Running, JobStatus::Downloading, JobStatus::Done, JobStatus::Failed] {
+            assert_eq!(JobStatus::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(JobStatus::parse("bogus"), None);
+    }
+
+    #[test]
+    fn slots_map_to_indexes_and_upscales() {
+        assert_eq!(Slot::from_index(0), Some(Slot::Grid));
+        assert_eq!(Slot::upscale(0), Some(Slot::U1));
+        assert_eq!(Slot::upscale(3), Some(Slot::U4));
+        assert_eq!(Slot::upscale(4), None);
+        assert_eq!(Slot::U3.index(), 3);
+    }
+}

@@ -1,0 +1,15 @@
+//! Atelier's core: everything the app does that is not a window.
+//!
+//! The Tauri shell is a thin layer of commands and events over [`Atelier`]; every piece here is
+//! tested without a window (providers against stand-in servers over real HTTP, the store on a
+//! real SQLite file, secrets against the real secret service).
+
+pub mod app;
+pub mod jobs;
+pub mod media;
+pub mod providers;
+pub mod secrets;
+pub mod settings;
+pub mod store;
+
+pub use app::{Atelier, AtelierError};

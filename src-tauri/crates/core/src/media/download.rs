@@ -1,0 +1,156 @@
+//! Streaming a download to disk so that a file either exists whole and verified, or not at all.
+
+use std::path::{Path, PathBuf};
+
+use image::{ImageFormat, ImageReader};
+use tokio::io::AsyncWriteExt;
+
+use super::{make_thumbnail, MediaError, MediaLibrary, THUMB_EDGE};
+use crate::jobs::model::Slot;
+
+/// Generous: Midjourney upscales are a few MB; anything this large is not an image we want.
+const MAX_BYTES: u64 = 200 * 1024 * 1024;
+
+/// A verified image and its thumbnail, with paths relative to the library root.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedImage {
+    pub file: String,
+    pub thumb: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+}
+
+impl MediaLibrary {
+    /// Streams `resp` to a temporary file, syncs it, decodes it once to prove it is an image,
+    /// writes a thumbnail, and only then renames both into place.
+    pub async fn save(&self, job_id: i64, slot: Slot, resp: reqwest::Response) -> Result<SavedImage, MediaError> {
+        let stem = self.relative_stem(job_id, slot);
+        let part = self.resolve(&format!("{stem}.part"));
+        let bytes = stream_to_file(resp, &part).await?;
+        let root = self.root().to_path_buf();
+        let result = tokio::task::spawn_blocking(move || finish(&root, &stem, &part, bytes))
+            .await
+            .map_err(|e| MediaError::NotAnImage(format!("decoder stopped: {e}")))?;
+        result
+    }
+
+    /// Keeps the latest partial render of a running job. It is replaced whole, so a reader
+    /// never sees half a preview.
+    pub async fn save_preview(&self, job_id: i64, resp: reqwest::Response) -> Result<(), MediaError> {
+        let dest = self.preview_path(job_id);
+        let part = dest.with_extension("part");
+        stream_to_file(resp, &part).await?;
+        let check = part.clone();
+        let decoded = tokio::task::spawn_blocking(move || decode(&check).map(|_| ()))
+            .await
+            .map_err(|e| MediaError::NotAnImage(e.to_string()))?;
+        if let Err(e) = decoded {
+            let _ = std::fs::remove_file(&part);
+            return Err(e);
+        }
+        rename(&part, &dest)
+    }
+}
+
+async fn stream_to_file(mut resp: reqwest::Response, part: &Path) -> Result<u64, MediaError> {
+    if let Some(dir) = part.parent() {
+        tokio::fs::create_dir_all(dir).await.map_err(|e| io(dir, e))?;
+    }
+    let mut file = tokio::fs::File::create(part).await.map_err(|e| io(part, e))?;
+    let mut written: u64 = 0;
+    let outcome = async {
+        while let Some(chunk) = resp.chunk().await.map_err(|e| MediaError::Interrupted(e.to_string()))? {
+            written += chunk.len() as u64;
+            if written > MAX_BYTES {
+                return Err(MediaError::TooLarge(MAX_BYTES / 1024 / 1024));
+            }
+            file.write_all(&chunk).await.map_err(|e| io(part, e))?;
+        }
+        file.flush().await.map_err(|e| io(part, e))?;
+        file.sync_all().await.map_err(|e| io(part, e))
+    }
+    .await;
+    if let Err(e) = outcome {
+        drop(file);
+        let _ = tokio::fs::remove_file(part).await;
+        return Err(e);
+    }
+    Ok(written)
+}
+
+fn finish(root: &Path, stem: &str, part: &Path, bytes: u64) -> Result<SavedImage, MediaError> {
+    let (img, format) = match decode(part) {
+        Ok(ok) => ok,
+        Err(e) => {
+            let _ = std::fs::remove_file(part);
+            return Err(e);
+        }
+    };
+    let thumb_rel = format!("{stem}.thumb.jpg");
+    let thumb = make_thumbnail(&img, THUMB_EDGE).map_err(MediaError::NotAnImage)?;
+    write_atomically(&root.join(&thumb_rel), &thumb)?;
+    let file_rel = format!("{stem}.{}", extension(format));
+    rename(part, &root.join(&file_rel))?;
+    Ok(SavedImage {
+        file: file_rel,
+        thumb: thumb_rel,
+        width: img.width(),
+        height: img.height(),
+        bytes,
+    })
+}
+
+fn decode(path: &Path) -> Result<(image::DynamicImage, ImageFormat), MediaError> {
+    let reader = ImageReader::open(path)
+        .map_err(|e| io(path, e))?
+        .with_guessed_format()
+        .map_err(|e| io(path, e))?;
+    let format = reader
+        .format()
+        .filter(|f| matches!(f, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP))
+        .ok_or_else(|| MediaError::NotAnImage("not a PNG, JPEG or WebP file".into()))?;
+    let img = reader.decode().map_err(|e| MediaError::NotAnImage(e.to_string()))?;
+    Ok((img, format))
+}
+
+fn extension(format: ImageFormat) -> &'static str {
+    match format {
+        ImageFormat::Jpeg => "jpg",
+        ImageFormat::WebP => "webp",
+        _ => "png",
+    }
+}
+
+pub(crate) fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<(), MediaError> {
+    use std::io::Write;
+    let part = dest.with_extension("part");
+    let mut f = std::fs::File::create(&part).map_err(|e| io(&part, e))?;
+    f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| io(&part, e))?;
+    rename(&part, dest)
+}
+
+fn rename(from: &Path, to: &Path) -> Result<(), MediaError> {
+    std::fs::rename(from, to).map_err(|e| io(to, e))?;
+    sync_dir(to);
+    Ok(())
+}
+
+/// Makes the rename itself durable. Best effort: not every platform can open a directory.
+fn sync_dir(path: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+fn io(path: &Path, source: std::io::Error) -> MediaError {
+    MediaError::Io {
+        path: PathBuf::from(path),
+        source,
+    }
+}

@@ -1,0 +1,105 @@
+//! The image library on disk: downloads land here, verified, with thumbnails beside them.
+//!
+//! Layout under the root: `jobs/{job id}/{slot}.{png|jpg|webp}` and `{slot}.thumb.jpg`, plus
+//! `previews/{job id}` for the latest partial render of a running job. Names come only from
+//! the job id and slot, never from anything a server sent.
+
+mod download;
+mod thumbnail;
+
+use std::path::{Path, PathBuf};
+
+pub use download::SavedImage;
+pub use thumbnail::{make_thumbnail, THUMB_EDGE};
+
+use crate::jobs::model::Slot;
+use crate::providers::ProviderError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    #[error("The download was cut off: {0}")]
+    Interrupted(String),
+    #[error("The service sent something that is not a readable image ({0}).")]
+    NotAnImage(String),
+    #[error("The image is larger than Atelier accepts ({0} MB).")]
+    TooLarge(u64),
+    #[error("Could not write to the image folder {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl MediaError {
+    /// A retry may succeed (the network or the service hiccupped).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            MediaError::Provider(e) => e.is_transient(),
+            MediaError::Interrupted(_) => true,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MediaLibrary {
+    root: PathBuf,
+}
+
+impl MediaLibrary {
+    pub fn open(root: impl Into<PathBuf>) -> Result<Self, MediaError> {
+        let root = root.into();
+        for dir in [root.join("jobs"), root.join("previews")] {
+            std::fs::create_dir_all(&dir).map_err(|source| MediaError::Io { path: dir, source })?;
+        }
+        Ok(Self { root })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// An absolute path for a file name the store keeps relative to the root.
+    pub fn resolve(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    pub fn job_dir(&self, job_id: i64) -> String {
+        format!("jobs/{job_id}")
+    }
+
+    pub fn preview_path(&self, job_id: i64) -> PathBuf {
+        self.root.join("previews").join(job_id.to_string())
+    }
+
+    pub fn remove_preview(&self, job_id: i64) {
+        // Missing is fine: not every service sends previews.
+        let _ = std::fs::remove_file(self.preview_path(job_id));
+    }
+
+    pub fn relative_stem(&self, job_id: i64, slot: Slot) -> String {
+        format!("{}/{}", self.job_dir(job_id), slot.stem())
+    }
+}
+
+impl MediaLibrary {
+    /// The job with its image paths made absolute, as the app hands it out.
+    pub fn absolutize(&self, mut job: crate::jobs::Job) -> crate::jobs::Job {
+        for img in &mut job.images {
+            img.file = self.resolve(&img.file).to_string_lossy().into_owned();
+            img.thumb = self.resolve(&img.thumb).to_string_lossy().into_owned();
+        }
+        job
+    }
+}
+
+pub use image::RgbaImage;
+
+/// Decodes a library image to RGBA pixels (for the clipboard).
+pub fn load_rgba(path: &Path) -> Result<RgbaImage, MediaError> {
+    image::open(path)
+        .map(|img| img.into_rgba8())
+        .map_err(|e| MediaError::NotAnImage(e.to_string()))
+}

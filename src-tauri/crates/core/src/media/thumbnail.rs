@@ -1,0 +1,61 @@
+use fast_image_resize::images::Image;
+use fast_image_resize::{PixelType, ResizeAlg, ResizeOptions, Resizer};
+use image::codecs::jpeg::JpegEncoder;
+use image::{DynamicImage, ExtendedColorType, ImageEncoder};
+
+/// The long edge of a thumbnail: sharp in a gallery card on a 2× display.
+pub const THUMB_EDGE: u32 = 512;
+
+/// A JPEG thumbnail that fits in `edge`×`edge`, keeping the aspect ratio. fast_image_resize is
+/// used because it is about ten times quicker than `image`'s own resize on 2048² grids.
+pub fn make_thumbnail(img: &DynamicImage, edge: u32) -> Result<Vec<u8>, String> {
+    let rgb = DynamicImage::ImageRgb8(img.to_rgb8());
+    let (w, h) = fit(rgb.width(), rgb.height(), edge);
+    let mut dst = Image::new(w, h, PixelType::U8x3);
+    Resizer::new()
+        .resize(
+            &rgb,
+            &mut dst,
+            &ResizeOptions::new().resize_alg(ResizeAlg::Convolution(fast_image_resize::FilterType::Lanczos3)),
+        )
+        .map_err(|e| e.to_string())?;
+    let mut out = Vec::with_capacity((w * h / 4) as usize);
+    JpegEncoder::new_with_quality(&mut out, 82)
+        .write_image(dst.buffer(), w, h, ExtendedColorType::Rgb8)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+fn fit(w: u32, h: u32, edge: u32) -> (u32, u32) {
+    if w <= edge && h <= edge {
+        return (w.max(1), h.max(1));
+    }
+    let scale = f64::from(edge) / f64::from(w.max(h));
+    let sw = (f64::from(w) * scale).round().max(1.0) as u32;
+    let sh = (f64::from(h) * scale).round().max(1.0) as u32;
+    (sw, sh)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{Rgba, RgbaImage};
+
+    #[test]
+    fn fits_the_long_edge_and_keeps_the_shape() {
+        assert_eq!(fit(2048, 2048, 512), (512, 512));
+        assert_eq!(fit(1456, 816, 512), (512, 287));
+        assert_eq!(fit(816, 1456, 512), (287, 512));
+        assert_eq!(fit(100, 50, 512), (100, 50));
+    }
+
+    #[test]
+    fn thumbnail_is_a_jpeg_of_the_right_size_and_colour() {
+        let img = DynamicImage::ImageRgba8(RgbaImage::from_pixel(1600, 900, Rgba([200, 30, 40, 255])));
+        let jpeg = make_thumbnail(&img, 512).unwrap();
+        let back = image::load_from_memory(&jpeg).unwrap().to_rgb8();
+        assert_eq!(back.dimensions(), (512, 288));
+        let p = back.get_pixel(256, 144);
+        assert!(p[0] > 180 && p[1] < 60 && p[2] < 60, "colour drifted: {p:?}");
+    }
+}

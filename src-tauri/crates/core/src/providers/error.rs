@@ -1,0 +1,55 @@
+use std::time::Duration;
+
+/// Everything that can go wrong talking to a service, phrased for the person at the keyboard.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ProviderError {
+    #[error("{service} rejected the API token ({detail}). Paste a new token in Settings.")]
+    Unauthorized { service: &'static str, detail: String },
+    #[error("{service} refused access: {detail}")]
+    Forbidden { service: &'static str, detail: String },
+    #[error("{service} has no such job (it may have been deleted, or belongs to another token).")]
+    NotFound { service: &'static str },
+    #[error("{service} says your quota is used up: {detail}")]
+    QuotaReached { service: &'static str, detail: String },
+    #[error("{service} is limiting requests; Atelier will slow down and retry.")]
+    RateLimited {
+        service: &'static str,
+        retry_after: Option<Duration>,
+    },
+    #[error("{service} rejected the request: {detail}")]
+    Rejected { service: &'static str, detail: String },
+    #[error("{service} is having trouble (HTTP {status}). Atelier will retry.")]
+    Server { service: &'static str, status: u16 },
+    #[error("Could not reach {service}: {detail}. Check the address in Settings and your connection.")]
+    Network { service: &'static str, detail: String },
+    #[error("{service} took too long to answer.")]
+    Timeout { service: &'static str },
+    #[error("{service} sent a reply Atelier could not read ({detail}).")]
+    BadResponse { service: &'static str, detail: String },
+}
+
+impl ProviderError {
+    /// Worth trying again later without the user doing anything.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::RateLimited { .. }
+                | ProviderError::Server { .. }
+                | ProviderError::Network { .. }
+                | ProviderError::Timeout { .. }
+                | ProviderError::BadResponse { .. }
+        )
+    }
+
+    /// The token itself is wrong; retrying cannot help until the user replaces it.
+    pub fn is_auth(&self) -> bool {
+        matches!(self, ProviderError::Unauthorized { .. })
+    }
+
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ProviderError::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! The HTTP plumbing every JSON-over-HTTP service shares: bearer auth, timeouts, and turning
+//! status codes and error bodies (JSON of several shapes, HTML, or nothing) into
+//! [`ProviderError`]s a person can act on.
+
+use std::time::Duration;
+
+use reqwest::{header, RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use url::Url;
+
+use super::ProviderError;
+use crate::secrets::Secret;
+
+const API_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// One service account's endpoint: where it is, who we are, what to call it in messages.
+pub struct HttpApi {
+    client: reqwest::Client,
+    base: Url,
+    token: Secret,
+    service: &'static str,
+}
+
+/// The client every provider shares, so connections are reused across jobs and accounts.
+pub fn shared_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .read_timeout(Duration::from_secs(30))
+        .user_agent(concat!("Atelier/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("the TLS backend is compiled in")
+}
+
+impl HttpApi {
+    pub fn new(
+        client: reqwest::Client,
+        base: &str,
+        token: Secret,
+        service: &'static str,
+    ) -> Result<Self, ProviderError> {
+        let base = parse_base_url(base).map_err(|detail| ProviderError::Rejected { service, detail })?;
+        Ok(Self { client, base, token, service })
+    }
+
+    pub fn service(&self) -> &'static str {
+        self.service
+    }
+
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    /// `path` starts with `/` and may carry a query; it is appended to the base, so a
+    /// self-hosted service under a sub-path keeps its prefix.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base.as_str().trim_end_matches('/'), path)
+    }
+
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ProviderError> {
+        self.send_json(self.client.get(self.url(path))).await
+    }
+
+    pub async fn post_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<T, ProviderError> {
+        self.send_json(self.client.post(self.url(path)).json(body)).await
+    }
+
+    pub async fn post_form<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> Result<T, ProviderError> {
+        self.send_json(self.client.post(self.url(path)).form(form)).await
+    }
+
+    /// Starts a download. The token goes only to the service's own host.
+    pub async fn fetch(&self, url: &Url) -> Result<Response, ProviderError> {
+        let mut req = self.client.get(url.clone());
+        if url.origin() == self.base.origin() {
+            req = req.bearer_auth(self.token.expose());
+        }
+        let resp = req.send().await.map_err(|e| self.transport_error(e))?;
+        if resp.status().is_success() {
+            Ok(resp)
+        } else {
+            Err(self.status_error(resp).await)
+        }
+    }
+
+    async fn send_json<T: DeserializeOwned>(&self, req: RequestBuilder) -> Result<T, ProviderError> {
+        let resp = req
+            .bearer_auth(self.token.expose())
+            .header(header::ACCEPT, "application/json")
+            .timeout(API_TIMEOUT)
+            .send()
+            .await
+            .map_err(|e| self.transport_error(e))?;
+        if !resp.status().is_success() {
+            return Err(self.status_error(resp).await);
+        }
+        let body = resp.text().await.map_err(|e| self.transport_error(e))?;
+        serde_json::from_str(&body).map_err(|e| ProviderError::BadResponse {
+            service: self.service,
+            detail: format!("{e}; the reply began with {:?}", snippet(&body)),
+        })
+    }
+
+    fn transport_error(&self, e: reqwest::Error) -> ProviderError {
+        if e.is_timeout() {
+            ProviderError::Timeout { service: self.service }
+        } else {
+            ProviderError::Network {
+                service: self.service,
+                detail: root_cause(&e),
+            }
+        }
+    }
+
+    async fn status_error(&self, resp: Response) -> ProviderError {
+        let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = resp.text().await.unwrap_or_default();
+        classify(self.service, status, retry_after, &body)
+    }
+}
+
+/// Checks a base URL a person typed: http(s), a host, no query.
+pub fn parse_base_url(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text.trim()).map_err(|e| format!("{text:?} is not a valid address ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("{text:?} must be an http:// or https:// address"));
+    }
+    Ok(url)
+}
+
+/// Maps an HTTP error status and its body to what it means for the user.
+pub fn classify(
+    service: &'static str,
+    status: StatusCode,
+    retry_after: Option<Duration>,
+    body: &str,
+) -> ProviderError {
+    let (detail, code) = error_details(body);
+    let detail = detail.unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
+    match status.as_u16() {
+        401 => ProviderError::Unauthorized { service, detail },
+        403 if matches!(code.as_deref(), Some("INVALID_TOKEN" | "TOKEN_EXPIRED")) => {
+            ProviderError::Unauthorized { service, detail }
+        }
+        403 => ProviderError::Forbidden { service, detail },
+        404 => ProviderError::NotFound { service },
+        408 | 504 => ProviderError::Timeout { service },
+        429 if is_quota_message(&detail) => ProviderError::QuotaReached { service, detail },
+        429 => ProviderError::RateLimited { service, retry_after },
+        s if s >= 500 => ProviderError::Server { service, status: s },
+        _ => ProviderError::Rejected { service, detail },
+    }
+}
+
+fn is_quota_message(detail: &str) -> bool {
+    let d = detail.to_ascii_lowercase();
+    ["quota", "cannot create", "credits", "limit reached"].iter().any(|w| d.contains(w))
+}
+
+/// The message (and machine code, if any) in an error body: Directus `errors[0]`, Laravel
+/// `message`, a bare `error` string, or an HTML page's title.
+fn error_details(body: &str) -> (Option<String>, Option<String>) {
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        return (None, None);
+    }
+    if let Ok(v) = serde_json::from_str::<Value>(trimmed) {
+        let first = &v["errors"][0];
+        let code = first["extensions"]["code"].as_str().map(str::to_owned);
+        let message = [&first["message"], &v["message"], &v["error"]]
+            .into_iter()
+            .find_map(|m| m.as_str().filter(|s| !s.trim().is_empty()))
+            .map(|s| s.trim().to_owned());
+        return (message, code);
+    }
+    if trimmed.starts_with('<') {
+        let title = html_title(trimmed).unwrap_or_else(|| "an HTML error page".to_owned());
+        return (Some(title), None);
+    }
+    (Some(snippet(trimmed)), None)
+}
+
+fn html_title(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let start = lower.find("<title>")? + "<title>".len();
+    let end = start + lower[start..].find("</title>")?;
+    let title = html[start..end].trim();
+    (!title.is_empty()).then(|| title.to_owned())
+}
+
+fn snippet(s: &str) -> String {
+    let mut out: String = s.chars().take(80).collect();
+    if s.chars().count() > 80 {
+        out.push('…');
+    }
+    out
+}
+
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut source: &dyn std::error::Error = e;
+    while let Some(next) = source.source() {
+        source = next;
+    }
+    source.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(status: u16, body: &str) -> ProviderError {
+        classify("Svc", StatusCode::from_u16(status).unwrap(), None, body)
+    }
+
+    #[test]
+    fn directus_errors_keep_their_message() {
+        let body = r#"{"errors":[{"message":"Invalid user credentials.","extensions":{"code":"INVALID_CREDENTIALS"}}]}"#;
+        assert_eq!(
+            c(401, body),
+            ProviderError::Unauthorized { service: "Svc", detail: "Invalid user credentials.".into() }
+        );
+        let expired = r#"{"errors":[{"message":"Token expired.","extensions":{"code":"TOKEN_EXPIRED"}}]}"#;
+        assert!(c(403, expired).is_auth());
+    }
+
+    #[test]
+    fn quota_and_rate_limits_differ() {
+        let quota = r#"{"errors":[{"message":"Cannot create more images","extensions":{"code":"REQUESTS_EXCEEDED"}}]}"#;
+        assert!(matches!(c(429, quota), ProviderError::QuotaReached { .. }));
+        let limited = classify("Svc", StatusCode::TOO_MANY_REQUESTS, Some(Duration::from_secs(3)), "");
+        assert_eq!(limited.retry_after(), Some(Duration::from_secs(3)));
+        assert!(limited.is_transient());
+    }
+
+    #[test]
+    fn laravel_html_and_empty_bodies_are_readable() {
+        assert_eq!(
+            c(422, r#"{"message":"The prompt field is required."}"#),
+            ProviderError::Rejected { service: "Svc", detail: "The prompt field is required.".into() }
+        );
+        let html = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>";
+        assert_eq!(c(502, html), ProviderError::Server { service: "Svc", status: 502 });
+        assert_eq!(
+            c(400, html),
+            ProviderError::Rejected { service: "Svc", detail: "502 Bad Gateway".into() }
+        );
+        assert_eq!(c(400, ""), ProviderError::Rejected { service: "Svc", detail: "HTTP 400".into() });
+        assert!(c(503, "").is_transient());
+        assert!(!c(400, "").is_transient());
+    }
+
+    #[test]
+    fn base_urls_must_be_http() {
+        assert!(parse_base_url("https://cl.imagineapi.dev").is_ok());
+        assert!(parse_base_url(" http://127.0.0.1:8787/ ").is_ok());
+        assert!(parse_base_url("ftp://x").is_err());
+        assert!(parse_base_url("cl.imagineapi.dev").is_err());
+    }
+}

@@ -1,0 +1,82 @@
+//! ImagineAPI (a Directus app, hosted or self-hosted): `POST /items/images/` to submit,
+//! `GET /items/images/{id}` to poll, assets under `/assets/`.
+
+mod wire;
+
+use async_trait::async_trait;
+use serde_json::json;
+use url::Url;
+
+use super::{Health, HttpApi, Provider, ProviderError, ProviderKind, RemoteJob, RemoteState};
+use crate::secrets::Secret;
+use wire::{Envelope, Image};
+
+pub const DEFAULT_BASE_URL: &str = "https://cl.imagineapi.dev";
+const SERVICE: &str = "ImagineAPI";
+
+pub struct ImagineApi {
+    api: HttpApi,
+}
+
+impl ImagineApi {
+    pub fn new(client: reqwest::Client, base_url: &str, token: Secret) -> Result<Self, ProviderError> {
+        Ok(Self {
+            api: HttpApi::new(client, base_url, token, SERVICE)?,
+        })
+    }
+
+    fn job(&self, image: &Image) -> RemoteJob {
+        RemoteJob {
+            remote_id: image.id.clone(),
+            state: image.state(self.api.base()),
+        }
+    }
+}
+
+#[async_trait]
+impl Provider for ImagineApi {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::ImagineApi
+    }
+
+    async fn submit(&self, prompt: &str, reference: &str) -> Result<RemoteJob, ProviderError> {
+        let body = json!({ "prompt": prompt, "ref": reference });
+        let reply: Envelope<Image> = self.api.post_json("/items/images/", &body).await?;
+        Ok(self.job(&reply.data))
+    }
+
+    async fn poll(&self, remote_id: &str) -> Result<RemoteState, ProviderError> {
+        let path = format!("/items/images/{}", encode(remote_id));
+        match self.api.get_json::<Envelope<Image>>(&path).await {
+            Ok(reply) => Ok(reply.data.state(self.api.base())),
+            // Directus answers 403 for ids that do not exist.
+            Err(ProviderError::Forbidden { .. }) => Err(ProviderError::NotFound { service: SERVICE }),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn find_by_reference(&self, reference: &str) -> Result<Option<RemoteJob>, ProviderError> {
+        let path = format!("/items/images?filter[ref][_eq]={}&limit=1", encode(reference));
+        let reply: Envelope<Vec<Image>> = self.api.get_json(&path).await?;
+        // Checked here too: a server that ignores the filter must not make us adopt a stranger.
+        let found = reply.data.iter().find(|img| img.reference.as_deref() == Some(reference));
+        Ok(found.map(|img| self.job(img)))
+    }
+
+    async fn health(&self) -> Result<Health, ProviderError> {
+        let reply: Envelope<serde_json::Value> = self.api.get_json("/items/status").await?;
+        let status = reply.data["bot_status"].as_str().unwrap_or("unknown").to_owned();
+        Ok(Health {
+            healthy: status == "healthy",
+            summary: format!("Token accepted; Midjourney bot is {status}."),
+        })
+    }
+
+    async fn fetch_asset(&self, url: &Url) -> Result<reqwest::Response, ProviderError> {
+        self.api.fetch(url).await
+    }
+}
+
+fn encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

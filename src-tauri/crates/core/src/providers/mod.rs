@@ -1,0 +1,117 @@
+//! The services Atelier makes images through, behind one interface.
+//!
+//! A provider turns a prompt into a remote job and reports that job's state in one normalized
+//! shape ([`RemoteState`]), whatever the service's own wire format. More services join by
+//! implementing [`Provider`].
+
+mod error;
+pub mod http;
+pub mod imagineapi;
+mod lenient;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+pub use error::ProviderError;
+pub use http::HttpApi;
+
+/// Which service a job or account belongs to. Stored in the database by its `as_str` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    ImagineApi,
+}
+
+impl ProviderKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::ImagineApi => "imagineapi",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "imagineapi" => Some(ProviderKind::ImagineApi),
+            _ => None,
+        }
+    }
+
+    pub fn display_name(self) -> &'static str {
+        match self {
+            ProviderKind::ImagineApi => "ImagineAPI",
+        }
+    }
+
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            ProviderKind::ImagineApi => imagineapi::DEFAULT_BASE_URL,
+        }
+    }
+}
+
+/// A job as the service knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteJob {
+    pub remote_id: String,
+    pub state: RemoteState,
+}
+
+/// A remote job's state, normalized across services.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RemoteState {
+    Queued,
+    Running {
+        progress: Option<u8>,
+        /// A partial render some services expose while they work.
+        preview: Option<Url>,
+    },
+    Completed(Outputs),
+    Failed {
+        message: String,
+    },
+}
+
+/// What a finished job produced. Services that return only the four singles leave `grid`
+/// empty; the job pipeline composes one so every job has the same shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outputs {
+    pub grid: Option<Url>,
+    pub upscales: Vec<Url>,
+}
+
+/// Bot health as reported by a service's status endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Health {
+    pub summary: String,
+    pub healthy: bool,
+}
+
+#[async_trait]
+pub trait Provider: Send + Sync {
+    fn kind(&self) -> ProviderKind;
+
+    /// Sends a prompt. `reference` is Atelier's own id for the job; services that echo it let
+    /// a job be found again after a crash between sending and recording the reply.
+    async fn submit(&self, prompt: &str, reference: &str) -> Result<RemoteJob, ProviderError>;
+
+    async fn poll(&self, remote_id: &str) -> Result<RemoteState, ProviderError>;
+
+    /// Looks a submission up by the reference it was sent with. `Ok(None)`: the service has no
+    /// job with that reference (so it was never received).
+    async fn find_by_reference(&self, reference: &str) -> Result<Option<RemoteJob>, ProviderError>;
+
+    /// A cheap authenticated call, to check the token and the service before sending jobs.
+    async fn health(&self) -> Result<Health, ProviderError>;
+
+    /// Starts fetching one of the job's assets. The provider decides which credentials, if
+    /// any, go with it (never to another host).
+    async fn fetch_asset(&self, url: &Url) -> Result<reqwest::Response, ProviderError>;
+
+    /// How long a typical job takes; pacing hints for the poller.
+    fn typical_duration(&self) -> Duration {
+        Duration::from_secs(40)
+    }
+}

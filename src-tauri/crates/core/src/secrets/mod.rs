@@ -1,0 +1,59 @@
+//! Where API tokens live: the OS keychain, behind a trait so logic tests can use memory.
+//!
+//! No function here ever hands a token to the UI layer; the shell only learns whether one is set.
+
+mod keychain;
+mod memory;
+
+pub use keychain::KeychainStore;
+pub use memory::MemoryStore;
+
+/// A place that keeps one secret per account name.
+pub trait SecretStore: Send + Sync {
+    fn get(&self, account: &str) -> Result<Option<Secret>, SecretError>;
+    fn set(&self, account: &str, secret: &str) -> Result<(), SecretError>;
+    /// Deleting a secret that is not there is not an error.
+    fn delete(&self, account: &str) -> Result<(), SecretError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error(
+        "The system keychain is unavailable or locked ({0}). Atelier keeps tokens only in the \
+         keychain: unlock it (or install one, such as GNOME Keyring) and try again."
+    )]
+    Unavailable(String),
+    #[error("The keychain refused the token: {0}")]
+    Rejected(String),
+}
+
+/// A token in memory. Its `Debug` never shows the value, so it cannot leak through logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_value() {
+        let s = Secret::new("tok-123");
+        assert_eq!(format!("{s:?}"), "Secret(***)");
+        assert_eq!(s.expose(), "tok-123");
+    }
+}

@@ -1,0 +1,273 @@
+//! The core against the stand-in ImagineAPI server over real HTTP: the provider's wire
+//! handling, then the whole pipeline (store, downloads, thumbnails, events, resume).
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use atelier_core::jobs::{EngineConfig, Job, JobStatus, Slot};
+use atelier_core::providers::http::shared_client;
+use atelier_core::providers::imagineapi::ImagineApi;
+use atelier_core::providers::{Provider, ProviderError, ProviderKind, RemoteState};
+use atelier_core::secrets::{MemoryStore, Secret, SecretStore};
+use atelier_core::settings::token_account;
+use atelier_core::store::JobQuery;
+use atelier_core::Atelier;
+use atelier_standin::{Fault, ImagineApiConfig};
+
+const KIND: ProviderKind = ProviderKind::ImagineApi;
+
+async fn server() -> atelier_standin::ImagineApi {
+    let config = ImagineApiConfig {
+        pending: Duration::from_millis(150),
+        running: Duration::from_millis(900),
+        grid_size: 512,
+        ..ImagineApiConfig::default()
+    };
+    atelier_standin::ImagineApi::start(config, 0).await.unwrap()
+}
+
+fn provider(server: &atelier_standin::ImagineApi, token: &str) -> ImagineApi {
+    ImagineApi::new(shared_client(), &server.base_url(), Secret::new(token)).unwrap()
+}
+
+fn fast() -> EngineConfig {
+    EngineConfig {
+        poll_interval: Duration::from_millis(100),
+        ..EngineConfig::default()
+    }
+}
+
+struct Harness {
+    app: Atelier,
+    events: Arc<Mutex<Vec<Job>>>,
+}
+
+fn open(dir: &Path, server: &atelier_standin::ImagineApi, secrets: Arc<MemoryStore>) -> Harness {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink_events = events.clone();
+    let sink = Arc::new(move |job: &Job| sink_events.lock().unwrap().push(job.clone()));
+    let app = Atelier::open(dir, secrets, fast(), sink).unwrap();
+    app.set_base_url(KIND, &server.base_url()).unwrap();
+    Harness { app, events }
+}
+
+fn secrets_with_token(token: &str) -> Arc<MemoryStore> {
+    let secrets = Arc::new(MemoryStore::default());
+    secrets.set(&token_account(KIND), token).unwrap();
+    secrets
+}
+
+async fn wait_finished(app: &Atelier, job_id: i64) -> Job {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let job = app.jobs(&JobQuery::default()).unwrap().into_iter().find(|j| j.id == job_id).unwrap();
+        if job.status.is_finished() {
+            return job;
+        }
+        assert!(Instant::now() < deadline, "job never finished: {job:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn provider_follows_a_job_from_pending_to_completed() {
+    let server = server().await;
+    let p = provider(&server, "standin-token");
+    let job = p.submit("a lighthouse --ar 16:9", "ref-a").await.unwrap();
+    assert_eq!(job.state, RemoteState::Queued);
+    let mut saw_progress = false;
+    let outputs = loop {
+        match p.poll(&job.remote_id).await.unwrap() {
+            RemoteState::Running { progress: Some(n), .. } if n > 0 => saw_progress = true,
+            RemoteState::Completed(out) => break out,
+            RemoteState::Failed { message } => panic!("failed: {message}"),
+            _ => {}
+        }
+        tokio::time::sleep(Duration::from_millis(60)).await;
+    };
+    assert!(saw_progress, "progress should rise while in progress");
+    assert!(outputs.grid.is_some());
+    assert_eq!(outputs.upscales.len(), 4);
+    let found = p.find_by_reference("ref-a").await.unwrap().unwrap();
+    assert_eq!(found.remote_id, job.remote_id);
+    assert_eq!(p.find_by_reference("never-sent").await.unwrap(), None);
+    assert!(p.health().await.unwrap().healthy);
+}
+
+#[tokio::test]
+async fn provider_maps_errors_to_what_they_mean() {
+    let server = server().await;
+    let bad = provider(&server, "wrong-token");
+    let err = bad.submit("x", "r").await.unwrap_err();
+    assert!(err.is_auth(), "{err:?}");
+    assert!(err.to_string().contains("Paste a new token"), "{err}");
+
+    let p = provider(&server, "standin-token");
+    assert!(matches!(p.poll("no-such-id").await, Err(ProviderError::NotFound { .. })));
+    assert!(matches!(p.submit("", "r").await, Err(ProviderError::Rejected { .. })));
+
+    server.push_fault(Fault::new("/items/images", 429, 1).with_body(
+        r#"{"errors":[{"message":"Cannot create more images","extensions":{"code":"REQUESTS_EXCEEDED"}}]}"#,
+    ));
+    assert!(matches!(p.submit("x", "r").await, Err(ProviderError::QuotaReached { .. })));
+
+    server.push_fault(Fault::new("/items/images", 200, 1).with_body("{\"data\": {\"id\": 5"));
+    let err = p.submit("x", "r2").await.unwrap_err();
+    assert!(matches!(err, ProviderError::BadResponse { .. }), "{err:?}");
+
+    server.push_fault(Fault::new("/items/status", 502, 1).with_body("<html><title>Bad gateway</title></html>"));
+    assert!(matches!(p.health().await, Err(ProviderError::Server { status: 502, .. })));
+}
+
+#[tokio::test]
+async fn a_prompt_becomes_five_verified_images_on_disk() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(dir.path(), &server, secrets_with_token("standin-token"));
+
+    let job = h.app.submit(KIND, "a red fox in snow --ar 1:1").await.unwrap();
+    assert_eq!(job.status, JobStatus::Queued);
+    assert!(job.remote_id.is_some());
+    let done = wait_finished(&h.app, job.id).await;
+    assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
+
+    let slots: Vec<Slot> = done.images.iter().map(|i| i.slot).collect();
+    assert_eq!(slots, Slot::ALL);
+    let grid = &done.images[0];
+    assert_eq!((grid.width, grid.height), (512, 512));
+    for img in &done.images {
+        let file = image::open(&img.file).unwrap();
+        assert_eq!((file.width(), file.height()), (img.width, img.height));
+        assert!(image::open(&img.thumb).unwrap().width() <= 512);
+        assert!(img.source_url.as_deref().unwrap().starts_with(&server.base_url()));
+        assert!(img.file.starts_with(dir.path().to_str().unwrap()), "names are ours: {}", img.file);
+    }
+    for u in &done.images[1..] {
+        assert_eq!((u.width, u.height), (256, 256), "upscales are quadrant-sized");
+    }
+    // U1 is the grid's top-left quadrant, so the pairing followed upscaled_urls.
+    let grid_px = image::open(&grid.file).unwrap().to_rgb8();
+    let u1 = image::open(&done.images[1].file).unwrap().to_rgb8();
+    assert_eq!(grid_px.get_pixel(10, 10), u1.get_pixel(10, 10));
+    let u4 = image::open(&done.images[4].file).unwrap().to_rgb8();
+    assert_eq!(grid_px.get_pixel(266, 266), u4.get_pixel(10, 10));
+
+    let statuses: Vec<JobStatus> = h.events.lock().unwrap().iter().filter(|j| j.id == job.id).map(|j| j.status).collect();
+    for expected in [JobStatus::Submitting, JobStatus::Queued, JobStatus::Running, JobStatus::Downloading, JobStatus::Done] {
+        assert!(statuses.contains(&expected), "no {expected:?} event in {statuses:?}");
+    }
+    let leftovers: Vec<_> = walk(dir.path()).into_iter().filter(|p| p.ends_with(".part")).collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    assert_eq!(h.app.store().integrity_check().unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn several_jobs_run_at_once() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(dir.path(), &server, secrets_with_token("standin-token"));
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        ids.push(h.app.submit(KIND, &format!("job number {i}")).await.unwrap().id);
+    }
+    for id in ids {
+        let job = wait_finished(&h.app, id).await;
+        assert_eq!((job.status, job.images.len()), (JobStatus::Done, 5), "{:?}", job.error);
+    }
+    assert_eq!(server.submissions(), 4);
+}
+
+#[tokio::test]
+async fn failures_end_in_a_clear_failed_state() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(dir.path(), &server, secrets_with_token("standin-token"));
+
+    let refused = h.app.submit(KIND, "a forbidden thing [fail]").await.unwrap();
+    let refused = wait_finished(&h.app, refused.id).await;
+    assert_eq!(refused.status, JobStatus::Failed);
+    assert!(refused.error.unwrap().contains("refused this prompt"));
+
+    let broken = h.app.submit(KIND, "a cat [broken-image]").await.unwrap();
+    let broken = wait_finished(&h.app, broken.id).await;
+    assert_eq!(broken.status, JobStatus::Failed);
+    let msg = broken.error.unwrap();
+    assert!(msg.contains("U2") && msg.contains("not a readable image"), "{msg}");
+    assert_eq!(broken.images.len(), 4, "the images that did arrive are kept");
+    assert!(!walk(dir.path()).iter().any(|p| p.contains("u2.")), "no half file for U2");
+}
+
+#[tokio::test]
+async fn a_wrong_token_fails_the_job_with_a_message_and_no_token_refuses_to_send() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(dir.path(), &server, secrets_with_token("wrong"));
+    let job = h.app.submit(KIND, "anything").await.unwrap();
+    assert_eq!(job.status, JobStatus::Failed);
+    assert!(job.error.unwrap().contains("rejected the API token"));
+
+    let dir2 = tempfile::tempdir().unwrap();
+    let h2 = open(dir2.path(), &server, Arc::new(MemoryStore::default()));
+    let err = h2.app.submit(KIND, "anything").await.unwrap_err();
+    assert!(err.to_string().contains("No ImagineAPI token"), "{err}");
+    assert!(h2.app.jobs(&JobQuery::default()).unwrap().is_empty(), "nothing recorded, nothing sent");
+    assert_eq!(server.submissions(), 0);
+}
+
+#[tokio::test]
+async fn server_errors_while_polling_are_retried() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(dir.path(), &server, secrets_with_token("standin-token"));
+    let job = h.app.submit(KIND, "stormy sea").await.unwrap();
+    server.push_fault(Fault::new("/items/images/", 503, 2));
+    let done = wait_finished(&h.app, job.id).await;
+    assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
+    let noted = h.events.lock().unwrap().iter().any(|j| j.error.as_deref().is_some_and(|e| e.contains("503")));
+    assert!(noted, "the retry should have been shown on the job");
+}
+
+#[tokio::test]
+async fn a_submit_whose_reply_was_lost_is_found_by_reference_not_sent_twice() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(dir.path(), &server, secrets_with_token("standin-token"));
+    // The server takes the job but the reply never arrives intact.
+    server.push_fault(Fault::new("/items/images", 502, 1).after_handling());
+    let job = h.app.submit(KIND, "lost reply").await.unwrap();
+    let done = wait_finished(&h.app, job.id).await;
+    assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
+    assert_eq!(server.submissions(), 1);
+}
+
+#[tokio::test]
+async fn jobs_in_flight_resume_after_a_restart() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = secrets_with_token("standin-token");
+    let job_id = {
+        let first = open(dir.path(), &server, secrets.clone());
+        let job = first.app.submit(KIND, "a slow one").await.unwrap();
+        job.id
+        // `first` drops here; its tracking task dies with this runtime's next await.
+    };
+    let second = open(dir.path(), &server, secrets);
+    assert_eq!(second.app.resume().unwrap(), 1);
+    let done = wait_finished(&second.app, job_id).await;
+    assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
+    assert_eq!(server.submissions(), 1);
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path.to_string_lossy().into_owned());
+        }
+    }
+    out
+}

@@ -1,0 +1,325 @@
+//! One submitted prompt: its identity, its scripted behaviour, and the lifecycle the client
+//! sees, which is computed from elapsed time alone so no background task has to drive it.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::body::Bytes;
+use serde::Serialize;
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+/// Every job belongs to the same stand-in user, as on a single-token account.
+pub const USER_CREATED: &str = "126353b1-2c3e-42af-9597-b141c0e50fae";
+pub const REFUSED: &str = "Midjourney refused this prompt (banned word).";
+
+/// Behaviour that end-to-end tests trigger from the app's UI by writing markers in the prompt.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Script {
+    pub fail: bool,
+    pub slow: bool,
+    pub broken_image: bool,
+}
+
+impl Script {
+    pub fn from_prompt(prompt: &str) -> Script {
+        Script {
+            fail: prompt.contains("[fail]"),
+            slow: prompt.contains("[slow]"),
+            broken_image: prompt.contains("[broken-image]"),
+        }
+    }
+}
+
+/// Which picture of a job a file id stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asset {
+    Grid,
+    Preview,
+    /// Index 0..4 in U1..U4 order.
+    Upscale(usize),
+}
+
+impl Asset {
+    /// Position of this asset's bytes in `Job::cache`.
+    pub fn slot(self) -> usize {
+        match self {
+            Asset::Grid => 0,
+            Asset::Preview => 1,
+            Asset::Upscale(i) => 2 + i.min(3),
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Asset::Preview => "webp",
+            _ => "png",
+        }
+    }
+}
+
+/// File ids, fixed at submission so every poll reports the same URLs.
+#[derive(Clone, Debug)]
+pub struct Files {
+    pub grid: String,
+    pub preview: String,
+    /// U1..U4 order, as in `upscaled_urls`.
+    pub upscales: [String; 4],
+    /// The same ids as the real service lists them in `upscaled`: sorted, which never matches
+    /// the U1..U4 order here, so a client that pairs the two arrays by index is caught.
+    pub upscaled: [String; 4],
+}
+
+impl Files {
+    fn fresh() -> Files {
+        let upscales = loop {
+            let ids: [String; 4] = std::array::from_fn(|_| new_id());
+            if !ids.is_sorted() {
+                break ids;
+            }
+        };
+        let mut upscaled = upscales.clone();
+        upscaled.sort();
+        Files {
+            grid: new_id(),
+            preview: new_id(),
+            upscales,
+            upscaled,
+        }
+    }
+
+    /// Every file id of the job with what it shows.
+    pub fn all(&self) -> Vec<(String, Asset)> {
+        let mut all = vec![
+            (self.grid.clone(), Asset::Grid),
+            (self.preview.clone(), Asset::Preview),
+        ];
+        for (i, id) in self.upscales.iter().enumerate() {
+            all.push((id.clone(), Asset::Upscale(i)));
+        }
+        all
+    }
+}
+
+#[derive(Debug)]
+pub struct Job {
+    pub id: String,
+    /// Submission order, the tie-breaker when sorting.
+    pub seq: u64,
+    pub prompt: String,
+    pub reference: Option<String>,
+    pub created: Instant,
+    pub date_created: String,
+    pub script: Script,
+    pub files: Files,
+    /// Encoded bytes per `Asset::slot`, made on first request.
+    pub cache: [OnceCell<Bytes>; 6],
+}
+
+/// How long each phase lasts and whether the bot takes work at all.
+#[derive(Clone, Copy, Debug)]
+pub struct Timing {
+    pub pending: Duration,
+    pub running: Duration,
+    pub bot_healthy: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Pending,
+    Running(u8),
+    Completed,
+    Failed,
+}
+
+impl Job {
+    pub fn new(seq: u64, prompt: String, reference: Option<String>) -> Job {
+        Job {
+            id: new_id(),
+            seq,
+            script: Script::from_prompt(&prompt),
+            prompt,
+            reference,
+            created: Instant::now(),
+            date_created: crate::time::iso8601(SystemTime::now()),
+            files: Files::fresh(),
+            cache: Default::default(),
+        }
+    }
+
+    pub fn phase(&self, now: Instant, timing: Timing) -> Phase {
+        phase_at(
+            now.saturating_duration_since(self.created),
+            self.script,
+            timing,
+        )
+    }
+
+    /// The image object exactly as ImagineAPI returns it; `base` has no trailing slash.
+    pub fn view<'a>(&'a self, phase: Phase, base: &str) -> ImageView<'a> {
+        let asset_url = |id: &str, ext: &str| format!("{base}/assets/{id}/{id}.{ext}");
+        let mut view = ImageView {
+            id: &self.id,
+            prompt: &self.prompt,
+            results: None,
+            user_created: USER_CREATED,
+            date_created: &self.date_created,
+            status: "pending",
+            progress: None,
+            url: None,
+            error: None,
+            upscaled_urls: None,
+            upscaled: Vec::new(),
+            reference: self.reference.as_deref(),
+        };
+        match phase {
+            Phase::Pending => {}
+            Phase::Running(progress) => {
+                view.status = "in-progress";
+                view.progress = Some(progress.to_string());
+                if progress > 0 {
+                    view.url = Some(asset_url(&self.files.preview, "webp"));
+                }
+            }
+            Phase::Completed => {
+                view.status = "completed";
+                view.results = Some(&self.files.grid);
+                view.url = Some(asset_url(&self.files.grid, "png"));
+                view.upscaled_urls = Some(
+                    self.files
+                        .upscales
+                        .iter()
+                        .map(|id| asset_url(id, "png"))
+                        .collect(),
+                );
+                view.upscaled = self.files.upscaled.iter().map(String::as_str).collect();
+            }
+            Phase::Failed => {
+                view.status = "failed";
+                view.error = Some(REFUSED);
+            }
+        }
+        view
+    }
+}
+
+/// Field order follows the seed guide's replies.
+#[derive(Clone, Debug, Serialize)]
+pub struct ImageView<'a> {
+    pub id: &'a str,
+    pub prompt: &'a str,
+    pub results: Option<&'a str>,
+    pub user_created: &'static str,
+    pub date_created: &'a str,
+    pub status: &'static str,
+    /// A string on the wire, as the server stores it.
+    pub progress: Option<String>,
+    pub url: Option<String>,
+    pub error: Option<&'static str>,
+    pub upscaled_urls: Option<Vec<String>>,
+    pub upscaled: Vec<&'a str>,
+    #[serde(rename = "ref")]
+    pub reference: Option<&'a str>,
+}
+
+fn phase_at(elapsed: Duration, script: Script, timing: Timing) -> Phase {
+    // Jobs submitted while the bot is down queue up rather than fail.
+    if !timing.bot_healthy {
+        return Phase::Pending;
+    }
+    let factor = if script.slow { 10 } else { 1 };
+    let pending = timing.pending * factor;
+    let running = timing.running * factor;
+    if elapsed < pending {
+        return Phase::Pending;
+    }
+    if script.fail {
+        return Phase::Failed;
+    }
+    let into = elapsed - pending;
+    if into >= running {
+        return Phase::Completed;
+    }
+    let percent = (into.as_secs_f64() / running.as_secs_f64() * 100.0) as u8;
+    Phase::Running(percent.min(99))
+}
+
+fn new_id() -> String {
+    Uuid::new_v4().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: Timing = Timing {
+        pending: Duration::from_millis(100),
+        running: Duration::from_millis(400),
+        bot_healthy: true,
+    };
+
+    fn at(ms: u64, prompt: &str) -> Phase {
+        phase_at(Duration::from_millis(ms), Script::from_prompt(prompt), T)
+    }
+
+    #[test]
+    fn lifecycle_follows_the_clock() {
+        assert_eq!(at(0, "cat"), Phase::Pending);
+        assert_eq!(at(99, "cat"), Phase::Pending);
+        assert_eq!(at(100, "cat"), Phase::Running(0));
+        assert_eq!(at(300, "cat"), Phase::Running(50));
+        assert_eq!(at(499, "cat"), Phase::Running(99));
+        assert_eq!(at(500, "cat"), Phase::Completed);
+    }
+
+    #[test]
+    fn scripted_prompts() {
+        assert_eq!(at(99, "cat [fail]"), Phase::Pending);
+        assert_eq!(at(100, "cat [fail]"), Phase::Failed);
+        assert_eq!(at(999, "cat [slow]"), Phase::Pending);
+        assert_eq!(at(3000, "cat [slow]"), Phase::Running(50));
+        assert_eq!(at(5000, "cat [slow]"), Phase::Completed);
+        let down = Timing {
+            bot_healthy: false,
+            ..T
+        };
+        let script = Script::default();
+        assert_eq!(
+            phase_at(Duration::from_secs(60), script, down),
+            Phase::Pending
+        );
+    }
+
+    #[test]
+    fn views_match_the_seed_shapes() {
+        let job = Job::new(0, "cat".into(), Some("mine".into()));
+        let base = "http://h";
+        let pending = serde_json::to_value(job.view(Phase::Pending, base)).unwrap();
+        assert_eq!(pending["status"], "pending");
+        assert_eq!(pending["upscaled"], serde_json::json!([]));
+        assert!(pending["upscaled_urls"].is_null() && pending["url"].is_null());
+        assert_eq!(pending["ref"], "mine");
+
+        let start = serde_json::to_value(job.view(Phase::Running(0), base)).unwrap();
+        assert_eq!(start["progress"], "0");
+        assert!(start["url"].is_null());
+        let later = serde_json::to_value(job.view(Phase::Running(45), base)).unwrap();
+        assert_eq!(later["progress"], "45");
+        let preview = &job.files.preview;
+        assert_eq!(
+            later["url"],
+            format!("http://h/assets/{preview}/{preview}.webp")
+        );
+
+        let done = serde_json::to_value(job.view(Phase::Completed, base)).unwrap();
+        assert!(done["progress"].is_null());
+        assert_eq!(done["results"], job.files.grid.as_str());
+        let urls: Vec<String> = serde_json::from_value(done["upscaled_urls"].clone()).unwrap();
+        let ids: Vec<String> = serde_json::from_value(done["upscaled"].clone()).unwrap();
+        assert_eq!(urls.len(), 4);
+        let url_ids: Vec<&str> = urls.iter().map(|u| u.rsplit('/').nth(1).unwrap()).collect();
+        assert_ne!(url_ids, ids);
+        let mut sorted = url_ids.clone();
+        sorted.sort();
+        assert_eq!(sorted, ids);
+    }
+}

@@ -1,0 +1,483 @@
+//! The ImagineAPI stand-in over real HTTP, as the app's client will see it.
+
+use std::time::{Duration, Instant};
+
+use atelier_standin::{Fault, ImagineApi, ImagineApiConfig};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+const TOKEN: &str = "test-token";
+const GRID: u32 = 256;
+
+async fn server() -> ImagineApi {
+    let config = ImagineApiConfig {
+        token: TOKEN.into(),
+        pending: Duration::from_millis(100),
+        running: Duration::from_millis(600),
+        grid_size: GRID,
+        ..ImagineApiConfig::default()
+    };
+    ImagineApi::start(config, 0).await.expect("stand-in starts")
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+async fn submit(api: &ImagineApi, body: Value) -> (StatusCode, Value) {
+    let reply = http()
+        .post(format!("{}/items/images/", api.base_url()))
+        .bearer_auth(TOKEN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (reply.status(), reply.json().await.unwrap())
+}
+
+async fn get(api: &ImagineApi, path: &str) -> (StatusCode, Value) {
+    let reply = http()
+        .get(format!("{}{path}", api.base_url()))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    (reply.status(), reply.json().await.unwrap())
+}
+
+async fn bytes(url: &str) -> (StatusCode, String, Vec<u8>) {
+    let reply = http().get(url).send().await.unwrap();
+    let kind = reply.headers()["content-type"].to_str().unwrap().to_owned();
+    (reply.status(), kind, reply.bytes().await.unwrap().to_vec())
+}
+
+/// Polls until the job is completed or failed, returning every status seen on the way.
+async fn poll_to_end(api: &ImagineApi, id: &str) -> (Vec<Value>, Value) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    loop {
+        let (status, body) = get(api, &format!("/items/images/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let image = body["data"].clone();
+        if image["status"] == "completed" || image["status"] == "failed" {
+            return (seen, image);
+        }
+        seen.push(image);
+        assert!(Instant::now() < deadline, "job never finished");
+        tokio::time::sleep(Duration::from_millis(15)).await;
+    }
+}
+
+fn directus_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn bad_or_missing_token_is_401_in_directus_shape() {
+    let api = server().await;
+    for auth in [Some("Bearer nope"), None] {
+        let mut request = http().get(format!("{}/items/images", api.base_url()));
+        if let Some(auth) = auth {
+            request = request.header("authorization", auth);
+        }
+        let reply = request.send().await.unwrap();
+        assert_eq!(reply.status(), StatusCode::UNAUTHORIZED);
+        let body: Value = reply.json().await.unwrap();
+        assert_eq!(
+            body,
+            json!({"errors":[{"message":"Invalid user credentials.","extensions":{"code":"INVALID_CREDENTIALS"}}]})
+        );
+    }
+    assert_eq!(api.submissions(), 0);
+}
+
+#[tokio::test]
+async fn submit_answers_pending_with_the_seed_fields() {
+    let api = server().await;
+    let (status, body) = submit(
+        &api,
+        json!({"prompt": "a lighthouse --ar 3:2", "ref": "job-1"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let image = &body["data"];
+    let mut keys: Vec<&str> = image
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "date_created",
+            "error",
+            "id",
+            "progress",
+            "prompt",
+            "ref",
+            "results",
+            "status",
+            "upscaled",
+            "upscaled_urls",
+            "url",
+            "user_created"
+        ]
+    );
+    assert_eq!(image["status"], "pending");
+    assert_eq!(image["ref"], "job-1");
+    assert_eq!(image["prompt"], "a lighthouse --ar 3:2");
+    assert_eq!(image["upscaled"], json!([]));
+    for null in ["progress", "url", "upscaled_urls", "results", "error"] {
+        assert!(image[null].is_null(), "{null} should be null");
+    }
+    let date = image["date_created"].as_str().unwrap();
+    assert_eq!(date.len(), 24, "{date}");
+    assert!(date.ends_with('Z') && date.as_bytes()[10] == b'T' && date.as_bytes()[19] == b'.');
+    assert_eq!(image["id"].as_str().unwrap().len(), 36);
+    assert_eq!(api.submissions(), 1);
+
+    let (status, body) = submit(&api, json!({"prompt": "no ref"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["data"]["ref"].is_null());
+}
+
+#[tokio::test]
+async fn bad_payloads_are_400_invalid_payload() {
+    let api = server().await;
+    for body in [
+        json!({}),
+        json!({"prompt": ""}),
+        json!({"prompt": 3}),
+        json!([1]),
+    ] {
+        let (status, reply) = submit(&api, body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(directus_code(&reply), "INVALID_PAYLOAD");
+    }
+    let reply = http()
+        .post(format!("{}/items/images", api.base_url()))
+        .bearer_auth(TOKEN)
+        .body("prompt=cat")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        directus_code(&reply.json().await.unwrap()),
+        "INVALID_PAYLOAD"
+    );
+    assert_eq!(api.submissions(), 0);
+}
+
+#[tokio::test]
+async fn lifecycle_pending_in_progress_completed() {
+    let api = server().await;
+    let (_, body) = submit(&api, json!({"prompt": "harbour at dawn"})).await;
+    let id = body["data"]["id"].as_str().unwrap().to_owned();
+    let (seen, done) = poll_to_end(&api, &id).await;
+
+    assert!(seen.iter().any(|i| i["status"] == "pending"));
+    let running: Vec<&Value> = seen
+        .iter()
+        .filter(|i| i["status"] == "in-progress")
+        .collect();
+    assert!(!running.is_empty(), "never saw in-progress");
+    for image in &running {
+        let progress: u32 = image["progress"]
+            .as_str()
+            .expect("progress is a string")
+            .parse()
+            .unwrap();
+        assert!(progress <= 99);
+        assert!(image["results"].is_null());
+    }
+    let preview = running
+        .iter()
+        .find_map(|i| i["url"].as_str())
+        .expect("a partial preview while running");
+    assert!(preview.starts_with(&api.base_url()) && preview.ends_with(".webp"));
+    let (status, kind, webp) = bytes(preview).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "image/webp"));
+    let img = image::load_from_memory_with_format(&webp, image::ImageFormat::WebP).unwrap();
+    assert_eq!((img.width(), img.height()), (GRID, GRID));
+
+    assert_eq!(done["status"], "completed");
+    assert!(done["progress"].is_null() && done["error"].is_null());
+    let grid_id = done["results"].as_str().unwrap();
+    assert_eq!(
+        done["url"],
+        format!("{}/assets/{grid_id}/{grid_id}.png", api.base_url())
+    );
+    let urls: Vec<String> = serde_json::from_value(done["upscaled_urls"].clone()).unwrap();
+    let upscaled: Vec<String> = serde_json::from_value(done["upscaled"].clone()).unwrap();
+    assert_eq!(urls.len(), 4);
+    let url_ids: Vec<String> = urls
+        .iter()
+        .map(|u| u.rsplit('/').nth(1).unwrap().to_owned())
+        .collect();
+    assert_ne!(url_ids, upscaled, "upscaled must not be in U1..U4 order");
+    let (mut a, mut b) = (url_ids.clone(), upscaled.clone());
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+}
+
+#[tokio::test]
+async fn grid_and_upscales_are_real_pngs_of_its_quadrants() {
+    let api = server().await;
+    let (_, body) = submit(&api, json!({"prompt": "four seasons"})).await;
+    let id = body["data"]["id"].as_str().unwrap().to_owned();
+    let (_, done) = poll_to_end(&api, &id).await;
+
+    let (status, kind, png) = bytes(done["url"].as_str().unwrap()).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "image/png"));
+    let grid = image::load_from_memory_with_format(&png, image::ImageFormat::Png)
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(grid.dimensions(), (GRID, GRID));
+
+    let half = GRID / 2;
+    for (i, url) in done["upscaled_urls"].as_array().unwrap().iter().enumerate() {
+        let (status, _, png) = bytes(url.as_str().unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        let up = image::load_from_memory(&png).unwrap().to_rgb8();
+        let (x, y) = ((i as u32 % 2) * half, (i as u32 / 2) * half);
+        let quadrant = image::imageops::crop_imm(&grid, x, y, half, half).to_image();
+        assert!(up == quadrant, "U{} is not its quadrant", i + 1);
+    }
+    // Asking again serves the same cached bytes.
+    assert!(bytes(done["url"].as_str().unwrap()).await.2 == png);
+}
+
+#[tokio::test]
+async fn unknown_ids_and_files_are_403_forbidden() {
+    let api = server().await;
+    let (status, body) = get(&api, "/items/images/6b1a7d1e-0000-4000-8000-000000000000").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        body,
+        json!({"errors":[{"message":"You don't have permission to access this.","extensions":{"code":"FORBIDDEN"}}]})
+    );
+    let (status, _, _) = bytes(&format!("{}/assets/nope/nope.png", api.base_url())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = get(&api, "/no/such/route").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(directus_code(&body), "ROUTE_NOT_FOUND");
+}
+
+#[tokio::test]
+async fn listing_filters_sorts_and_pages() {
+    let api = server().await;
+    let mut ids = Vec::new();
+    for (prompt, reference) in [("one", "r1"), ("two", "r2"), ("three", "r3")] {
+        let (_, body) = submit(&api, json!({"prompt": prompt, "ref": reference})).await;
+        ids.push(body["data"]["id"].as_str().unwrap().to_owned());
+        tokio::time::sleep(Duration::from_millis(3)).await;
+    }
+
+    let (status, body) = get(&api, "/items/images?filter[ref][_eq]=r2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["data"].as_array().unwrap().len(), 1);
+    assert_eq!(body["data"][0]["id"], ids[1].as_str());
+
+    // reqwest percent-encodes the brackets, as many clients do.
+    let reply = http()
+        .get(format!("{}/items/images", api.base_url()))
+        .bearer_auth(TOKEN)
+        .query(&[
+            ("filter[id][_in]", format!("{},{}", ids[0], ids[2])),
+            ("sort", "-date_created".into()),
+            ("fields", "id,status".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let body: Value = reply.json().await.unwrap();
+    assert_eq!(
+        body["data"],
+        json!([
+            {"id": ids[2], "status": "pending"},
+            {"id": ids[0], "status": "pending"},
+        ])
+    );
+
+    let (_, body) = get(
+        &api,
+        "/items/images?sort=date_created&limit=1&page=2&meta=filter_count",
+    )
+    .await;
+    assert_eq!(body["data"].as_array().unwrap().len(), 1);
+    assert_eq!(body["data"][0]["id"], ids[1].as_str());
+    assert_eq!(body["meta"]["filter_count"], 3);
+
+    let (status, body) = get(&api, "/items/images?filter[id][_regex]=x").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(directus_code(&body), "INVALID_QUERY");
+}
+
+#[tokio::test]
+async fn bot_status_singleton() {
+    let api = server().await;
+    let (status, body) = get(&api, "/items/status").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["data"]["id"], 1);
+    assert_eq!(body["data"]["bot_status"], "healthy");
+    assert!(body["data"]["date_updated"]
+        .as_str()
+        .unwrap()
+        .ends_with('Z'));
+}
+
+#[tokio::test]
+async fn faults_503_twice_then_ok() {
+    let api = server().await;
+    api.push_fault(Fault::new("/items/images", 503, 2).with_retry_after(7));
+    for _ in 0..2 {
+        let reply = http()
+            .post(format!("{}/items/images/", api.base_url()))
+            .bearer_auth(TOKEN)
+            .json(&json!({"prompt": "cat"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(reply.headers()["retry-after"], "7");
+        let body: Value = reply.json().await.unwrap();
+        assert_eq!(directus_code(&body), "SERVICE_UNAVAILABLE");
+    }
+    let (status, _) = submit(&api, json!({"prompt": "cat"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(api.submissions(), 1);
+    assert_eq!(api.requests(), 3);
+}
+
+#[tokio::test]
+async fn faults_200_with_a_malformed_body_over_http() {
+    let api = server().await;
+    let reply = http()
+        .post(format!("{}/__standin/faults", api.base_url()))
+        .json(&json!({"path_prefix": "/items/status", "status": 200, "times": 1, "body": "{\"data\": "}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::NO_CONTENT);
+
+    let reply = http()
+        .get(format!("{}/items/status", api.base_url()))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::OK);
+    assert_eq!(reply.text().await.unwrap(), "{\"data\": ");
+    let (status, _) = get(&api, "/items/status").await;
+    assert_eq!(status, StatusCode::OK);
+
+    let stats: Value = http()
+        .get(format!("{}/__standin/stats", api.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats, json!({"submissions": 0, "requests": 2}));
+
+    let reply = http()
+        .post(format!("{}/__standin/faults", api.base_url()))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn delay_only_fault_slows_but_serves() {
+    let api = server().await;
+    api.push_fault(Fault::new("/items/status", 200, 1).with_delay_ms(150));
+    let start = Instant::now();
+    let (status, body) = get(&api, "/items/status").await;
+    assert!(start.elapsed() >= Duration::from_millis(150));
+    assert_eq!(
+        (status, &body["data"]["bot_status"]),
+        (StatusCode::OK, &json!("healthy"))
+    );
+}
+
+#[tokio::test]
+async fn fail_prompt_ends_failed() {
+    let api = server().await;
+    let (_, body) = submit(&api, json!({"prompt": "forbidden thing [fail]"})).await;
+    let id = body["data"]["id"].as_str().unwrap().to_owned();
+    let (seen, done) = poll_to_end(&api, &id).await;
+    assert!(seen.iter().all(|i| i["status"] == "pending"));
+    assert_eq!(done["status"], "failed");
+    assert_eq!(
+        done["error"],
+        "Midjourney refused this prompt (banned word)."
+    );
+    assert!(done["progress"].is_null() && done["url"].is_null());
+}
+
+#[tokio::test]
+async fn broken_image_prompt_serves_a_truncated_u2() {
+    let api = server().await;
+    let (_, body) = submit(&api, json!({"prompt": "glitch [broken-image]"})).await;
+    let id = body["data"]["id"].as_str().unwrap().to_owned();
+    let (_, done) = poll_to_end(&api, &id).await;
+    assert_eq!(done["status"], "completed");
+    let urls = done["upscaled_urls"].as_array().unwrap();
+    let (status, _, u2) = bytes(urls[1].as_str().unwrap()).await;
+    assert_eq!((status, u2.len()), (StatusCode::OK, 100));
+    assert!(u2.starts_with(b"\x89PNG"));
+    assert!(image::load_from_memory(&u2).is_err());
+    let (_, _, u1) = bytes(urls[0].as_str().unwrap()).await;
+    assert!(image::load_from_memory(&u1).is_ok());
+}
+
+#[tokio::test]
+async fn urls_follow_the_host_the_client_used() {
+    let api = server().await;
+    let reply = http()
+        .post(format!("{}/items/images", api.base_url()))
+        .bearer_auth(TOKEN)
+        .header("host", format!("localhost:{}", api.port()))
+        .json(&json!({"prompt": "alias"}))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = reply.json().await.unwrap();
+    let id = body["data"]["id"].as_str().unwrap();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let reply = http()
+        .get(format!("{}/items/images/{id}", api.base_url()))
+        .bearer_auth(TOKEN)
+        .header("host", format!("localhost:{}", api.port()))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = reply.json().await.unwrap();
+    let url = body["data"]["url"].as_str().unwrap();
+    assert!(
+        url.starts_with(&format!("http://localhost:{}/assets/", api.port())),
+        "{url}"
+    );
+}
+
+#[tokio::test]
+async fn dropping_the_handle_stops_the_server() {
+    let api = server().await;
+    let base = api.base_url();
+    drop(api);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(http()
+        .get(format!("{base}/items/status"))
+        .send()
+        .await
+        .is_err());
+}

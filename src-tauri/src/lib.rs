@@ -1,0 +1,59 @@
+//! The Tauri shell: opens the core, forwards its events, serves images, and exposes commands.
+//! Everything that decides anything lives in `atelier-core`.
+
+mod commands;
+mod protocol;
+
+use std::sync::Arc;
+
+use atelier_core::jobs::{EngineConfig, Job};
+use atelier_core::secrets::KeychainStore;
+use atelier_core::Atelier;
+use tauri::{AppHandle, Emitter, Manager};
+
+/// The keychain service tokens are filed under (the app's bundle identifier).
+const KEYCHAIN_SERVICE: &str = "dev.atelier.app";
+
+pub fn run() {
+    tauri::Builder::default()
+        .plugin(tauri_plugin_drag::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handle)
+        .setup(|app| {
+            let atelier = Arc::new(open(app.handle())?);
+            app.manage(atelier.clone());
+            // Jobs that were in flight when the app last closed carry on in the background.
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = atelier.resume() {
+                    eprintln!("atelier: could not resume unfinished jobs: {e}");
+                }
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::get_settings,
+            commands::save_token,
+            commands::clear_token,
+            commands::set_base_url,
+            commands::test_connection,
+            commands::submit_prompt,
+            commands::list_jobs,
+            commands::reveal_image,
+            commands::save_image_as,
+            commands::copy_image,
+        ])
+        .run(tauri::generate_context!())
+        .expect("Atelier could not start its window");
+}
+
+fn open(app: &AppHandle) -> Result<Atelier, Box<dyn std::error::Error>> {
+    let data_dir = app.path().app_data_dir()?;
+    let handle = app.clone();
+    let sink = Arc::new(move |job: &Job| {
+        let _ = handle.emit("job-updated", job);
+    });
+    let secrets = Arc::new(KeychainStore::new(KEYCHAIN_SERVICE));
+    Ok(Atelier::open(&data_dir, secrets, EngineConfig::default(), sink)?)
+}

@@ -1,0 +1,76 @@
+//! `atelier://` serves library images to the web view by id, so the web view never learns or
+//! chooses a file path, and images never travel as base64 over IPC.
+//!
+//! Routes: `/image/{image id}`, `/thumb/{image id}`, `/preview/{job id}`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use atelier_core::Atelier;
+use tauri::http::{header, Request, Response, StatusCode};
+use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
+
+pub const SCHEME: &str = "atelier";
+
+pub fn handle<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>>, responder: UriSchemeResponder) {
+    let app = ctx.app_handle().state::<Arc<Atelier>>().inner().clone();
+    let path = request.uri().path().to_owned();
+    // File reads happen off the thread that serves the web view.
+    tauri::async_runtime::spawn(async move {
+        responder.respond(respond(&app, &path).await);
+    });
+}
+
+async fn respond(app: &Atelier, path: &str) -> Response<Vec<u8>> {
+    let Some((file, cache)) = resolve(app, path) else {
+        return status(StatusCode::NOT_FOUND);
+    };
+    match tokio::fs::read(&file).await {
+        Ok(bytes) => Response::builder()
+            .header(header::CONTENT_TYPE, sniff(&bytes))
+            .header(header::CACHE_CONTROL, cache)
+            .body(bytes)
+            .unwrap_or_else(|_| status(StatusCode::INTERNAL_SERVER_ERROR)),
+        Err(_) => status(StatusCode::NOT_FOUND),
+    }
+}
+
+fn resolve(app: &Atelier, path: &str) -> Option<(PathBuf, &'static str)> {
+    let mut parts = path.trim_start_matches('/').split('/');
+    let (kind, id) = (parts.next()?, parts.next()?.parse::<i64>().ok()?);
+    // Library files never change once written; previews are replaced while a job runs.
+    match kind {
+        "image" => Some((app.image_file(id, false).ok()??, "max-age=31536000, immutable")),
+        "thumb" => Some((app.image_file(id, true).ok()??, "max-age=31536000, immutable")),
+        "preview" => Some((app.preview_file(id), "no-store")),
+        _ => None,
+    }
+}
+
+fn sniff(bytes: &[u8]) -> &'static str {
+    match bytes {
+        [0x89, b'P', b'N', b'G', ..] => "image/png",
+        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => "image/webp",
+        _ => "application/octet-stream",
+    }
+}
+
+fn status(code: StatusCode) -> Response<Vec<u8>> {
+    let mut resp = Response::new(Vec::new());
+    *resp.status_mut() = code;
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sniff;
+
+    #[test]
+    fn sniffs_the_formats_the_library_keeps() {
+        assert_eq!(sniff(&[0x89, b'P', b'N', b'G', 0x0D]), "image/png");
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), "image/jpeg");
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8L"), "image/webp");
+        assert_eq!(sniff(b"<html>"), "application/octet-stream");
+    }
+}

@@ -1,0 +1,105 @@
+// Starts the pieces an end-to-end run needs: the stand-in ImagineAPI server, tauri-driver
+// (which drives WebKitWebDriver, which launches the real app), and WebDriver sessions.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { remote } from "webdriverio";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const APP = join(ROOT, "target/debug/atelier");
+const STANDIN = join(ROOT, "target/debug/atelier-standin");
+const DRIVER_PORT = 4444 + Math.floor(Math.random() * 500);
+
+const children = [];
+
+/** Starts a program and resolves with the first stdout line matching `ready`. */
+function startProgram(cmd, args, env, ready) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  children.push(child);
+  return new Promise((resolveLine, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.on("line", (line) => {
+      const m = ready.exec(line);
+      if (m) resolveLine(m);
+    });
+    child.once("exit", (code) => reject(new Error(`${cmd} exited early with ${code}`)));
+  });
+}
+
+export async function startStandin() {
+  const args = ["imagineapi", "--port", "0", "--pending-ms", "800", "--running-ms", "4000"];
+  const m = await startProgram(STANDIN, args, {}, /listening on (http:\/\/\S+)/);
+  return m[1];
+}
+
+/** tauri-driver passes its environment on to the app: each run gets its own data folder. */
+export async function startDriver() {
+  const dataHome = mkdtempSync(join(tmpdir(), "atelier-e2e-"));
+  const driver = spawn("tauri-driver", ["--port", String(DRIVER_PORT)], {
+    env: { ...process.env, XDG_DATA_HOME: dataHome },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  children.push(driver);
+  await waitForPort(DRIVER_PORT);
+  return { dataHome };
+}
+
+async function waitForPort(port) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/status`);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`tauri-driver did not listen on ${port}`);
+}
+
+export function openApp() {
+  return remote({
+    hostname: "127.0.0.1",
+    port: DRIVER_PORT,
+    logLevel: "warn",
+    connectionRetryTimeout: 120_000,
+    capabilities: {
+      browserName: "wry",
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application: APP },
+    },
+  });
+}
+
+export function stopAll() {
+  for (const child of children) child.kill("SIGTERM");
+}
+
+/** Every file under `dir`, to check what the app wrote. */
+export function filesUnder(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
+    else out.push(path);
+  }
+  return out;
+}
+
+export function fileContains(path, needle) {
+  return readFileSync(path).includes(Buffer.from(needle));
+}
+
+/** Resolves when `fn` returns something truthy; fails with `what` after `timeout` ms. */
+export async function until(browser, fn, what, timeout = 30_000) {
+  let last;
+  await browser.waitUntil(
+    async () => {
+      last = await fn();
+      return last;
+    },
+    { timeout, interval: 200, timeoutMsg: `timed out waiting for ${what}` },
+  );
+  return last;
+}

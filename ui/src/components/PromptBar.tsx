@@ -1,0 +1,66 @@
+import { useSignal } from "@preact/signals";
+import { parseParams } from "../prompt";
+import { settings, settingsOpen, submit } from "../state";
+
+export function PromptBar() {
+  const text = useSignal("");
+  const busy = useSignal(false);
+  const params = parseParams(text.value);
+  const noToken = settings.value !== null && !settings.value.tokenSet;
+
+  const send = async () => {
+    const prompt = text.value.trim();
+    if (!prompt || busy.value) return;
+    busy.value = true;
+    if (await submit(prompt)) text.value = "";
+    busy.value = false;
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === "Enter" && !e.shiftKey) {
+      e.preventDefault();
+      void send();
+    }
+  };
+
+  return (
+    <section class="promptbar">
+      <div class="prompt-row">
+        <textarea
+          data-testid="prompt"
+          rows={2}
+          placeholder="Describe an image… add parameters like --ar 16:9 --chaos 40 --v 6"
+          value={text.value}
+          onInput={(e) => (text.value = (e.target as HTMLTextAreaElement).value)}
+          onKeyDown={onKeyDown}
+        />
+        <button
+          class="primary"
+          data-testid="submit"
+          disabled={busy.value || !text.value.trim()}
+          onClick={send}
+        >
+          {busy.value ? "Sending…" : "Imagine"}
+        </button>
+      </div>
+      {params.length > 0 && (
+        <ul class="params" aria-label="Parameters">
+          {params.map((p, i) => (
+            <li key={i} class={p.warning ? "warn" : ""} title={p.warning}>
+              --{p.name}
+              {p.value && <b> {p.value}</b>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {noToken && (
+        <p class="hint">
+          Atelier needs your {settings.value?.displayName} token to send prompts.{" "}
+          <button class="link" onClick={() => (settingsOpen.value = true)}>
+            Add it in Settings
+          </button>
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,85 @@
+// App state as signals. Components read these and call the actions below; the actions ask the
+// Rust side through `api` and fold the answers in.
+import { computed, signal } from "@preact/signals";
+import { api, messageOf, onJobUpdated } from "./api";
+import type { Job, ProviderSettings, Slot } from "./types";
+
+export interface Toast {
+  id: number;
+  kind: "error" | "info";
+  text: string;
+}
+
+export const jobs = signal<Job[]>([]);
+export const settings = signal<ProviderSettings | null>(null);
+export const search = signal("");
+export const settingsOpen = signal(false);
+export const viewer = signal<{ jobId: number; slot: Slot } | null>(null);
+export const toasts = signal<Toast[]>([]);
+export const loaded = signal(false);
+
+export const viewerJob = computed(() => {
+  const v = viewer.value;
+  return v ? (jobs.value.find((j) => j.id === v.jobId) ?? null) : null;
+});
+
+let nextToast = 1;
+export function toast(text: string, kind: Toast["kind"] = "error") {
+  const id = nextToast++;
+  toasts.value = [...toasts.value, { id, kind, text }];
+  setTimeout(() => dismiss(id), kind === "error" ? 9000 : 4000);
+}
+
+export function dismiss(id: number) {
+  toasts.value = toasts.value.filter((t) => t.id !== id);
+}
+
+/** Newest first, as the store orders them. */
+export function upsertJob(job: Job) {
+  const list = jobs.value;
+  const i = list.findIndex((j) => j.id === job.id);
+  if (i >= 0) {
+    if (list[i].updatedAt > job.updatedAt) return;
+    const next = list.slice();
+    next[i] = job;
+    jobs.value = next;
+  } else if (!search.value.trim() || job.prompt.toLowerCase().includes(search.value.toLowerCase())) {
+    jobs.value = [job, ...list].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+  }
+}
+
+export async function start() {
+  await onJobUpdated(upsertJob);
+  await Promise.all([refreshJobs(), refreshSettings()]);
+  loaded.value = true;
+}
+
+export async function refreshJobs() {
+  try {
+    jobs.value = await api.jobs(search.value.trim());
+  } catch (err) {
+    toast(messageOf(err));
+  }
+}
+
+export async function refreshSettings() {
+  try {
+    settings.value = await api.settings();
+  } catch (err) {
+    toast(messageOf(err));
+  }
+}
+
+/** Sends a prompt; resolves true when the service accepted it (the job shows either way). */
+export async function submit(prompt: string): Promise<boolean> {
+  try {
+    const job = await api.submit(prompt);
+    upsertJob(job);
+    if (job.status === "failed" && job.error) toast(job.error);
+    return job.status !== "failed";
+  } catch (err) {
+    toast(messageOf(err));
+    if (settings.value && !settings.value.tokenSet) settingsOpen.value = true;
+    return false;
+  }
+}

@@ -56,7 +56,10 @@ pub async fn submit_prompt(app: App<'_>, prompt: String) -> Result<Job> {
 
 #[tauri::command]
 pub async fn list_jobs(app: App<'_>, search: Option<String>) -> Result<Vec<Job>> {
-    let query = JobQuery { search, ..JobQuery::default() };
+    let query = JobQuery {
+        search,
+        ..JobQuery::default()
+    };
     app.jobs(&query).map_err(say)
 }
 
@@ -68,9 +71,18 @@ pub async fn reveal_image(handle: AppHandle, app: App<'_>, image_id: i64) -> Res
 
 /// Asks where to save a copy; `Ok(None)` when the person cancels.
 #[tauri::command]
-pub async fn save_image_as(handle: AppHandle, app: App<'_>, image_id: i64, suggested_name: String) -> Result<Option<String>> {
+pub async fn save_image_as(
+    handle: AppHandle,
+    app: App<'_>,
+    image_id: i64,
+    suggested_name: String,
+) -> Result<Option<String>> {
     let source = image_path(&app, image_id)?;
-    let ext = source.extension().and_then(|e| e.to_str()).unwrap_or("png").to_owned();
+    let ext = source
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("png")
+        .to_owned();
     let Some(dest) = handle
         .dialog()
         .file()
@@ -81,14 +93,18 @@ pub async fn save_image_as(handle: AppHandle, app: App<'_>, image_id: i64, sugge
         return Ok(None);
     };
     let dest = dest.into_path().map_err(say)?;
-    tokio::fs::copy(&source, &dest).await.map_err(|e| format!("Could not save to {}: {e}", dest.display()))?;
+    tokio::fs::copy(&source, &dest)
+        .await
+        .map_err(|e| format!("Could not save to {}: {e}", dest.display()))?;
     Ok(Some(dest.display().to_string()))
 }
 
 #[tauri::command]
 pub async fn copy_image(handle: AppHandle, app: App<'_>, image_id: i64) -> Result<()> {
     let path = image_path(&app, image_id)?;
-    let rgba = tokio::task::spawn_blocking(move || image_rgba(&path)).await.map_err(say)??;
+    let rgba = tokio::task::spawn_blocking(move || image_rgba(&path))
+        .await
+        .map_err(say)??;
     let (w, h) = rgba.dimensions();
     let img = tauri::image::Image::new_owned(rgba.into_raw(), w, h);
     handle.clipboard().write_image(&img).map_err(say)

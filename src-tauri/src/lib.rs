@@ -55,5 +55,10 @@ fn open(app: &AppHandle) -> Result<Atelier, Box<dyn std::error::Error>> {
         let _ = handle.emit("job-updated", job);
     });
     let secrets = Arc::new(KeychainStore::new(KEYCHAIN_SERVICE));
-    Ok(Atelier::open(&data_dir, secrets, EngineConfig::default(), sink)?)
+    Ok(Atelier::open(
+        &data_dir,
+        secrets,
+        EngineConfig::default(),
+        sink,
+    )?)
 }

@@ -12,7 +12,11 @@ use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 
 pub const SCHEME: &str = "atelier";
 
-pub fn handle<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>>, responder: UriSchemeResponder) {
+pub fn handle<R: Runtime>(
+    ctx: UriSchemeContext<'_, R>,
+    request: Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+) {
     let app = ctx.app_handle().state::<Arc<Atelier>>().inner().clone();
     let path = request.uri().path().to_owned();
     // File reads happen off the thread that serves the web view.
@@ -40,8 +44,14 @@ fn resolve(app: &Atelier, path: &str) -> Option<(PathBuf, &'static str)> {
     let (kind, id) = (parts.next()?, parts.next()?.parse::<i64>().ok()?);
     // Library files never change once written; previews are replaced while a job runs.
     match kind {
-        "image" => Some((app.image_file(id, false).ok()??, "max-age=31536000, immutable")),
-        "thumb" => Some((app.image_file(id, true).ok()??, "max-age=31536000, immutable")),
+        "image" => Some((
+            app.image_file(id, false).ok()??,
+            "max-age=31536000, immutable",
+        )),
+        "thumb" => Some((
+            app.image_file(id, true).ok()??,
+            "max-age=31536000, immutable",
+        )),
         "preview" => Some((app.preview_file(id), "no-store")),
         _ => None,
     }

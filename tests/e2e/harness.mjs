@@ -16,7 +16,10 @@ const children = [];
 
 /** Starts a program and resolves with the first stdout line matching `ready`. */
 function startProgram(cmd, args, env, ready) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(cmd, args, {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   children.push(child);
   return new Promise((resolveLine, reject) => {
     const lines = createInterface({ input: child.stdout });

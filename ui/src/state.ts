@@ -43,7 +43,10 @@ export function upsertJob(job: Job) {
     const next = list.slice();
     next[i] = job;
     jobs.value = next;
-  } else if (!search.value.trim() || job.prompt.toLowerCase().includes(search.value.toLowerCase())) {
+  } else if (
+    !search.value.trim() ||
+    job.prompt.toLowerCase().includes(search.value.toLowerCase())
+  ) {
     jobs.value = [job, ...list].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
   }
 }

@@ -4,7 +4,15 @@ import { toast } from "../state";
 import { SLOT_LABELS, type ImageRecord, type Job } from "../types";
 
 /** Save a copy, copy to the clipboard, show in the file manager. */
-export function ImageActions({ image, job, compact }: { image: ImageRecord; job: Job; compact?: boolean }) {
+export function ImageActions({
+  image,
+  job,
+  compact,
+}: {
+  image: ImageRecord;
+  job: Job;
+  compact?: boolean;
+}) {
   const run = (action: () => Promise<unknown>, done?: string) => async (e: Event) => {
     e.stopPropagation();
     try {
@@ -20,7 +28,10 @@ export function ImageActions({ image, job, compact }: { image: ImageRecord; job:
       <button title="Save a copy…" onClick={run(() => api.saveAs(image.id, name), "Saved.")}>
         Save
       </button>
-      <button title="Copy image" onClick={run(() => api.copy(image.id), "Copied to the clipboard.")}>
+      <button
+        title="Copy image"
+        onClick={run(() => api.copy(image.id), "Copied to the clipboard.")}
+      >
         Copy
       </button>
       <button title="Show in folder" onClick={run(() => api.reveal(image.id))}>

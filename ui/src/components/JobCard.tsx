@@ -20,7 +20,12 @@ export function JobCard({ job }: { job: Job }) {
   const active = isActive(job.status);
 
   return (
-    <article class={`card ${job.status}`} data-testid="job" data-job-id={job.id} data-status={job.status}>
+    <article
+      class={`card ${job.status}`}
+      data-testid="job"
+      data-job-id={job.id}
+      data-status={job.status}
+    >
       <header>
         <p class="prompt" title={job.prompt}>
           {job.prompt}
@@ -34,7 +39,7 @@ export function JobCard({ job }: { job: Job }) {
       {grid ? (
         <ImageTile image={grid} job={job} onOpen={() => open("grid")} large />
       ) : (
-        <Placeholder job={job} />
+        job.status !== "failed" && <Placeholder job={job} />
       )}
 
       {upscales.length > 0 && (
@@ -47,7 +52,11 @@ export function JobCard({ job }: { job: Job }) {
 
       {active && <Progress job={job} />}
       {job.error && (
-        <p class={active ? "note" : "error"} data-testid="job-error" role={active ? undefined : "alert"}>
+        <p
+          class={active ? "note" : "error"}
+          data-testid="job-error"
+          role={active ? undefined : "alert"}
+        >
           {job.error}
         </p>
       )}
@@ -65,7 +74,7 @@ function Placeholder({ job }: { job: Job }) {
       {job.previewRev > 0 && isActive(job.status) ? (
         <img src={previewUrl(job)} alt="Partial preview" data-testid="preview" />
       ) : (
-        <div class={`shimmer ${isActive(job.status) ? "" : "still"}`} />
+        <div class="shimmer" />
       )}
     </div>
   );

@@ -50,7 +50,13 @@ export function SettingsDialog() {
 
   if (!s) return null;
   return (
-    <div class="modal" role="dialog" aria-label="Settings" data-testid="settings" onClick={() => (settingsOpen.value = false)}>
+    <div
+      class="modal"
+      role="dialog"
+      aria-label="Settings"
+      data-testid="settings"
+      onClick={() => (settingsOpen.value = false)}
+    >
       <form class="sheet" onClick={(e) => e.stopPropagation()} onSubmit={(e) => e.preventDefault()}>
         <h2>{s.displayName}</h2>
 
@@ -61,11 +67,18 @@ export function SettingsDialog() {
               type="password"
               autoComplete="off"
               data-testid="token"
-              placeholder={s.tokenSet ? "A token is saved — paste a new one to replace it" : "Paste your token"}
+              placeholder={
+                s.tokenSet ? "A token is saved — paste a new one to replace it" : "Paste your token"
+              }
               value={token.value}
               onInput={(e) => (token.value = (e.target as HTMLInputElement).value)}
             />
-            <button class="primary" data-testid="save-token" disabled={busy.value || !token.value.trim()} onClick={saveToken}>
+            <button
+              class="primary"
+              data-testid="save-token"
+              disabled={busy.value || !token.value.trim()}
+              onClick={saveToken}
+            >
               Save
             </button>
           </div>
@@ -89,18 +102,28 @@ export function SettingsDialog() {
               value={baseUrl.value}
               onInput={(e) => (baseUrl.value = (e.target as HTMLInputElement).value)}
             />
-            <button data-testid="save-url" disabled={busy.value || baseUrl.value === s.baseUrl} onClick={saveUrl}>
+            <button
+              data-testid="save-url"
+              disabled={busy.value || baseUrl.value === s.baseUrl}
+              onClick={saveUrl}
+            >
               Save
             </button>
           </div>
         </label>
-        <p class="muted">Self-hosted? Use your server's address. Empty restores {s.defaultBaseUrl}.</p>
+        <p class="muted">
+          Self-hosted? Use your server's address. Empty restores {s.defaultBaseUrl}.
+        </p>
 
         <div class="row end">
           <button data-testid="test-connection" disabled={busy.value || !s.tokenSet} onClick={test}>
             Test connection
           </button>
-          <button class="primary" data-testid="close-settings" onClick={() => (settingsOpen.value = false)}>
+          <button
+            class="primary"
+            data-testid="close-settings"
+            onClick={() => (settingsOpen.value = false)}
+          >
             Done
           </button>
         </div>

@@ -4,7 +4,12 @@ export function Toasts() {
   return (
     <div class="toasts" aria-live="polite">
       {toasts.value.map((t) => (
-        <div key={t.id} class={`toast ${t.kind}`} role={t.kind === "error" ? "alert" : "status"} data-testid="toast">
+        <div
+          key={t.id}
+          class={`toast ${t.kind}`}
+          role={t.kind === "error" ? "alert" : "status"}
+          data-testid="toast"
+        >
           <span>{t.text}</span>
           <button aria-label="Dismiss" onClick={() => dismiss(t.id)}>
             ✕

@@ -28,9 +28,19 @@ export function Viewer() {
 
   if (!job || !image) return null;
   return (
-    <div class="viewer" role="dialog" aria-label="Image viewer" data-testid="viewer" onClick={() => (viewer.value = null)}>
+    <div
+      class="viewer"
+      role="dialog"
+      aria-label="Image viewer"
+      data-testid="viewer"
+      onClick={() => (viewer.value = null)}
+    >
       <div class="viewer-body" onClick={(e) => e.stopPropagation()}>
-        <img src={imageUrl(image.id)} alt={`${SLOT_LABELS[image.slot]} of “${job.prompt}”`} data-testid="viewer-image" />
+        <img
+          src={imageUrl(image.id)}
+          alt={`${SLOT_LABELS[image.slot]} of “${job.prompt}”`}
+          data-testid="viewer-image"
+        />
         <div class="viewer-bar">
           <nav>
             {images.map((img) => (

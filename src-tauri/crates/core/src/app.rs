@@ -71,7 +71,11 @@ impl Atelier {
         })
     }
 
-    pub fn save_token(&self, kind: ProviderKind, raw: &str) -> Result<ProviderSettings, AtelierError> {
+    pub fn save_token(
+        &self,
+        kind: ProviderKind,
+        raw: &str,
+    ) -> Result<ProviderSettings, AtelierError> {
         let token = clean_token(raw).map_err(AtelierError::Invalid)?;
         self.secrets.set(&token_account(kind), token)?;
         self.settings(kind)
@@ -82,13 +86,20 @@ impl Atelier {
         self.settings(kind)
     }
 
-    pub fn set_base_url(&self, kind: ProviderKind, url: &str) -> Result<ProviderSettings, AtelierError> {
+    pub fn set_base_url(
+        &self,
+        kind: ProviderKind,
+        url: &str,
+    ) -> Result<ProviderSettings, AtelierError> {
         let url = if url.trim().is_empty() {
             kind.default_base_url().to_owned()
         } else {
-            parse_base_url(url).map_err(AtelierError::Invalid)?.to_string()
+            parse_base_url(url)
+                .map_err(AtelierError::Invalid)?
+                .to_string()
         };
-        self.store.set_setting(&base_url_key(kind), url.trim_end_matches('/'))?;
+        self.store
+            .set_setting(&base_url_key(kind), url.trim_end_matches('/'))?;
         self.settings(kind)
     }
 
@@ -107,17 +118,27 @@ impl Atelier {
     }
 
     pub fn jobs(&self, query: &JobQuery) -> Result<Vec<Job>, AtelierError> {
-        Ok(self.store.jobs(query)?.into_iter().map(|j| self.media.absolutize(j)).collect())
+        Ok(self
+            .store
+            .jobs(query)?
+            .into_iter()
+            .map(|j| self.media.absolutize(j))
+            .collect())
     }
 
     /// Picks up the jobs that were in flight when the app last closed.
     pub fn resume(&self) -> Result<usize, AtelierError> {
-        Ok(self.engine.resume(|job| self.provider(job.provider).map_err(|e| e.to_string()))?)
+        Ok(self
+            .engine
+            .resume(|job| self.provider(job.provider).map_err(|e| e.to_string()))?)
     }
 
     /// The file behind an image id, for the image protocol and for save/reveal/drag.
     pub fn image_file(&self, image_id: i64, thumb: bool) -> Result<Option<PathBuf>, AtelierError> {
-        Ok(self.store.image(image_id)?.map(|img| self.media.resolve(if thumb { &img.thumb } else { &img.file })))
+        Ok(self.store.image(image_id)?.map(|img| {
+            self.media
+                .resolve(if thumb { &img.thumb } else { &img.file })
+        }))
     }
 
     pub fn preview_file(&self, job_id: i64) -> PathBuf {

@@ -29,7 +29,10 @@ pub struct ProviderSettings {
 /// inside, which usually means something else was pasted along with it).
 pub fn clean_token(raw: &str) -> Result<&str, String> {
     let token = raw.trim();
-    let token = token.strip_prefix("Bearer ").map(str::trim).unwrap_or(token);
+    let token = token
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .unwrap_or(token);
     if token.is_empty() {
         return Err("Paste a token first.".into());
     }

@@ -61,7 +61,12 @@ fn secrets_with_token(token: &str) -> Arc<MemoryStore> {
 async fn wait_finished(app: &Atelier, job_id: i64) -> Job {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let job = app.jobs(&JobQuery::default()).unwrap().into_iter().find(|j| j.id == job_id).unwrap();
+        let job = app
+            .jobs(&JobQuery::default())
+            .unwrap()
+            .into_iter()
+            .find(|j| j.id == job_id)
+            .unwrap();
         if job.status.is_finished() {
             return job;
         }
@@ -79,7 +84,9 @@ async fn provider_follows_a_job_from_pending_to_completed() {
     let mut saw_progress = false;
     let outputs = loop {
         match p.poll(&job.remote_id).await.unwrap() {
-            RemoteState::Running { progress: Some(n), .. } if n > 0 => saw_progress = true,
+            RemoteState::Running {
+                progress: Some(n), ..
+            } if n > 0 => saw_progress = true,
             RemoteState::Completed(out) => break out,
             RemoteState::Failed { message } => panic!("failed: {message}"),
             _ => {}
@@ -104,20 +111,34 @@ async fn provider_maps_errors_to_what_they_mean() {
     assert!(err.to_string().contains("Paste a new token"), "{err}");
 
     let p = provider(&server, "standin-token");
-    assert!(matches!(p.poll("no-such-id").await, Err(ProviderError::NotFound { .. })));
-    assert!(matches!(p.submit("", "r").await, Err(ProviderError::Rejected { .. })));
+    assert!(matches!(
+        p.poll("no-such-id").await,
+        Err(ProviderError::NotFound { .. })
+    ));
+    assert!(matches!(
+        p.submit("", "r").await,
+        Err(ProviderError::Rejected { .. })
+    ));
 
     server.push_fault(Fault::new("/items/images", 429, 1).with_body(
         r#"{"errors":[{"message":"Cannot create more images","extensions":{"code":"REQUESTS_EXCEEDED"}}]}"#,
     ));
-    assert!(matches!(p.submit("x", "r").await, Err(ProviderError::QuotaReached { .. })));
+    assert!(matches!(
+        p.submit("x", "r").await,
+        Err(ProviderError::QuotaReached { .. })
+    ));
 
     server.push_fault(Fault::new("/items/images", 200, 1).with_body("{\"data\": {\"id\": 5"));
     let err = p.submit("x", "r2").await.unwrap_err();
     assert!(matches!(err, ProviderError::BadResponse { .. }), "{err:?}");
 
-    server.push_fault(Fault::new("/items/status", 502, 1).with_body("<html><title>Bad gateway</title></html>"));
-    assert!(matches!(p.health().await, Err(ProviderError::Server { status: 502, .. })));
+    server.push_fault(
+        Fault::new("/items/status", 502, 1).with_body("<html><title>Bad gateway</title></html>"),
+    );
+    assert!(matches!(
+        p.health().await,
+        Err(ProviderError::Server { status: 502, .. })
+    ));
 }
 
 #[tokio::test]
@@ -126,7 +147,11 @@ async fn a_prompt_becomes_five_verified_images_on_disk() {
     let dir = tempfile::tempdir().unwrap();
     let h = open(dir.path(), &server, secrets_with_token("standin-token"));
 
-    let job = h.app.submit(KIND, "a red fox in snow --ar 1:1").await.unwrap();
+    let job = h
+        .app
+        .submit(KIND, "a red fox in snow --ar 1:1")
+        .await
+        .unwrap();
     assert_eq!(job.status, JobStatus::Queued);
     assert!(job.remote_id.is_some());
     let done = wait_finished(&h.app, job.id).await;
@@ -140,11 +165,23 @@ async fn a_prompt_becomes_five_verified_images_on_disk() {
         let file = image::open(&img.file).unwrap();
         assert_eq!((file.width(), file.height()), (img.width, img.height));
         assert!(image::open(&img.thumb).unwrap().width() <= 512);
-        assert!(img.source_url.as_deref().unwrap().starts_with(&server.base_url()));
-        assert!(img.file.starts_with(dir.path().to_str().unwrap()), "names are ours: {}", img.file);
+        assert!(img
+            .source_url
+            .as_deref()
+            .unwrap()
+            .starts_with(&server.base_url()));
+        assert!(
+            img.file.starts_with(dir.path().to_str().unwrap()),
+            "names are ours: {}",
+            img.file
+        );
     }
     for u in &done.images[1..] {
-        assert_eq!((u.width, u.height), (256, 256), "upscales are quadrant-sized");
+        assert_eq!(
+            (u.width, u.height),
+            (256, 256),
+            "upscales are quadrant-sized"
+        );
     }
     // U1 is the grid's top-left quadrant, so the pairing followed upscaled_urls.
     let grid_px = image::open(&grid.file).unwrap().to_rgb8();
@@ -153,11 +190,30 @@ async fn a_prompt_becomes_five_verified_images_on_disk() {
     let u4 = image::open(&done.images[4].file).unwrap().to_rgb8();
     assert_eq!(grid_px.get_pixel(266, 266), u4.get_pixel(10, 10));
 
-    let statuses: Vec<JobStatus> = h.events.lock().unwrap().iter().filter(|j| j.id == job.id).map(|j| j.status).collect();
-    for expected in [JobStatus::Submitting, JobStatus::Queued, JobStatus::Running, JobStatus::Downloading, JobStatus::Done] {
-        assert!(statuses.contains(&expected), "no {expected:?} event in {statuses:?}");
+    let statuses: Vec<JobStatus> = h
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|j| j.id == job.id)
+        .map(|j| j.status)
+        .collect();
+    for expected in [
+        JobStatus::Submitting,
+        JobStatus::Queued,
+        JobStatus::Running,
+        JobStatus::Downloading,
+        JobStatus::Done,
+    ] {
+        assert!(
+            statuses.contains(&expected),
+            "no {expected:?} event in {statuses:?}"
+        );
     }
-    let leftovers: Vec<_> = walk(dir.path()).into_iter().filter(|p| p.ends_with(".part")).collect();
+    let leftovers: Vec<_> = walk(dir.path())
+        .into_iter()
+        .filter(|p| p.ends_with(".part"))
+        .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
     assert_eq!(h.app.store().integrity_check().unwrap(), "ok");
 }
@@ -169,11 +225,22 @@ async fn several_jobs_run_at_once() {
     let h = open(dir.path(), &server, secrets_with_token("standin-token"));
     let mut ids = Vec::new();
     for i in 0..4 {
-        ids.push(h.app.submit(KIND, &format!("job number {i}")).await.unwrap().id);
+        ids.push(
+            h.app
+                .submit(KIND, &format!("job number {i}"))
+                .await
+                .unwrap()
+                .id,
+        );
     }
     for id in ids {
         let job = wait_finished(&h.app, id).await;
-        assert_eq!((job.status, job.images.len()), (JobStatus::Done, 5), "{:?}", job.error);
+        assert_eq!(
+            (job.status, job.images.len()),
+            (JobStatus::Done, 5),
+            "{:?}",
+            job.error
+        );
     }
     assert_eq!(server.submissions(), 4);
 }
@@ -184,7 +251,11 @@ async fn failures_end_in_a_clear_failed_state() {
     let dir = tempfile::tempdir().unwrap();
     let h = open(dir.path(), &server, secrets_with_token("standin-token"));
 
-    let refused = h.app.submit(KIND, "a forbidden thing [fail]").await.unwrap();
+    let refused = h
+        .app
+        .submit(KIND, "a forbidden thing [fail]")
+        .await
+        .unwrap();
     let refused = wait_finished(&h.app, refused.id).await;
     assert_eq!(refused.status, JobStatus::Failed);
     assert!(refused.error.unwrap().contains("refused this prompt"));
@@ -193,9 +264,19 @@ async fn failures_end_in_a_clear_failed_state() {
     let broken = wait_finished(&h.app, broken.id).await;
     assert_eq!(broken.status, JobStatus::Failed);
     let msg = broken.error.unwrap();
-    assert!(msg.contains("U2") && msg.contains("not a readable image"), "{msg}");
-    assert_eq!(broken.images.len(), 4, "the images that did arrive are kept");
-    assert!(!walk(dir.path()).iter().any(|p| p.contains("u2.")), "no half file for U2");
+    assert!(
+        msg.contains("U2") && msg.contains("not a readable image"),
+        "{msg}"
+    );
+    assert_eq!(
+        broken.images.len(),
+        4,
+        "the images that did arrive are kept"
+    );
+    assert!(
+        !walk(dir.path()).iter().any(|p| p.contains("u2.")),
+        "no half file for U2"
+    );
 }
 
 #[tokio::test]
@@ -211,7 +292,10 @@ async fn a_wrong_token_fails_the_job_with_a_message_and_no_token_refuses_to_send
     let h2 = open(dir2.path(), &server, Arc::new(MemoryStore::default()));
     let err = h2.app.submit(KIND, "anything").await.unwrap_err();
     assert!(err.to_string().contains("No ImagineAPI token"), "{err}");
-    assert!(h2.app.jobs(&JobQuery::default()).unwrap().is_empty(), "nothing recorded, nothing sent");
+    assert!(
+        h2.app.jobs(&JobQuery::default()).unwrap().is_empty(),
+        "nothing recorded, nothing sent"
+    );
     assert_eq!(server.submissions(), 0);
 }
 
@@ -224,7 +308,12 @@ async fn server_errors_while_polling_are_retried() {
     server.push_fault(Fault::new("/items/images/", 503, 2));
     let done = wait_finished(&h.app, job.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
-    let noted = h.events.lock().unwrap().iter().any(|j| j.error.as_deref().is_some_and(|e| e.contains("503")));
+    let noted = h
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|j| j.error.as_deref().is_some_and(|e| e.contains("503")));
     assert!(noted, "the retry should have been shown on the job");
 }
 

@@ -16,8 +16,16 @@ const ATTEMPTS: u32 = 3;
 
 /// Downloads every image the job does not have yet, then marks it done, or failed with the
 /// first problem (images that did arrive are kept).
-pub(super) async fn all(inner: &Arc<Inner>, provider: &Arc<dyn Provider>, job_id: i64, outputs: &Outputs) {
-    if let Err(e) = inner.store.set_status(job_id, JobStatus::Downloading, None, None) {
+pub(super) async fn all(
+    inner: &Arc<Inner>,
+    provider: &Arc<dyn Provider>,
+    job_id: i64,
+    outputs: &Outputs,
+) {
+    if let Err(e) = inner
+        .store
+        .set_status(job_id, JobStatus::Downloading, None, None)
+    {
         tracing::error!("marking job {job_id} as downloading: {e}");
     }
     inner.emit(job_id);
@@ -45,7 +53,10 @@ pub(super) async fn all(inner: &Arc<Inner>, provider: &Arc<dyn Provider>, job_id
             let _ = inner.store.set_status(job_id, JobStatus::Done, None, None);
             inner.emit(job_id);
         }
-        Some((slot, msg)) => inner.fail(job_id, &format!("Could not download {}: {msg}", label(*slot))),
+        Some((slot, msg)) => inner.fail(
+            job_id,
+            &format!("Could not download {}: {msg}", label(*slot)),
+        ),
     }
 }
 
@@ -56,11 +67,24 @@ fn wanted(inner: &Inner, job_id: i64, outputs: &Outputs) -> Vec<(Slot, Url)> {
         .job(job_id)
         .ok()
         .flatten()
-        .map(|j| j.images.into_iter().filter(|i| inner.media.resolve(&i.file).is_file()).map(|i| i.slot).collect())
+        .map(|j| {
+            j.images
+                .into_iter()
+                .filter(|i| inner.media.resolve(&i.file).is_file())
+                .map(|i| i.slot)
+                .collect()
+        })
         .unwrap_or_default();
     let grid = outputs.grid.clone().map(|u| (Slot::Grid, u));
-    let ups = outputs.upscales.iter().enumerate().filter_map(|(i, u)| Some((Slot::upscale(i)?, u.clone())));
-    grid.into_iter().chain(ups).filter(|(slot, _)| !have.contains(slot)).collect()
+    let ups = outputs
+        .upscales
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| Some((Slot::upscale(i)?, u.clone())));
+    grid.into_iter()
+        .chain(ups)
+        .filter(|(slot, _)| !have.contains(slot))
+        .collect()
 }
 
 async fn fetch_with_retries(

@@ -62,15 +62,23 @@ impl Engine {
 
     /// Records the job, sends it, and starts tracking it. The row exists before the request
     /// leaves, carrying the reference the service will echo back.
-    pub async fn submit(&self, provider: Arc<dyn Provider>, prompt: &str) -> Result<Job, StoreError> {
+    pub async fn submit(
+        &self,
+        provider: Arc<dyn Provider>,
+        prompt: &str,
+    ) -> Result<Job, StoreError> {
         let reference = uuid::Uuid::new_v4().to_string();
-        let job = self.inner.store.insert_job(&reference, provider.kind(), prompt)?;
+        let job = self
+            .inner
+            .store
+            .insert_job(&reference, provider.kind(), prompt)?;
         self.inner.emit(job.id);
         match provider.submit(prompt, &reference).await {
             Ok(remote) => self.accepted(provider, job.id, remote)?,
             Err(e) if e.is_transient() => {
                 let not_received = format!("{e} The job was not received, so nothing was charged.");
-                self.reconcile(provider, job.id, &reference, &not_received).await?
+                self.reconcile(provider, job.id, &reference, &not_received)
+                    .await?
             }
             Err(e) => self.inner.fail(job.id, &e.to_string()),
         }
@@ -79,7 +87,10 @@ impl Engine {
 
     /// Picks up every unfinished job after a restart. `provider_for` says which provider
     /// serves a job, or why none can (no token any more, say).
-    pub fn resume(&self, provider_for: impl Fn(&Job) -> Result<Arc<dyn Provider>, String>) -> Result<usize, StoreError> {
+    pub fn resume(
+        &self,
+        provider_for: impl Fn(&Job) -> Result<Arc<dyn Provider>, String>,
+    ) -> Result<usize, StoreError> {
         let jobs = self.inner.store.unfinished_jobs()?;
         for job in &jobs {
             match provider_for(job) {
@@ -98,7 +109,10 @@ impl Engine {
                 tokio::spawn(async move {
                     let not_received = "Atelier closed before the service confirmed this job, and the \
                                         service never received it: nothing was charged. Run it again.";
-                    if let Err(e) = engine.reconcile(provider, job.id, &job.reference, not_received).await {
+                    if let Err(e) = engine
+                        .reconcile(provider, job.id, &job.reference, not_received)
+                        .await
+                    {
                         tracing::error!("reconciling job {}: {e}", job.id);
                     }
                 });
@@ -106,9 +120,16 @@ impl Engine {
         }
     }
 
-    fn accepted(&self, provider: Arc<dyn Provider>, job_id: i64, remote: RemoteJob) -> Result<(), StoreError> {
+    fn accepted(
+        &self,
+        provider: Arc<dyn Provider>,
+        job_id: i64,
+        remote: RemoteJob,
+    ) -> Result<(), StoreError> {
         self.inner.store.set_remote_id(job_id, &remote.remote_id)?;
-        self.inner.store.set_status(job_id, JobStatus::Queued, None, None)?;
+        self.inner
+            .store
+            .set_status(job_id, JobStatus::Queued, None, None)?;
         self.inner.emit(job_id);
         self.track(provider, job_id, remote.remote_id);
         Ok(())
@@ -180,7 +201,10 @@ impl Inner {
 
     pub fn fail(&self, job_id: i64, message: &str) {
         self.media.remove_preview(job_id);
-        if let Err(e) = self.store.set_status(job_id, JobStatus::Failed, None, Some(message)) {
+        if let Err(e) = self
+            .store
+            .set_status(job_id, JobStatus::Failed, None, Some(message))
+        {
             tracing::error!("recording job {job_id} as failed: {e}");
         }
         self.emit(job_id);
@@ -188,7 +212,10 @@ impl Inner {
 
     /// Shows a problem on a job without changing where it is in its life.
     pub fn note(&self, job: &Job, message: &str) {
-        if let Err(e) = self.store.set_status(job.id, job.status, job.progress, Some(message)) {
+        if let Err(e) = self
+            .store
+            .set_status(job.id, job.status, job.progress, Some(message))
+        {
             tracing::error!("noting a problem on job {}: {e}", job.id);
         }
         self.emit(job.id);

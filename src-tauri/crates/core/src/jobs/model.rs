@@ -129,7 +129,14 @@ mod tests {
 
     #[test]
     fn status_names_round_trip() {
-        for s in [JobStatus::Submitting, JobStatus::Queued, JobStatus::Running, JobStatus::Downloading, JobStatus::Done, JobStatus::Failed] {
+        for s in [
+            JobStatus::Submitting,
+            JobStatus::Queued,
+            JobStatus::Running,
+            JobStatus::Downloading,
+            JobStatus::Done,
+            JobStatus::Failed,
+        ] {
             assert_eq!(JobStatus::parse(s.as_str()), Some(s));
         }
         assert_eq!(JobStatus::parse("bogus"), None);

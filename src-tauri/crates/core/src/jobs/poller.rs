@@ -15,7 +15,12 @@ enum Next {
     Stop,
 }
 
-pub(super) async fn track(inner: &Arc<Inner>, provider: Arc<dyn Provider>, job_id: i64, remote_id: &str) {
+pub(super) async fn track(
+    inner: &Arc<Inner>,
+    provider: Arc<dyn Provider>,
+    job_id: i64,
+    remote_id: &str,
+) {
     let mut failures: u32 = 0;
     loop {
         if timed_out(inner, job_id) {
@@ -54,7 +59,12 @@ fn timed_out(inner: &Inner, job_id: i64) -> bool {
     age > inner.config.job_timeout
 }
 
-async fn apply(inner: &Arc<Inner>, provider: &Arc<dyn Provider>, job_id: i64, state: RemoteState) -> Next {
+async fn apply(
+    inner: &Arc<Inner>,
+    provider: &Arc<dyn Provider>,
+    job_id: i64,
+    state: RemoteState,
+) -> Next {
     let base = inner.config.poll_interval;
     match state {
         RemoteState::Queued => {
@@ -102,7 +112,11 @@ fn update(inner: &Inner, job_id: i64, status: JobStatus, progress: Option<u8>) -
 /// A partial render is a nicety: if it cannot be fetched, the job goes on without it.
 async fn fetch_preview(inner: &Inner, provider: &Arc<dyn Provider>, job_id: i64, url: &url::Url) {
     let saved = match provider.fetch_asset(url).await {
-        Ok(resp) => inner.media.save_preview(job_id, resp).await.map_err(|e| e.to_string()),
+        Ok(resp) => inner
+            .media
+            .save_preview(job_id, resp)
+            .await
+            .map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
     };
     match saved {
@@ -120,7 +134,10 @@ fn transient(inner: &Inner, job_id: i64, e: &ProviderError, failures: u32) -> Ne
     if let Ok(Some(job)) = inner.store.job(job_id) {
         inner.note(&job, &format!("{e} (attempt {failures})"));
     }
-    let exp = inner.config.poll_interval.saturating_mul(1 << failures.min(6));
+    let exp = inner
+        .config
+        .poll_interval
+        .saturating_mul(1 << failures.min(6));
     let delay = e.retry_after().unwrap_or(exp).min(inner.config.max_backoff);
     Next::PollAgain(delay)
 }

@@ -24,7 +24,12 @@ pub struct SavedImage {
 impl MediaLibrary {
     /// Streams `resp` to a temporary file, syncs it, decodes it once to prove it is an image,
     /// writes a thumbnail, and only then renames both into place.
-    pub async fn save(&self, job_id: i64, slot: Slot, resp: reqwest::Response) -> Result<SavedImage, MediaError> {
+    pub async fn save(
+        &self,
+        job_id: i64,
+        slot: Slot,
+        resp: reqwest::Response,
+    ) -> Result<SavedImage, MediaError> {
         let stem = self.relative_stem(job_id, slot);
         let part = self.resolve(&format!("{stem}.part"));
         let bytes = stream_to_file(resp, &part).await?;
@@ -37,7 +42,11 @@ impl MediaLibrary {
 
     /// Keeps the latest partial render of a running job. It is replaced whole, so a reader
     /// never sees half a preview.
-    pub async fn save_preview(&self, job_id: i64, resp: reqwest::Response) -> Result<(), MediaError> {
+    pub async fn save_preview(
+        &self,
+        job_id: i64,
+        resp: reqwest::Response,
+    ) -> Result<(), MediaError> {
         let dest = self.preview_path(job_id);
         let part = dest.with_extension("part");
         stream_to_file(resp, &part).await?;
@@ -55,12 +64,20 @@ impl MediaLibrary {
 
 async fn stream_to_file(mut resp: reqwest::Response, part: &Path) -> Result<u64, MediaError> {
     if let Some(dir) = part.parent() {
-        tokio::fs::create_dir_all(dir).await.map_err(|e| io(dir, e))?;
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(|e| io(dir, e))?;
     }
-    let mut file = tokio::fs::File::create(part).await.map_err(|e| io(part, e))?;
+    let mut file = tokio::fs::File::create(part)
+        .await
+        .map_err(|e| io(part, e))?;
     let mut written: u64 = 0;
     let outcome = async {
-        while let Some(chunk) = resp.chunk().await.map_err(|e| MediaError::Interrupted(e.to_string()))? {
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| MediaError::Interrupted(e.to_string()))?
+        {
             written += chunk.len() as u64;
             if written > MAX_BYTES {
                 return Err(MediaError::TooLarge(MAX_BYTES / 1024 / 1024));
@@ -110,7 +127,9 @@ fn decode(path: &Path) -> Result<(image::DynamicImage, ImageFormat), MediaError>
         .format()
         .filter(|f| matches!(f, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP))
         .ok_or_else(|| MediaError::NotAnImage("not a PNG, JPEG or WebP file".into()))?;
-    let img = reader.decode().map_err(|e| MediaError::NotAnImage(e.to_string()))?;
+    let img = reader
+        .decode()
+        .map_err(|e| MediaError::NotAnImage(e.to_string()))?;
     Ok((img, format))
 }
 
@@ -126,7 +145,9 @@ pub(crate) fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<(), MediaErr
     use std::io::Write;
     let part = dest.with_extension("part");
     let mut f = std::fs::File::create(&part).map_err(|e| io(&part, e))?;
-    f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| io(&part, e))?;
+    f.write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .map_err(|e| io(&part, e))?;
     rename(&part, dest)
 }
 

@@ -16,7 +16,9 @@ pub fn make_thumbnail(img: &DynamicImage, edge: u32) -> Result<Vec<u8>, String> 
         .resize(
             &rgb,
             &mut dst,
-            &ResizeOptions::new().resize_alg(ResizeAlg::Convolution(fast_image_resize::FilterType::Lanczos3)),
+            &ResizeOptions::new().resize_alg(ResizeAlg::Convolution(
+                fast_image_resize::FilterType::Lanczos3,
+            )),
         )
         .map_err(|e| e.to_string())?;
     let mut out = Vec::with_capacity((w * h / 4) as usize);
@@ -51,11 +53,15 @@ mod tests {
 
     #[test]
     fn thumbnail_is_a_jpeg_of_the_right_size_and_colour() {
-        let img = DynamicImage::ImageRgba8(RgbaImage::from_pixel(1600, 900, Rgba([200, 30, 40, 255])));
+        let img =
+            DynamicImage::ImageRgba8(RgbaImage::from_pixel(1600, 900, Rgba([200, 30, 40, 255])));
         let jpeg = make_thumbnail(&img, 512).unwrap();
         let back = image::load_from_memory(&jpeg).unwrap().to_rgb8();
         assert_eq!(back.dimensions(), (512, 288));
         let p = back.get_pixel(256, 144);
-        assert!(p[0] > 180 && p[1] < 60 && p[2] < 60, "colour drifted: {p:?}");
+        assert!(
+            p[0] > 180 && p[1] < 60 && p[2] < 60,
+            "colour drifted: {p:?}"
+        );
     }
 }

@@ -4,28 +4,48 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ProviderError {
     #[error("{service} rejected the API token ({detail}). Paste a new token in Settings.")]
-    Unauthorized { service: &'static str, detail: String },
+    Unauthorized {
+        service: &'static str,
+        detail: String,
+    },
     #[error("{service} refused access: {detail}")]
-    Forbidden { service: &'static str, detail: String },
+    Forbidden {
+        service: &'static str,
+        detail: String,
+    },
     #[error("{service} has no such job (it may have been deleted, or belongs to another token).")]
     NotFound { service: &'static str },
     #[error("{service} says your quota is used up: {detail}")]
-    QuotaReached { service: &'static str, detail: String },
+    QuotaReached {
+        service: &'static str,
+        detail: String,
+    },
     #[error("{service} is limiting requests; Atelier will slow down and retry.")]
     RateLimited {
         service: &'static str,
         retry_after: Option<Duration>,
     },
     #[error("{service} rejected the request: {detail}")]
-    Rejected { service: &'static str, detail: String },
+    Rejected {
+        service: &'static str,
+        detail: String,
+    },
     #[error("{service} is having trouble (HTTP {status}). Atelier will retry.")]
     Server { service: &'static str, status: u16 },
-    #[error("Could not reach {service}: {detail}. Check the address in Settings and your connection.")]
-    Network { service: &'static str, detail: String },
+    #[error(
+        "Could not reach {service}: {detail}. Check the address in Settings and your connection."
+    )]
+    Network {
+        service: &'static str,
+        detail: String,
+    },
     #[error("{service} took too long to answer.")]
     Timeout { service: &'static str },
     #[error("{service} sent a reply Atelier could not read ({detail}).")]
-    BadResponse { service: &'static str, detail: String },
+    BadResponse {
+        service: &'static str,
+        detail: String,
+    },
 }
 
 impl ProviderError {

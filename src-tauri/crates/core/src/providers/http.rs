@@ -39,8 +39,14 @@ impl HttpApi {
         token: Secret,
         service: &'static str,
     ) -> Result<Self, ProviderError> {
-        let base = parse_base_url(base).map_err(|detail| ProviderError::Rejected { service, detail })?;
-        Ok(Self { client, base, token, service })
+        let base =
+            parse_base_url(base).map_err(|detail| ProviderError::Rejected { service, detail })?;
+        Ok(Self {
+            client,
+            base,
+            token,
+            service,
+        })
     }
 
     pub fn service(&self) -> &'static str {
@@ -66,7 +72,8 @@ impl HttpApi {
         path: &str,
         body: &impl serde::Serialize,
     ) -> Result<T, ProviderError> {
-        self.send_json(self.client.post(self.url(path)).json(body)).await
+        self.send_json(self.client.post(self.url(path)).json(body))
+            .await
     }
 
     pub async fn post_form<T: DeserializeOwned>(
@@ -74,7 +81,8 @@ impl HttpApi {
         path: &str,
         form: &[(&str, &str)],
     ) -> Result<T, ProviderError> {
-        self.send_json(self.client.post(self.url(path)).form(form)).await
+        self.send_json(self.client.post(self.url(path)).form(form))
+            .await
     }
 
     /// Starts a download. The token goes only to the service's own host.
@@ -91,7 +99,10 @@ impl HttpApi {
         }
     }
 
-    async fn send_json<T: DeserializeOwned>(&self, req: RequestBuilder) -> Result<T, ProviderError> {
+    async fn send_json<T: DeserializeOwned>(
+        &self,
+        req: RequestBuilder,
+    ) -> Result<T, ProviderError> {
         let resp = req
             .bearer_auth(self.token.expose())
             .header(header::ACCEPT, "application/json")
@@ -111,7 +122,9 @@ impl HttpApi {
 
     fn transport_error(&self, e: reqwest::Error) -> ProviderError {
         if e.is_timeout() {
-            ProviderError::Timeout { service: self.service }
+            ProviderError::Timeout {
+                service: self.service,
+            }
         } else {
             ProviderError::Network {
                 service: self.service,
@@ -135,7 +148,8 @@ impl HttpApi {
 
 /// Checks a base URL a person typed: http(s), a host, no query.
 pub fn parse_base_url(text: &str) -> Result<Url, String> {
-    let url = Url::parse(text.trim()).map_err(|e| format!("{text:?} is not a valid address ({e})"))?;
+    let url =
+        Url::parse(text.trim()).map_err(|e| format!("{text:?} is not a valid address ({e})"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(format!("{text:?} must be an http:// or https:// address"));
     }
@@ -160,7 +174,10 @@ pub fn classify(
         404 => ProviderError::NotFound { service },
         408 | 504 => ProviderError::Timeout { service },
         429 if is_quota_message(&detail) => ProviderError::QuotaReached { service, detail },
-        429 => ProviderError::RateLimited { service, retry_after },
+        429 => ProviderError::RateLimited {
+            service,
+            retry_after,
+        },
         s if s >= 500 => ProviderError::Server { service, status: s },
         _ => ProviderError::Rejected { service, detail },
     }
@@ -168,7 +185,9 @@ pub fn classify(
 
 fn is_quota_message(detail: &str) -> bool {
     let d = detail.to_ascii_lowercase();
-    ["quota", "cannot create", "credits", "limit reached"].iter().any(|w| d.contains(w))
+    ["quota", "cannot create", "credits", "limit reached"]
+        .iter()
+        .any(|w| d.contains(w))
 }
 
 /// The message (and machine code, if any) in an error body: Directus `errors[0]`, Laravel
@@ -231,9 +250,13 @@ mod tests {
         let body = r#"{"errors":[{"message":"Invalid user credentials.","extensions":{"code":"INVALID_CREDENTIALS"}}]}"#;
         assert_eq!(
             c(401, body),
-            ProviderError::Unauthorized { service: "Svc", detail: "Invalid user credentials.".into() }
+            ProviderError::Unauthorized {
+                service: "Svc",
+                detail: "Invalid user credentials.".into()
+            }
         );
-        let expired = r#"{"errors":[{"message":"Token expired.","extensions":{"code":"TOKEN_EXPIRED"}}]}"#;
+        let expired =
+            r#"{"errors":[{"message":"Token expired.","extensions":{"code":"TOKEN_EXPIRED"}}]}"#;
         assert!(c(403, expired).is_auth());
     }
 
@@ -241,7 +264,12 @@ mod tests {
     fn quota_and_rate_limits_differ() {
         let quota = r#"{"errors":[{"message":"Cannot create more images","extensions":{"code":"REQUESTS_EXCEEDED"}}]}"#;
         assert!(matches!(c(429, quota), ProviderError::QuotaReached { .. }));
-        let limited = classify("Svc", StatusCode::TOO_MANY_REQUESTS, Some(Duration::from_secs(3)), "");
+        let limited = classify(
+            "Svc",
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(Duration::from_secs(3)),
+            "",
+        );
         assert_eq!(limited.retry_after(), Some(Duration::from_secs(3)));
         assert!(limited.is_transient());
     }
@@ -250,15 +278,33 @@ mod tests {
     fn laravel_html_and_empty_bodies_are_readable() {
         assert_eq!(
             c(422, r#"{"message":"The prompt field is required."}"#),
-            ProviderError::Rejected { service: "Svc", detail: "The prompt field is required.".into() }
+            ProviderError::Rejected {
+                service: "Svc",
+                detail: "The prompt field is required.".into()
+            }
         );
         let html = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>";
-        assert_eq!(c(502, html), ProviderError::Server { service: "Svc", status: 502 });
+        assert_eq!(
+            c(502, html),
+            ProviderError::Server {
+                service: "Svc",
+                status: 502
+            }
+        );
         assert_eq!(
             c(400, html),
-            ProviderError::Rejected { service: "Svc", detail: "502 Bad Gateway".into() }
+            ProviderError::Rejected {
+                service: "Svc",
+                detail: "502 Bad Gateway".into()
+            }
         );
-        assert_eq!(c(400, ""), ProviderError::Rejected { service: "Svc", detail: "HTTP 400".into() });
+        assert_eq!(
+            c(400, ""),
+            ProviderError::Rejected {
+                service: "Svc",
+                detail: "HTTP 400".into()
+            }
+        );
         assert!(c(503, "").is_transient());
         assert!(!c(400, "").is_transient());
     }

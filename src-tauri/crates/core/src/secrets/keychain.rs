@@ -67,11 +67,38 @@ mod tests {
         store.set(&account, "s3cret-token").unwrap();
         // A second handle proves the value came from the keychain, not from this object.
         let other = KeychainStore::new("dev.atelier.tests");
-        assert_eq!(other.get(&account).unwrap().unwrap().expose(), "s3cret-token");
+        assert_eq!(
+            other.get(&account).unwrap().unwrap().expose(),
+            "s3cret-token"
+        );
         store.set(&account, "rotated").unwrap();
         assert_eq!(other.get(&account).unwrap().unwrap().expose(), "rotated");
         store.delete(&account).unwrap();
         assert_eq!(other.get(&account).unwrap(), None);
         store.delete(&account).unwrap();
+    }
+}
+
+/// Run by `scripts/test.sh` with `DBUS_SESSION_BUS_ADDRESS` pointing at nothing: without a
+/// keychain the answer is a sentence to act on, never a silent fallback to somewhere else.
+#[cfg(test)]
+mod unavailable {
+    use super::*;
+
+    #[test]
+    #[ignore = "needs a session with no secret service: run by scripts/test.sh"]
+    fn a_missing_secret_service_is_reported_not_worked_around() {
+        let store = KeychainStore::new("dev.atelier.tests");
+        let err = store.set("nowhere", "token").unwrap_err();
+        assert!(matches!(err, SecretError::Unavailable(_)), "{err:?}");
+        assert!(
+            err.to_string()
+                .contains("keychain is unavailable or locked"),
+            "{err}"
+        );
+        assert!(matches!(
+            store.get("nowhere"),
+            Err(SecretError::Unavailable(_))
+        ));
     }
 }

@@ -29,18 +29,30 @@ const JOB_COLUMNS: &str = "id, reference, provider, remote_id, prompt, status, p
 
 impl Store {
     /// Records a job before anything is sent, so nothing sent is ever unrecorded.
-    pub fn insert_job(&self, reference: &str, provider: ProviderKind, prompt: &str) -> Result<Job, StoreError> {
+    pub fn insert_job(
+        &self,
+        reference: &str,
+        provider: ProviderKind,
+        prompt: &str,
+    ) -> Result<Job, StoreError> {
         let now = now_ms();
         let id = {
             let conn = self.conn();
             conn.execute(
                 "INSERT INTO jobs (reference, provider, prompt, status, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                params![reference, provider.as_str(), prompt, JobStatus::Submitting.as_str(), now],
+                params![
+                    reference,
+                    provider.as_str(),
+                    prompt,
+                    JobStatus::Submitting.as_str(),
+                    now
+                ],
             )?;
             conn.last_insert_rowid()
         };
-        self.job(id)?.ok_or(StoreError(rusqlite::Error::QueryReturnedNoRows))
+        self.job(id)?
+            .ok_or(StoreError(rusqlite::Error::QueryReturnedNoRows))
     }
 
     pub fn set_remote_id(&self, id: i64, remote_id: &str) -> Result<(), StoreError> {
@@ -81,7 +93,16 @@ impl Store {
              ON CONFLICT (job_id, slot) DO UPDATE SET file = excluded.file, thumb = excluded.thumb,
                width = excluded.width, height = excluded.height, bytes = excluded.bytes,
                source_url = excluded.source_url",
-            params![job_id, img.slot.index(), img.file, img.thumb, img.width, img.height, img.bytes as i64, img.source_url],
+            params![
+                job_id,
+                img.slot.index(),
+                img.file,
+                img.thumb,
+                img.width,
+                img.height,
+                img.bytes as i64,
+                img.source_url
+            ],
         )?;
         Ok(())
     }
@@ -104,11 +125,19 @@ impl Store {
                AND (?2 IS NULL OR status = ?2)
              ORDER BY created_at DESC, id DESC LIMIT ?3"
         );
-        let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(escape_like);
+        let search = query
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(escape_like);
         let limit = query.limit.unwrap_or(500);
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut jobs = stmt
-            .query_map(params![search, query.status.map(JobStatus::as_str), limit], job_from_row)?
+            .query_map(
+                params![search, query.status.map(JobStatus::as_str), limit],
+                job_from_row,
+            )?
             .collect::<Result<Vec<_>, _>>()?;
         for job in &mut jobs {
             job.images = images_of(&conn, job.id)?;
@@ -119,7 +148,10 @@ impl Store {
     /// Jobs the app must pick up again: everything not done or failed.
     pub fn unfinished_jobs(&self) -> Result<Vec<Job>, StoreError> {
         Ok(self
-            .jobs(&JobQuery { limit: Some(u32::MAX), ..JobQuery::default() })?
+            .jobs(&JobQuery {
+                limit: Some(u32::MAX),
+                ..JobQuery::default()
+            })?
             .into_iter()
             .filter(|j| !j.status.is_finished())
             .collect())
@@ -189,7 +221,9 @@ fn bad_value(col: usize, value: &str) -> rusqlite::Error {
 }
 
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 #[cfg(test)]
@@ -197,45 +231,93 @@ mod tests {
     use super::*;
 
     fn image(slot: Slot) -> NewImage<'static> {
-        NewImage { slot, file: "1/grid.png", thumb: "1/grid.thumb.jpg", width: 8, height: 8, bytes: 64, source_url: None }
+        NewImage {
+            slot,
+            file: "1/grid.png",
+            thumb: "1/grid.thumb.jpg",
+            width: 8,
+            height: 8,
+            bytes: 64,
+            source_url: None,
+        }
     }
 
     #[test]
     fn a_job_moves_through_its_life_and_keeps_its_images() {
         let store = Store::open_in_memory().unwrap();
-        let job = store.insert_job("ref-1", ProviderKind::ImagineApi, "a cat --ar 16:9").unwrap();
+        let job = store
+            .insert_job("ref-1", ProviderKind::ImagineApi, "a cat --ar 16:9")
+            .unwrap();
         assert_eq!(job.status, JobStatus::Submitting);
         store.set_remote_id(job.id, "remote-1").unwrap();
-        store.set_status(job.id, JobStatus::Running, Some(40), None).unwrap();
+        store
+            .set_status(job.id, JobStatus::Running, Some(40), None)
+            .unwrap();
         store.bump_preview(job.id).unwrap();
         store.put_image(job.id, &image(Slot::Grid)).unwrap();
         store.put_image(job.id, &image(Slot::U2)).unwrap();
-        store.put_image(job.id, &NewImage { width: 9, ..image(Slot::U2) }).unwrap();
+        store
+            .put_image(
+                job.id,
+                &NewImage {
+                    width: 9,
+                    ..image(Slot::U2)
+                },
+            )
+            .unwrap();
         let got = store.job(job.id).unwrap().unwrap();
         assert_eq!(got.remote_id.as_deref(), Some("remote-1"));
-        assert_eq!((got.status, got.progress, got.preview_rev), (JobStatus::Running, Some(40), 1));
-        assert_eq!(got.images.iter().map(|i| (i.slot, i.width)).collect::<Vec<_>>(), [(Slot::Grid, 8), (Slot::U2, 9)]);
+        assert_eq!(
+            (got.status, got.progress, got.preview_rev),
+            (JobStatus::Running, Some(40), 1)
+        );
+        assert_eq!(
+            got.images
+                .iter()
+                .map(|i| (i.slot, i.width))
+                .collect::<Vec<_>>(),
+            [(Slot::Grid, 8), (Slot::U2, 9)]
+        );
         assert_eq!(store.unfinished_jobs().unwrap().len(), 1);
-        store.set_status(job.id, JobStatus::Done, None, None).unwrap();
+        store
+            .set_status(job.id, JobStatus::Done, None, None)
+            .unwrap();
         assert!(store.unfinished_jobs().unwrap().is_empty());
     }
 
     #[test]
     fn references_are_unique() {
         let store = Store::open_in_memory().unwrap();
-        store.insert_job("same", ProviderKind::ImagineApi, "a").unwrap();
-        assert!(store.insert_job("same", ProviderKind::ImagineApi, "b").is_err());
+        store
+            .insert_job("same", ProviderKind::ImagineApi, "a")
+            .unwrap();
+        assert!(store
+            .insert_job("same", ProviderKind::ImagineApi, "b")
+            .is_err());
     }
 
     #[test]
     fn search_is_newest_first_and_literal() {
         let store = Store::open_in_memory().unwrap();
-        for (i, prompt) in ["red fox", "blue 100% whale", "red panda"].iter().enumerate() {
-            store.insert_job(&format!("r{i}"), ProviderKind::ImagineApi, prompt).unwrap();
+        for (i, prompt) in ["red fox", "blue 100% whale", "red panda"]
+            .iter()
+            .enumerate()
+        {
+            store
+                .insert_job(&format!("r{i}"), ProviderKind::ImagineApi, prompt)
+                .unwrap();
         }
         let prompts = |q: &str| -> Vec<String> {
-            let query = JobQuery { search: Some(q.into()), ..JobQuery::default() };
-            store.jobs(&query).unwrap().into_iter().map(|j| j.prompt).collect()
+            let query = JobQuery {
+                search: Some(q.into()),
+                ..JobQuery::default()
+            };
+            store
+                .jobs(&query)
+                .unwrap()
+                .into_iter()
+                .map(|j| j.prompt)
+                .collect()
         };
         assert_eq!(prompts("red"), ["red panda", "red fox"]);
         assert_eq!(prompts("100%"), ["blue 100% whale"]);

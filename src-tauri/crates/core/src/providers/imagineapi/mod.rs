@@ -19,7 +19,11 @@ pub struct ImagineApi {
 }
 
 impl ImagineApi {
-    pub fn new(client: reqwest::Client, base_url: &str, token: Secret) -> Result<Self, ProviderError> {
+    pub fn new(
+        client: reqwest::Client,
+        base_url: &str,
+        token: Secret,
+    ) -> Result<Self, ProviderError> {
         Ok(Self {
             api: HttpApi::new(client, base_url, token, SERVICE)?,
         })
@@ -50,22 +54,33 @@ impl Provider for ImagineApi {
         match self.api.get_json::<Envelope<Image>>(&path).await {
             Ok(reply) => Ok(reply.data.state(self.api.base())),
             // Directus answers 403 for ids that do not exist.
-            Err(ProviderError::Forbidden { .. }) => Err(ProviderError::NotFound { service: SERVICE }),
+            Err(ProviderError::Forbidden { .. }) => {
+                Err(ProviderError::NotFound { service: SERVICE })
+            }
             Err(e) => Err(e),
         }
     }
 
     async fn find_by_reference(&self, reference: &str) -> Result<Option<RemoteJob>, ProviderError> {
-        let path = format!("/items/images?filter[ref][_eq]={}&limit=1", encode(reference));
+        let path = format!(
+            "/items/images?filter[ref][_eq]={}&limit=1",
+            encode(reference)
+        );
         let reply: Envelope<Vec<Image>> = self.api.get_json(&path).await?;
         // Checked here too: a server that ignores the filter must not make us adopt a stranger.
-        let found = reply.data.iter().find(|img| img.reference.as_deref() == Some(reference));
+        let found = reply
+            .data
+            .iter()
+            .find(|img| img.reference.as_deref() == Some(reference));
         Ok(found.map(|img| self.job(img)))
     }
 
     async fn health(&self) -> Result<Health, ProviderError> {
         let reply: Envelope<serde_json::Value> = self.api.get_json("/items/status").await?;
-        let status = reply.data["bot_status"].as_str().unwrap_or("unknown").to_owned();
+        let status = reply.data["bot_status"]
+            .as_str()
+            .unwrap_or("unknown")
+            .to_owned();
         Ok(Health {
             healthy: status == "healthy",
             summary: format!("Token accepted; Midjourney bot is {status}."),

@@ -34,13 +34,19 @@ pub struct Image {
 impl Image {
     /// Normalizes the item; relative asset URLs are resolved against `base`.
     pub fn state(&self, base: &Url) -> RemoteState {
-        let status = self.status.as_deref().unwrap_or("").trim().to_ascii_lowercase();
+        let status = self
+            .status
+            .as_deref()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         match status.as_str() {
             "pending" | "queued" | "" => RemoteState::Queued,
             "completed" => self.completed(base),
             "failed" => RemoteState::Failed {
-                message: lenient::error_text(&self.error)
-                    .unwrap_or_else(|| "ImagineAPI reported the job failed but gave no reason.".into()),
+                message: lenient::error_text(&self.error).unwrap_or_else(|| {
+                    "ImagineAPI reported the job failed but gave no reason.".into()
+                }),
             },
             // "in-progress", and any status the service adds later: still running.
             _ => RemoteState::Running {
@@ -77,7 +83,9 @@ fn resolve(base: &Url, text: &str) -> Option<Url> {
     if text.is_empty() {
         return None;
     }
-    base.join(text).ok().filter(|u| matches!(u.scheme(), "http" | "https"))
+    base.join(text)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 #[cfg(test)]
@@ -107,23 +115,35 @@ mod tests {
 
     #[test]
     fn seed_completed_reply_gives_grid_and_upscales_in_url_order() {
-        for fixture in [include_str!("fixtures/completed.json"), include_str!("fixtures/completed_reordered.json")] {
+        for fixture in [
+            include_str!("fixtures/completed.json"),
+            include_str!("fixtures/completed_reordered.json"),
+        ] {
             let img = parse(fixture);
             let RemoteState::Completed(out) = img.state(&base()) else {
                 panic!("not completed: {:?}", img.state(&base()));
             };
             assert!(out.grid.unwrap().as_str().ends_with(".png"));
             let raw: Value = serde_json::from_str(fixture).unwrap();
-            let expected: Vec<&str> =
-                raw["data"]["upscaled_urls"].as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
+            let expected: Vec<&str> = raw["data"]["upscaled_urls"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u.as_str().unwrap())
+                .collect();
             let got: Vec<&str> = out.upscales.iter().map(Url::as_str).collect();
-            assert_eq!(got, expected, "upscales must follow upscaled_urls, not upscaled");
+            assert_eq!(
+                got, expected,
+                "upscales must follow upscaled_urls, not upscaled"
+            );
         }
     }
 
     #[test]
     fn progress_as_string_with_a_preview() {
-        let img = image(json!({"id": "a", "status": "in-progress", "progress": "45", "url": "/assets/p/p.webp"}));
+        let img = image(
+            json!({"id": "a", "status": "in-progress", "progress": "45", "url": "/assets/p/p.webp"}),
+        );
         assert_eq!(
             img.state(&base()),
             RemoteState::Running {
@@ -132,27 +152,48 @@ mod tests {
             }
         );
         let early = image(json!({"id": "a", "status": "in-progress", "progress": 0, "url": null}));
-        assert_eq!(early.state(&base()), RemoteState::Running { progress: Some(0), preview: None });
+        assert_eq!(
+            early.state(&base()),
+            RemoteState::Running {
+                progress: Some(0),
+                preview: None
+            }
+        );
     }
 
     #[test]
     fn unknown_status_means_running_and_queued_means_queued() {
         let img = image(json!({"id": "a", "status": "upscaling", "progress": null}));
-        assert_eq!(img.state(&base()), RemoteState::Running { progress: None, preview: None });
-        assert_eq!(image(json!({"id": "a", "status": "queued"})).state(&base()), RemoteState::Queued);
+        assert_eq!(
+            img.state(&base()),
+            RemoteState::Running {
+                progress: None,
+                preview: None
+            }
+        );
+        assert_eq!(
+            image(json!({"id": "a", "status": "queued"})).state(&base()),
+            RemoteState::Queued
+        );
     }
 
     #[test]
     fn failed_keeps_the_reason() {
         let img = image(json!({"id": "a", "status": "failed", "error": "Banned prompt"}));
-        assert_eq!(img.state(&base()), RemoteState::Failed { message: "Banned prompt".into() });
+        assert_eq!(
+            img.state(&base()),
+            RemoteState::Failed {
+                message: "Banned prompt".into()
+            }
+        );
         let bare = image(json!({"id": "a", "status": "failed", "error": null}));
         assert!(matches!(bare.state(&base()), RemoteState::Failed { .. }));
     }
 
     #[test]
     fn completed_without_addresses_is_a_failure_not_a_crash() {
-        let img = image(json!({"id": "a", "status": "completed", "url": null, "upscaled_urls": null}));
+        let img =
+            image(json!({"id": "a", "status": "completed", "url": null, "upscaled_urls": null}));
         assert!(matches!(img.state(&base()), RemoteState::Failed { .. }));
     }
 }

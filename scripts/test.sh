@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Every test Atelier has, from a fresh Debian 12 machine: installs what is missing, checks
+# formatting, lints and types, runs unit and integration tests, the keychain tests against a
+# real Secret Service, and the end-to-end tests in a real WebKit window under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "setup"
+scripts/setup.sh
+
+step "format, lint, types"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+npm run --silent check
+
+step "front-end unit tests"
+npx vitest run
+
+step "core, stand-in and shell tests"
+cargo test --workspace --locked
+
+step "keychain tests against a real Secret Service"
+scripts/with-keyring.sh cargo test -p atelier-core --locked --lib secrets::keychain::tests -- --ignored
+DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus \
+  cargo test -p atelier-core --locked --lib secrets::keychain::unavailable -- --ignored
+
+step "build the app and the stand-in servers"
+npx tauri build --debug --no-bundle --ci
+cargo build -p atelier-standin --locked
+
+step "end-to-end tests in a real window"
+scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1400x1000x24" node --test --test-concurrency=1 tests/e2e/

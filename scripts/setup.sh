@@ -35,5 +35,7 @@ fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "==> npm: installing front-end packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` follows package-lock.json as `npm ci` would; npm 11's `ci` rejects a lock
+  # that (correctly) lists only this platform's optional native packages.
+  npm install --no-audit --no-fund --loglevel=error
 fi

@@ -1,10 +1,12 @@
 /// The app's own commands. Declared here so tauri-build generates `allow-*` permissions for
 /// them and every call from the web view is checked against `capabilities/`.
 const COMMANDS: &[&str] = &[
-    "get_settings",
-    "save_token",
-    "clear_token",
-    "set_base_url",
+    "list_accounts",
+    "add_account",
+    "update_account",
+    "set_account_token",
+    "set_active_account",
+    "delete_account",
     "test_connection",
     "submit_prompt",
     "list_jobs",

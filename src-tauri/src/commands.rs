@@ -4,9 +4,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use atelier_core::accounts::{AccountView, HistoryChoice};
+use atelier_core::app::NewAccount;
 use atelier_core::jobs::Job;
-use atelier_core::providers::{Health, ProviderKind};
-use atelier_core::settings::ProviderSettings;
+use atelier_core::providers::Health;
 use atelier_core::store::JobQuery;
 use atelier_core::Atelier;
 use tauri::{AppHandle, State};
@@ -17,41 +18,53 @@ use tauri_plugin_opener::OpenerExt;
 type App<'a> = State<'a, Arc<Atelier>>;
 type Result<T> = std::result::Result<T, String>;
 
-/// The one service this build talks to; accounts arrive with the provider switcher.
-const PROVIDER: ProviderKind = ProviderKind::ImagineApi;
-
 fn say(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
 #[tauri::command]
-pub async fn get_settings(app: App<'_>) -> Result<ProviderSettings> {
-    app.settings(PROVIDER).map_err(say)
+pub async fn list_accounts(app: App<'_>) -> Result<Vec<AccountView>> {
+    app.accounts().map_err(say)
 }
 
 #[tauri::command]
-pub async fn save_token(app: App<'_>, token: String) -> Result<ProviderSettings> {
-    app.save_token(PROVIDER, &token).map_err(say)
+pub async fn add_account(app: App<'_>, account: NewAccount) -> Result<AccountView> {
+    app.add_account(&account).map_err(say)
 }
 
 #[tauri::command]
-pub async fn clear_token(app: App<'_>) -> Result<ProviderSettings> {
-    app.clear_token(PROVIDER).map_err(say)
+pub async fn update_account(
+    app: App<'_>,
+    id: i64,
+    label: String,
+    base_url: String,
+) -> Result<AccountView> {
+    app.update_account(id, &label, &base_url).map_err(say)
 }
 
 #[tauri::command]
-pub async fn set_base_url(app: App<'_>, url: String) -> Result<ProviderSettings> {
-    app.set_base_url(PROVIDER, &url).map_err(say)
+pub async fn set_account_token(app: App<'_>, id: i64, token: String) -> Result<AccountView> {
+    app.set_token(id, &token).map_err(say)
 }
 
 #[tauri::command]
-pub async fn test_connection(app: App<'_>) -> Result<Health> {
-    app.test_connection(PROVIDER).await.map_err(say)
+pub async fn set_active_account(app: App<'_>, id: i64) -> Result<AccountView> {
+    app.set_active(id).map_err(say)
 }
 
 #[tauri::command]
-pub async fn submit_prompt(app: App<'_>, prompt: String) -> Result<Job> {
-    app.submit(PROVIDER, &prompt).await.map_err(say)
+pub async fn delete_account(app: App<'_>, id: i64, history: HistoryChoice) -> Result<()> {
+    app.delete_account(id, history).map_err(say)
+}
+
+#[tauri::command]
+pub async fn test_connection(app: App<'_>, id: i64) -> Result<Health> {
+    app.test_connection(id).await.map_err(say)
+}
+
+#[tauri::command]
+pub async fn submit_prompt(app: App<'_>, account_id: i64, prompt: String) -> Result<Job> {
+    app.submit(account_id, &prompt).await.map_err(say)
 }
 
 #[tauri::command]

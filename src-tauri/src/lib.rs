@@ -33,10 +33,12 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
-            commands::get_settings,
-            commands::save_token,
-            commands::clear_token,
-            commands::set_base_url,
+            commands::list_accounts,
+            commands::add_account,
+            commands::update_account,
+            commands::set_account_token,
+            commands::set_active_account,
+            commands::delete_account,
             commands::test_connection,
             commands::submit_prompt,
             commands::list_jobs,

@@ -1,10 +1,11 @@
-// The real app in a real WebKit window: token into the keychain, a prompt through the stand-in
-// ImagineAPI, progress, the grid and four upscales, then a restart with history intact.
+// The real app in a real WebKit window: the Demo provider on a fresh install, accounts with
+// tokens in the real keychain, prompts through the stand-in ImagineAPI and AI-Client servers,
+// progress, grids and upscales, deleting an account, and a restart with history intact.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { after, before, test } from "node:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { after, afterEach, before, test } from "node:test";
 import {
   ROOT,
   fileContains,
@@ -17,13 +18,24 @@ import {
 } from "./harness.mjs";
 
 const TOKEN = "standin-token";
-let standinUrl;
+let imagineUrl;
+let aiclientUrl;
 let dataHome;
 let browser;
 
 before(async () => {
-  standinUrl = await startStandin();
+  [imagineUrl, aiclientUrl] = await Promise.all([
+    startStandin("imagineapi"),
+    startStandin("aiclient"),
+  ]);
   ({ dataHome } = await startDriver());
+});
+
+// A picture of the window after each test, for reading a failure afterwards.
+afterEach(async (t) => {
+  mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
+  const name = t.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+  await browser?.saveScreenshot(join(ROOT, `target/e2e/${name}.png`)).catch(() => {});
 });
 
 after(async () => {
@@ -32,7 +44,6 @@ after(async () => {
 });
 
 const $ = (sel) => browser.$(sel);
-const cards = () => browser.$$('[data-testid="job"]');
 
 async function text(sel) {
   const el = await $(sel);
@@ -46,121 +57,125 @@ async function setInput(sel, value) {
   await el.setValue(value);
 }
 
-/** Each card's status and which image slots it shows, newest first. */
+async function click(sel) {
+  const el = await $(sel);
+  await el.waitForClickable();
+  await el.click();
+}
+
+async function statusSays(fragment, what) {
+  return until(
+    browser,
+    async () => (await text('[data-testid="settings-status"]')).includes(fragment),
+    what,
+  );
+}
+
+/** Each card's status, labels and images, newest first. */
 function gallery() {
   return browser.execute(() =>
     [...document.querySelectorAll('[data-testid="job"]')].map((card) => ({
       status: card.getAttribute("data-status"),
       prompt: card.querySelector(".prompt")?.textContent ?? "",
       error: card.querySelector('[data-testid="job-error"]')?.textContent ?? "",
+      account: card.querySelector('[data-testid="job-account"]')?.textContent ?? "",
+      credits: card.querySelector('[data-testid="job-credits"]')?.textContent ?? "",
       images: [...card.querySelectorAll("figure img")].map((img) => ({
         slot: img.closest("figure").getAttribute("data-testid"),
         loaded: img.complete && img.naturalWidth > 0,
+        ratio: img.naturalWidth / img.naturalHeight,
       })),
     })),
   );
 }
 
-function keychainToken() {
+async function submit(prompt) {
+  await setInput('[data-testid="prompt"]', prompt);
+  await click('[data-testid="submit"]');
+}
+
+/** Waits for the newest card, the one for `prompt`, to finish with a grid and four upscales. */
+function newestDone(prompt, what, timeout = 60_000) {
+  return until(
+    browser,
+    async () => {
+      const [card] = await gallery();
+      const ok = card?.prompt === prompt && card.status === "done" && card.images.length === 5;
+      return ok && card.images.every((i) => i.loaded) && card;
+    },
+    what,
+    timeout,
+  );
+}
+
+function keychainHas(account) {
   try {
-    const args = ["lookup", "service", "dev.atelier.app", "username", "imagineapi:default"];
-    return execFileSync("secret-tool", args, { encoding: "utf8" }).trim();
+    const args = ["lookup", "service", "dev.atelier.app", "username", account];
+    return execFileSync("secret-tool", args, { encoding: "utf8" }).trim() || null;
   } catch {
     return null;
   }
 }
 
-test("first run: token into the keychain, a prompt becomes a grid and four upscales", async () => {
+async function addAccount(provider, label, url, token) {
+  await click('[data-testid="open-settings"]');
+  await click('[data-testid="add-account"]');
+  await (await $('[data-testid="new-provider"]')).selectByAttribute("value", provider);
+  await setInput('[data-testid="new-label"]', label);
+  await setInput('[data-testid="new-url"]', url);
+  await setInput('[data-testid="new-token"]', token);
+  await click('[data-testid="create-account"]');
+  await until(
+    browser,
+    async () => (await text('[data-testid="account-editor"] h3')).includes(label),
+    `the ${label} account to be added`,
+  );
+}
+
+test("a fresh install works offline on the Demo provider", async () => {
   browser = await openApp();
-  await (await $('[data-testid="open-settings"]')).waitForClickable({ timeout: 30_000 });
-  assert.match(await text('[data-testid="open-settings"]'), /no token/);
+  await (await $('[data-testid="prompt"]')).waitForDisplayed({ timeout: 30_000 });
+  assert.match(await text('[data-testid="sending-with"]'), /Demo.*offline/);
 
-  await (await $('[data-testid="open-settings"]')).click();
-  await setInput('[data-testid="base-url"]', standinUrl);
-  await (await $('[data-testid="save-url"]')).click();
-  await until(
-    browser,
-    async () => (await text('[data-testid="settings-status"]')).includes("Address saved"),
-    "address saved",
-  );
-
-  // A wrong token is stored, then caught by Test connection before any job is sent.
-  await setInput('[data-testid="token"]', "wrong-token");
-  await (await $('[data-testid="save-token"]')).click();
-  await until(
-    browser,
-    async () =>
-      (await text('[data-testid="token-state"]')).includes("saved in your system keychain"),
-    "token state",
-  );
-  await (await $('[data-testid="test-connection"]')).click();
-  const rejected = await until(
-    browser,
-    () => text('[data-testid="settings-status"]').then((t) => t.includes("rejected") && t),
-    "wrong token message",
-  );
-  assert.match(rejected, /rejected the API token/);
-
-  await setInput('[data-testid="token"]', TOKEN);
-  await (await $('[data-testid="save-token"]')).click();
-  await until(
-    browser,
-    async () => (await text('[data-testid="settings-status"]')).includes("Token saved"),
-    "token saved",
-  );
-  assert.equal(keychainToken(), TOKEN, "the token is in the real secret service");
-  await (await $('[data-testid="test-connection"]')).click();
-  await until(
-    browser,
-    async () => (await text('[data-testid="settings-status"]')).includes("healthy"),
-    "connection healthy",
-  );
-  await (await $('[data-testid="close-settings"]')).click();
-
-  await setInput('[data-testid="prompt"]', "a lighthouse at dusk --ar 16:9 --chaos 40");
-  await (await $('[data-testid="submit"]')).click();
-
-  const running = await until(
-    browser,
-    async () => {
-      const [card] = await gallery();
-      return card?.status === "running" && card;
-    },
-    "the job to run",
-  );
-  assert.match(running.prompt, /lighthouse/);
-  await until(
-    browser,
-    async () => (await $('[data-testid="progress"]')).isExisting(),
-    "a progress bar",
-  );
-  await until(
-    browser,
-    async () => /\d+%/.test(await text('[data-testid="job-status"]')),
-    "a percentage",
-  );
-
-  const done = await until(
-    browser,
-    async () => {
-      const [card] = await gallery();
-      return (
-        card?.status === "done" &&
-        card.images.length === 5 &&
-        card.images.every((i) => i.loaded) &&
-        card
-      );
-    },
-    "grid and four upscales to load",
-    60_000,
-  );
+  const prompt = "a quiet harbour at dawn --ar 16:9";
+  await submit(prompt);
+  await until(browser, async () => (await gallery())[0]?.status === "running", "demo progress");
+  const done = await newestDone(prompt, "the demo job to finish");
   assert.deepEqual(
     done.images.map((i) => i.slot),
     ["image-grid", "image-u1", "image-u2", "image-u3", "image-u4"],
   );
+  assert.ok(Math.abs(done.images[0].ratio - 16 / 9) < 0.02, `grid ratio ${done.images[0].ratio}`);
+  assert.match(done.account, /Demo · made offline/);
+});
 
-  // The large view opens on click and shows the full image.
-  await (await $('[data-testid="image-u3"] img')).click();
+test("an ImagineAPI account: wrong token caught, prompt to grid and four upscales", async () => {
+  await addAccount("imagineapi", "Stand-in", imagineUrl, "wrong-token");
+  await click('[data-testid="test-connection"]');
+  await statusSays("rejected the API token", "the wrong token to be caught");
+
+  await setInput('[data-testid="token"]', TOKEN);
+  await click('[data-testid="save-token"]');
+  await statusSays("Token saved", "the token to be saved");
+  assert.equal(keychainHas("account:2"), TOKEN, "the token is in the real secret service");
+  await click('[data-testid="test-connection"]');
+  await statusSays("healthy", "a healthy connection");
+  await click('[data-testid="close-settings"]');
+  assert.match(await text('[data-testid="sending-with"]'), /Stand-in \(ImagineAPI\)/);
+
+  const prompt = "a lighthouse at dusk --ar 16:9 --chaos 40";
+  await submit(prompt);
+  await until(
+    browser,
+    async () => /imagining \d+%/i.test(await text('[data-testid="job-status"]')),
+    "a percentage",
+  );
+  await until(browser, async () => (await $('[data-testid="progress"]')).isExisting(), "progress");
+  const done = await newestDone(prompt, "the ImagineAPI job to finish");
+  assert.match(done.account, /Stand-in · ImagineAPI/);
+  assert.ok(Math.abs(done.images[0].ratio - 16 / 9) < 0.02, `grid ratio ${done.images[0].ratio}`);
+
+  await click('[data-testid="image-u3"] img');
   await until(
     browser,
     () =>
@@ -172,9 +187,7 @@ test("first run: token into the keychain, a prompt becomes a grid and four upsca
   );
   await browser.keys("Escape");
 
-  // A prompt the service refuses ends in a failed card with the service's reason.
-  await setInput('[data-testid="prompt"]', "something not allowed [fail]");
-  await (await $('[data-testid="submit"]')).click();
+  await submit("something not allowed [fail]");
   const failed = await until(
     browser,
     async () => {
@@ -182,12 +195,78 @@ test("first run: token into the keychain, a prompt becomes a grid and four upsca
       return card?.status === "failed" && card;
     },
     "the refused job to fail",
-    30_000,
   );
   assert.match(failed.error, /refused this prompt/);
 
   mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
   await browser.saveScreenshot(join(ROOT, "target/e2e/gallery.png"));
+});
+
+test("an AI-Client account: four singles become a grid, credits shown; deleting it clears the keychain", async () => {
+  await addAccount("aiclient", "Client", aiclientUrl, TOKEN);
+  await click('[data-testid="test-connection"]');
+  await statusSays("Token accepted", "the AI-Client token to be accepted");
+  await browser.saveScreenshot(join(ROOT, "target/e2e/accounts.png"));
+  await click('[data-testid="close-settings"]');
+
+  const prompt = "cats and dogs with lightsabers --ar 16:9 --v 5";
+  await submit(prompt);
+  const done = await newestDone(prompt, "the AI-Client job to finish");
+  assert.match(done.account, /Client · AI-Client/);
+  assert.match(done.credits, /10 credits/);
+  assert.ok(Math.abs(done.images[0].ratio - 16 / 9) < 0.02, `grid ratio ${done.images[0].ratio}`);
+
+  assert.equal(keychainHas("account:3"), TOKEN);
+  await click('[data-testid="open-settings"]');
+  await click('[data-testid="account-row-3"]');
+  await click('[data-testid="delete-account"]');
+  await click('[data-testid="delete-keep"]');
+  await until(
+    browser,
+    async () => !(await (await $('[data-testid="account-row-3"]')).isExisting()),
+    "the account to disappear",
+  );
+  assert.equal(keychainHas("account:3"), null, "the keychain entry is gone");
+  await click('[data-testid="close-settings"]');
+  const [kept] = await gallery();
+  assert.equal(kept.status, "done", "its history was kept");
+  assert.match(kept.account, /Client/);
+});
+
+test("in-flight work resumes and history is still there after a restart", async () => {
+  await (await $('[data-testid="account-switcher"]')).selectByAttribute("value", "2");
+  await until(
+    browser,
+    async () => (await text('[data-testid="sending-with"]')).includes("Stand-in"),
+    "switch back to the ImagineAPI account",
+  );
+  await submit("northern lights over a fjord");
+  await until(
+    browser,
+    async () => {
+      const [card] = await gallery();
+      return card?.prompt.includes("northern") && ["queued", "running"].includes(card.status);
+    },
+    "the job to be in flight",
+  );
+  await browser.deleteSession();
+
+  browser = await openApp();
+  const list = await until(
+    browser,
+    async () => {
+      const cards = await gallery();
+      const settled = cards.length === 5 && cards[0].status === "done";
+      return settled && cards.every((c) => c.images.every((i) => i.loaded)) && cards;
+    },
+    "the resumed job to finish and history to load",
+  );
+  assert.deepEqual(
+    list.map((c) => c.status),
+    ["done", "done", "failed", "done", "done"],
+  );
+  assert.match(list[2].error, /refused this prompt/);
+  assert.match(await text('[data-testid="sending-with"]'), /Stand-in/);
 
   const files = filesUnder(dataHome);
   assert.ok(
@@ -196,45 +275,8 @@ test("first run: token into the keychain, a prompt becomes a grid and four upsca
   );
   const leaks = files.filter((f) => fileContains(f, TOKEN));
   assert.deepEqual(leaks, [], "the token must never be written to the app's files");
-});
-
-test("in-flight work resumes and history is still there after a restart", async () => {
-  await setInput('[data-testid="prompt"]', "northern lights over a fjord");
-  await (await $('[data-testid="submit"]')).click();
-  await until(
-    browser,
-    async () => {
-      const [card] = await gallery();
-      return card?.prompt.includes("northern") && ["queued", "running"].includes(card.status);
-    },
-    "the third job to be in flight",
-  );
-  await browser.deleteSession();
-
-  browser = await openApp();
-  const after = await until(
-    browser,
-    async () => {
-      const list = await gallery();
-      return (
-        list.length === 3 &&
-        list[0].status === "done" &&
-        list.every((c) => c.images.every((i) => i.loaded)) &&
-        list
-      );
-    },
-    "the resumed job to finish and history to load",
-    60_000,
-  );
-  assert.deepEqual(
-    after.map((c) => c.status),
-    ["done", "failed", "done"],
-  );
-  assert.equal(after[2].images.length, 5);
-  assert.match(after[1].error, /refused this prompt/);
-  assert.doesNotMatch(await text('[data-testid="open-settings"]'), /no token/);
 
   await setInput('[data-testid="search"]', "lighthouse");
-  await until(browser, async () => (await cards()).length === 1, "search to narrow the gallery");
+  await until(browser, async () => (await gallery()).length === 1, "search to narrow the gallery");
   assert.match((await gallery())[0].prompt, /lighthouse/);
 });

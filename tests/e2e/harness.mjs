@@ -31,8 +31,9 @@ function startProgram(cmd, args, env, ready) {
   });
 }
 
-export async function startStandin() {
-  const args = ["imagineapi", "--port", "0", "--pending-ms", "800", "--running-ms", "4000"];
+/** Starts a stand-in server (`imagineapi` or `aiclient`) and resolves with its base URL. */
+export async function startStandin(service) {
+  const args = [service, "--port", "0", "--pending-ms", "800", "--running-ms", "4000"];
   const m = await startProgram(STANDIN, args, {}, /listening on (http:\/\/\S+)/);
   return m[1];
 }

@@ -1,15 +1,20 @@
 // The only module that talks to the Rust shell. Components call these, never `invoke` directly.
 import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { Health, Job, ProviderSettings } from "./types";
+import type { Account, Health, HistoryChoice, Job, NewAccount } from "./types";
 
 export const api = {
-  settings: () => invoke<ProviderSettings>("get_settings"),
-  saveToken: (token: string) => invoke<ProviderSettings>("save_token", { token }),
-  clearToken: () => invoke<ProviderSettings>("clear_token"),
-  setBaseUrl: (url: string) => invoke<ProviderSettings>("set_base_url", { url }),
-  testConnection: () => invoke<Health>("test_connection"),
-  submit: (prompt: string) => invoke<Job>("submit_prompt", { prompt }),
+  accounts: () => invoke<Account[]>("list_accounts"),
+  addAccount: (account: NewAccount) => invoke<Account>("add_account", { account }),
+  updateAccount: (id: number, label: string, baseUrl: string) =>
+    invoke<Account>("update_account", { id, label, baseUrl }),
+  setToken: (id: number, token: string) => invoke<Account>("set_account_token", { id, token }),
+  setActive: (id: number) => invoke<Account>("set_active_account", { id }),
+  deleteAccount: (id: number, history: HistoryChoice) =>
+    invoke<void>("delete_account", { id, history }),
+  testConnection: (id: number) => invoke<Health>("test_connection", { id }),
+  submit: (accountId: number, prompt: string) =>
+    invoke<Job>("submit_prompt", { accountId, prompt }),
   jobs: (search?: string) => invoke<Job[]>("list_jobs", { search: search || null }),
   reveal: (imageId: number) => invoke<void>("reveal_image", { imageId }),
   saveAs: (imageId: number, suggestedName: string) =>

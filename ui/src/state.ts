@@ -2,7 +2,7 @@
 // Rust side through `api` and fold the answers in.
 import { computed, signal } from "@preact/signals";
 import { api, messageOf, onJobUpdated } from "./api";
-import type { Job, ProviderSettings, Slot } from "./types";
+import type { Account, Job, Slot } from "./types";
 
 export interface Toast {
   id: number;
@@ -11,12 +11,15 @@ export interface Toast {
 }
 
 export const jobs = signal<Job[]>([]);
-export const settings = signal<ProviderSettings | null>(null);
+export const accounts = signal<Account[]>([]);
 export const search = signal("");
 export const settingsOpen = signal(false);
 export const viewer = signal<{ jobId: number; slot: Slot } | null>(null);
 export const toasts = signal<Toast[]>([]);
 export const loaded = signal(false);
+
+/** The account new prompts go to. */
+export const activeAccount = computed(() => accounts.value.find((a) => a.active) ?? null);
 
 export const viewerJob = computed(() => {
   const v = viewer.value;
@@ -53,7 +56,7 @@ export function upsertJob(job: Job) {
 
 export async function start() {
   await onJobUpdated(upsertJob);
-  await Promise.all([refreshJobs(), refreshSettings()]);
+  await Promise.all([refreshJobs(), refreshAccounts()]);
   loaded.value = true;
 }
 
@@ -65,9 +68,19 @@ export async function refreshJobs() {
   }
 }
 
-export async function refreshSettings() {
+export async function refreshAccounts() {
   try {
-    settings.value = await api.settings();
+    accounts.value = await api.accounts();
+  } catch (err) {
+    toast(messageOf(err));
+  }
+}
+
+/** Switches the account prompts go to. */
+export async function activate(id: number) {
+  try {
+    await api.setActive(id);
+    await refreshAccounts();
   } catch (err) {
     toast(messageOf(err));
   }
@@ -75,14 +88,16 @@ export async function refreshSettings() {
 
 /** Sends a prompt; resolves true when the service accepted it (the job shows either way). */
 export async function submit(prompt: string): Promise<boolean> {
+  const account = activeAccount.value;
+  if (!account) return false;
   try {
-    const job = await api.submit(prompt);
+    const job = await api.submit(account.id, prompt);
     upsertJob(job);
     if (job.status === "failed" && job.error) toast(job.error);
     return job.status !== "failed";
   } catch (err) {
     toast(messageOf(err));
-    if (settings.value && !settings.value.tokenSet) settingsOpen.value = true;
+    if (account.needsToken && !account.tokenSet) settingsOpen.value = true;
     return false;
   }
 }

@@ -2,7 +2,7 @@
 
 export type JobStatus = "submitting" | "queued" | "running" | "downloading" | "done" | "failed";
 export type Slot = "grid" | "u1" | "u2" | "u3" | "u4";
-export type ProviderKind = "imagineapi";
+export type ProviderKind = "imagineapi" | "aiclient" | "demo";
 
 export interface ImageRecord {
   id: number;
@@ -20,24 +20,48 @@ export interface Job {
   id: number;
   reference: string;
   provider: ProviderKind;
+  /** null once the account was deleted; the label is kept for history. */
+  accountId: number | null;
+  accountLabel: string;
   remoteId: string | null;
   prompt: string;
   status: JobStatus;
   progress: number | null;
   error: string | null;
   previewRev: number;
+  credits: number | null;
   createdAt: number;
   updatedAt: number;
   images: ImageRecord[];
 }
 
-export interface ProviderSettings {
+export interface Account {
+  id: number;
   provider: ProviderKind;
-  displayName: string;
+  label: string;
   baseUrl: string;
+  providerName: string;
   defaultBaseUrl: string;
+  needsToken: boolean;
   tokenSet: boolean;
+  active: boolean;
+  jobCount: number;
 }
+
+export interface NewAccount {
+  provider: ProviderKind;
+  label: string;
+  baseUrl: string;
+  token: string;
+}
+
+export type HistoryChoice = "keep" | "delete";
+
+export const PROVIDER_NAMES: Record<ProviderKind, string> = {
+  imagineapi: "ImagineAPI",
+  aiclient: "AI-Client",
+  demo: "Demo",
+};
 
 export interface Health {
   summary: string;

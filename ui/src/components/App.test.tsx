@@ -2,16 +2,34 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/pr
 import { emit } from "@tauri-apps/api/event";
 import { clearMocks, mockConvertFileSrc, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { jobs, loaded, settings, settingsOpen, start, toasts } from "../state";
-import type { Job, ProviderSettings } from "../types";
+import { accounts, jobs, loaded, settingsOpen, start, toasts } from "../state";
+import type { Account, Job } from "../types";
 import { App } from "./App";
 
-const SETTINGS: ProviderSettings = {
+const DEMO: Account = {
+  id: 1,
+  provider: "demo",
+  label: "Demo",
+  baseUrl: "",
+  providerName: "Demo",
+  defaultBaseUrl: "",
+  needsToken: false,
+  tokenSet: false,
+  active: false,
+  jobCount: 0,
+};
+
+const WORK: Account = {
+  id: 2,
   provider: "imagineapi",
-  displayName: "ImagineAPI",
+  label: "Work",
   baseUrl: "https://cl.imagineapi.dev",
+  providerName: "ImagineAPI",
   defaultBaseUrl: "https://cl.imagineapi.dev",
+  needsToken: true,
   tokenSet: true,
+  active: true,
+  jobCount: 3,
 };
 
 function job(overrides: Partial<Job>): Job {
@@ -19,12 +37,15 @@ function job(overrides: Partial<Job>): Job {
     id: 1,
     reference: "r",
     provider: "imagineapi",
+    accountId: 2,
+    accountLabel: "Work",
     remoteId: "x",
     prompt: "a red fox --ar 16:9",
     status: "running",
     progress: 40,
     error: null,
     previewRev: 0,
+    credits: null,
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_000,
     images: [],
@@ -68,7 +89,7 @@ function backend(handlers: Record<string, (args: any) => unknown>) {
 beforeEach(() => {
   mockConvertFileSrc("linux");
   jobs.value = [];
-  settings.value = null;
+  accounts.value = [];
   settingsOpen.value = false;
   toasts.value = [];
   loaded.value = false;
@@ -82,7 +103,7 @@ afterEach(() => {
 describe("App", () => {
   it("shows history newest first with the grid and four upscales from atelier://", async () => {
     backend({
-      get_settings: () => SETTINGS,
+      list_accounts: () => [DEMO, WORK],
       list_jobs: () => [done, job({ id: 1, createdAt: 1 })],
     });
     render(<App />);
@@ -102,7 +123,7 @@ describe("App", () => {
 
   it("submits the prompt and follows the job through its events", async () => {
     backend({
-      get_settings: () => SETTINGS,
+      list_accounts: () => [DEMO, WORK],
       list_jobs: () => [],
       submit_prompt: ({ prompt }) => job({ id: 5, prompt, status: "queued", progress: null }),
     });
@@ -117,8 +138,10 @@ describe("App", () => {
       expect(screen.getByTestId("job").getAttribute("data-status")).toBe("queued"),
     );
     expect(calls.find((c) => c.cmd === "submit_prompt")?.args).toEqual({
+      accountId: 2,
       prompt: "a fox --chaos 140",
     });
+    expect(screen.getByTestId("sending-with").textContent).toContain("Work (ImagineAPI)");
     expect(box.value).toBe("");
 
     await emit(
@@ -135,29 +158,35 @@ describe("App", () => {
 
   it("tells the user what went wrong when a submit is refused, and keeps the prompt", async () => {
     backend({
-      get_settings: () => ({ ...SETTINGS, tokenSet: false }),
+      list_accounts: () => [DEMO, { ...WORK, tokenSet: false }],
       list_jobs: () => [],
       submit_prompt: () => {
-        throw "No ImagineAPI token yet: open Settings and paste the token from your ImagineAPI account.";
+        throw "“Work” has no token yet: open Settings and paste the token from that account.";
       },
     });
     render(<App />);
     await start();
-    expect(screen.getByTestId("open-settings").textContent).toContain("no token");
+    expect(screen.getByTestId("account-switcher").textContent).toContain(
+      "Work · ImagineAPI (no token)",
+    );
     const box = screen.getByTestId("prompt") as HTMLTextAreaElement;
     fireEvent.input(box, { target: { value: "a fox" } });
     fireEvent.click(screen.getByTestId("submit"));
     const toast = await screen.findByTestId("toast");
-    expect(toast.textContent).toContain("No ImagineAPI token yet");
+    expect(toast.textContent).toContain("has no token yet");
     expect(box.value).toBe("a fox");
     await waitFor(() => expect(screen.getByTestId("settings")).toBeTruthy());
   });
 
-  it("saves a token without ever reading one back", async () => {
+  it("saves a token to an account without ever reading one back", async () => {
+    let tokenSet = false;
     backend({
-      get_settings: () => ({ ...SETTINGS, tokenSet: false }),
+      list_accounts: () => [DEMO, { ...WORK, tokenSet }],
       list_jobs: () => [],
-      save_token: () => SETTINGS,
+      set_account_token: () => {
+        tokenSet = true;
+        return { ...WORK, tokenSet };
+      },
     });
     render(<App />);
     await start();
@@ -172,8 +201,42 @@ describe("App", () => {
       ),
     );
     expect(field.value).toBe("");
-    expect(calls.filter((c) => c.cmd === "save_token")).toEqual([
-      { cmd: "save_token", args: { token: "tok-123" } },
+    expect(calls.filter((c) => c.cmd === "set_account_token")).toEqual([
+      { cmd: "set_account_token", args: { id: 2, token: "tok-123" } },
     ]);
+    expect(calls.some((c) => JSON.stringify(c).includes("get_token"))).toBe(false);
+  });
+
+  it("switches the active account and asks what to do with history on delete", async () => {
+    let active = 2;
+    let deleted: unknown = null;
+    backend({
+      list_accounts: () => [
+        { ...DEMO, active: active === 1 },
+        ...(deleted ? [] : [{ ...WORK, active: active === 2 }]),
+      ],
+      list_jobs: () => [],
+      set_active_account: ({ id }) => {
+        active = id;
+        return DEMO;
+      },
+      delete_account: (args) => {
+        deleted = args;
+        active = 1;
+      },
+    });
+    render(<App />);
+    await start();
+    fireEvent.change(screen.getByTestId("account-switcher"), { target: { value: "1" } });
+    await waitFor(() => expect(screen.getByTestId("sending-with").textContent).toContain("Demo"));
+    expect(screen.getByTestId("sending-with").textContent).toContain("made offline");
+
+    fireEvent.click(screen.getByTestId("open-settings"));
+    fireEvent.click(screen.getByTestId("account-row-2"));
+    fireEvent.click(await screen.findByTestId("delete-account"));
+    expect(screen.getByRole("alertdialog").textContent).toContain("3 jobs");
+    fireEvent.click(screen.getByTestId("delete-keep"));
+    await waitFor(() => expect(deleted).toEqual({ id: 2, history: "keep" }));
+    await waitFor(() => expect(screen.queryByTestId("account-row-2")).toBeNull());
   });
 });

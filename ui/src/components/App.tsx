@@ -1,13 +1,13 @@
-import { settings, settingsOpen, viewer } from "../state";
+import { settingsOpen, viewer } from "../state";
+import { AccountSwitcher } from "./AccountSwitcher";
+import { AccountsDialog } from "./AccountsDialog";
 import { Gallery } from "./Gallery";
 import { PromptBar } from "./PromptBar";
 import { SearchBox } from "./SearchBox";
-import { SettingsDialog } from "./SettingsDialog";
 import { Toasts } from "./Toasts";
 import { Viewer } from "./Viewer";
 
 export function App() {
-  const s = settings.value;
   return (
     <div class="app">
       <header class="topbar">
@@ -16,19 +16,18 @@ export function App() {
           Atelier
         </div>
         <SearchBox />
+        <AccountSwitcher />
         <button
-          class={`account ${s?.tokenSet ? "ok" : "missing"}`}
           data-testid="open-settings"
           onClick={() => (settingsOpen.value = true)}
-          title="Service and token settings"
+          title="Accounts and tokens"
         >
-          <span class="dot" />
-          {s ? `${s.displayName}${s.tokenSet ? "" : " · no token"}` : "Settings"}
+          Accounts
         </button>
       </header>
       <PromptBar />
       <Gallery />
-      {settingsOpen.value && <SettingsDialog />}
+      {settingsOpen.value && <AccountsDialog />}
       {viewer.value && <Viewer />}
       <Toasts />
     </div>

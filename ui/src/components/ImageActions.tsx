@@ -4,15 +4,7 @@ import { toast } from "../state";
 import { SLOT_LABELS, type ImageRecord, type Job } from "../types";
 
 /** Save a copy, copy to the clipboard, show in the file manager. */
-export function ImageActions({
-  image,
-  job,
-  compact,
-}: {
-  image: ImageRecord;
-  job: Job;
-  compact?: boolean;
-}) {
+export function ImageActions({ image, job }: { image: ImageRecord; job: Job }) {
   const run = (action: () => Promise<unknown>, done?: string) => async (e: Event) => {
     e.stopPropagation();
     try {
@@ -24,7 +16,7 @@ export function ImageActions({
   };
   const name = suggestedName(job, image);
   return (
-    <div class={`actions ${compact ? "compact" : ""}`}>
+    <div class="actions">
       <button title="Save a copy…" onClick={run(() => api.saveAs(image.id, name), "Saved.")}>
         Save
       </button>

@@ -30,7 +30,8 @@ export function ImageTile({ image, job, onOpen, large }: Props) {
         loading="lazy"
       />
       <figcaption>{SLOT_LABELS[image.slot]}</figcaption>
-      <ImageActions image={image} job={job} compact={!large} />
+      {/* Small tiles leave their actions to the viewer: buttons would cover the picture. */}
+      {large && <ImageActions image={image} job={job} />}
     </figure>
   );
 }

@@ -1,7 +1,7 @@
 import { previewUrl } from "../api";
 import { aspectOf } from "../prompt";
 import { viewer } from "../state";
-import { isActive, type Job, type JobStatus, type Slot } from "../types";
+import { isActive, PROVIDER_NAMES, type Job, type JobStatus, type Slot } from "../types";
 import { ImageTile } from "./ImageTile";
 
 const STATUS_TEXT: Record<JobStatus, string> = {
@@ -61,6 +61,12 @@ export function JobCard({ job }: { job: Job }) {
         </p>
       )}
       <footer>
+        <span class={`via ${job.provider}`} data-testid="job-account">
+          {job.provider === "demo"
+            ? "Demo · made offline"
+            : `${job.accountLabel} · ${PROVIDER_NAMES[job.provider]}`}
+        </span>
+        {job.credits !== null && <span data-testid="job-credits">{job.credits} credits</span>}
         <time dateTime={new Date(job.createdAt).toISOString()}>{when(job.createdAt)}</time>
       </footer>
     </article>

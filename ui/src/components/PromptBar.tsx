@@ -1,12 +1,13 @@
 import { useSignal } from "@preact/signals";
 import { parseParams } from "../prompt";
-import { settings, settingsOpen, submit } from "../state";
+import { activeAccount, settingsOpen, submit } from "../state";
 
 export function PromptBar() {
   const text = useSignal("");
   const busy = useSignal(false);
   const params = parseParams(text.value);
-  const noToken = settings.value !== null && !settings.value.tokenSet;
+  const account = activeAccount.value;
+  const noToken = !!account && account.needsToken && !account.tokenSet;
 
   const send = async () => {
     const prompt = text.value.trim();
@@ -43,6 +44,13 @@ export function PromptBar() {
           {busy.value ? "Sending…" : "Imagine"}
         </button>
       </div>
+      {account && (
+        <p class="sending-with" data-testid="sending-with">
+          Sends with <b>{account.label}</b> ({account.providerName})
+          {account.provider === "demo" &&
+            " — images made offline on this computer, no account needed"}
+        </p>
+      )}
       {params.length > 0 && (
         <ul class="params" aria-label="Parameters">
           {params.map((p, i) => (
@@ -55,7 +63,7 @@ export function PromptBar() {
       )}
       {noToken && (
         <p class="hint">
-          Atelier needs your {settings.value?.displayName} token to send prompts.{" "}
+          “{account?.label}” needs its {account?.providerName} token to send prompts.{" "}
           <button class="link" onClick={() => (settingsOpen.value = true)}>
             Add it in Settings
           </button>

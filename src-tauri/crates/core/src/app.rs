@@ -3,13 +3,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::accounts::{clean_label, clean_token, Account, AccountView, HistoryChoice};
 use crate::jobs::{Engine, EngineConfig, Job, JobSink};
 use crate::media::{MediaError, MediaLibrary};
+use crate::providers::aiclient::AiClient;
+use crate::providers::demo::Demo;
 use crate::providers::http::{parse_base_url, shared_client};
 use crate::providers::imagineapi::ImagineApi;
 use crate::providers::{Health, Provider, ProviderError, ProviderKind};
 use crate::secrets::{SecretError, SecretStore};
-use crate::settings::{base_url_key, clean_token, token_account, ProviderSettings};
 use crate::store::{JobQuery, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -22,10 +24,24 @@ pub enum AtelierError {
     Provider(#[from] ProviderError),
     #[error(transparent)]
     Media(#[from] MediaError),
-    #[error("No {0} token yet: open Settings and paste the token from your {0} account.")]
-    NoToken(&'static str),
+    #[error("“{0}” has no token yet: open Settings and paste the token from that account.")]
+    NoToken(String),
+    #[error("That account no longer exists.")]
+    NoAccount,
     #[error("{0}")]
     Invalid(String),
+}
+
+/// What a new account starts with.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewAccount {
+    pub provider: ProviderKind,
+    pub label: String,
+    /// Empty for the provider's default address.
+    #[serde(default)]
+    pub base_url: String,
+    pub token: String,
 }
 
 /// Dropping it stops its background tasks, as a closing app would.
@@ -35,6 +51,7 @@ pub struct Atelier {
     secrets: Arc<dyn SecretStore>,
     engine: Engine,
     http: reqwest::Client,
+    demo: Arc<Demo>,
 }
 
 impl Atelier {
@@ -58,62 +75,111 @@ impl Atelier {
             secrets,
             engine,
             http: shared_client(),
+            demo: Arc::new(Demo::default()),
         })
     }
 
-    pub fn settings(&self, kind: ProviderKind) -> Result<ProviderSettings, AtelierError> {
-        Ok(ProviderSettings {
-            provider: kind,
-            display_name: kind.display_name(),
-            base_url: self.base_url(kind)?,
-            default_base_url: kind.default_base_url(),
-            token_set: self.secrets.get(&token_account(kind))?.is_some(),
-        })
+    /// Replaces the Demo provider's pacing (tests use an instant one).
+    pub fn with_demo(mut self, demo: Demo) -> Self {
+        self.demo = Arc::new(demo);
+        self
     }
 
-    pub fn save_token(
-        &self,
-        kind: ProviderKind,
-        raw: &str,
-    ) -> Result<ProviderSettings, AtelierError> {
-        let token = clean_token(raw).map_err(AtelierError::Invalid)?;
-        self.secrets.set(&token_account(kind), token)?;
-        self.settings(kind)
-    }
-
-    pub fn clear_token(&self, kind: ProviderKind) -> Result<ProviderSettings, AtelierError> {
-        self.secrets.delete(&token_account(kind))?;
-        self.settings(kind)
-    }
-
-    pub fn set_base_url(
-        &self,
-        kind: ProviderKind,
-        url: &str,
-    ) -> Result<ProviderSettings, AtelierError> {
-        let url = if url.trim().is_empty() {
-            kind.default_base_url().to_owned()
-        } else {
-            parse_base_url(url)
-                .map_err(AtelierError::Invalid)?
-                .to_string()
-        };
+    pub fn accounts(&self) -> Result<Vec<AccountView>, AtelierError> {
+        let active = self.store.active_account()?.id;
         self.store
-            .set_setting(&base_url_key(kind), url.trim_end_matches('/'))?;
-        self.settings(kind)
+            .accounts()?
+            .into_iter()
+            .map(|account| self.view(account, active))
+            .collect()
     }
 
-    pub async fn test_connection(&self, kind: ProviderKind) -> Result<Health, AtelierError> {
-        Ok(self.provider(kind)?.health().await?)
+    pub fn add_account(&self, new: &NewAccount) -> Result<AccountView, AtelierError> {
+        if !new.provider.needs_token() {
+            return Err(AtelierError::Invalid(
+                "The Demo account is built in.".into(),
+            ));
+        }
+        let label = clean_label(&new.label).map_err(AtelierError::Invalid)?;
+        let token = clean_token(&new.token).map_err(AtelierError::Invalid)?;
+        let base_url = normalize_url(new.provider, &new.base_url)?;
+        let account = self.store.insert_account(new.provider, &label, &base_url)?;
+        if let Err(e) = self.secrets.set(&account.keychain_name(), token) {
+            // No token, no account: never leave one behind that cannot work.
+            self.store.delete_account(account.id)?;
+            return Err(e.into());
+        }
+        self.store.set_active_account(account.id)?;
+        self.view(account, self.store.active_account()?.id)
     }
 
-    pub async fn submit(&self, kind: ProviderKind, prompt: &str) -> Result<Job, AtelierError> {
+    pub fn update_account(
+        &self,
+        id: i64,
+        label: &str,
+        base_url: &str,
+    ) -> Result<AccountView, AtelierError> {
+        let account = self.account(id)?;
+        let label = clean_label(label).map_err(AtelierError::Invalid)?;
+        let base_url = if account.provider.needs_token() {
+            normalize_url(account.provider, base_url)?
+        } else {
+            String::new()
+        };
+        self.store.update_account(id, &label, &base_url)?;
+        self.view(self.account(id)?, self.store.active_account()?.id)
+    }
+
+    pub fn set_token(&self, id: i64, raw: &str) -> Result<AccountView, AtelierError> {
+        let account = self.account(id)?;
+        if !account.provider.needs_token() {
+            return Err(AtelierError::Invalid(
+                "The Demo account needs no token.".into(),
+            ));
+        }
+        let token = clean_token(raw).map_err(AtelierError::Invalid)?;
+        self.secrets.set(&account.keychain_name(), token)?;
+        self.view(account, self.store.active_account()?.id)
+    }
+
+    pub fn set_active(&self, id: i64) -> Result<AccountView, AtelierError> {
+        let account = self.account(id)?;
+        self.store.set_active_account(id)?;
+        self.view(account, id)
+    }
+
+    /// Removes the account and its keychain entry; its jobs are kept or deleted as asked.
+    pub fn delete_account(&self, id: i64, history: HistoryChoice) -> Result<(), AtelierError> {
+        let account = self.account(id)?;
+        if !account.provider.needs_token() {
+            return Err(AtelierError::Invalid(
+                "The built-in Demo account cannot be deleted.".into(),
+            ));
+        }
+        self.secrets.delete(&account.keychain_name())?;
+        if history == HistoryChoice::Delete {
+            for job_id in self.store.delete_jobs_of_account(id)? {
+                self.engine.stop(job_id);
+                self.media.remove_job(job_id);
+            }
+        }
+        self.store.delete_account(id)?;
+        Ok(())
+    }
+
+    pub async fn test_connection(&self, id: i64) -> Result<Health, AtelierError> {
+        Ok(self.provider(&self.account(id)?)?.health().await?)
+    }
+
+    /// Sends a prompt with the given account.
+    pub async fn submit(&self, account_id: i64, prompt: &str) -> Result<Job, AtelierError> {
         let prompt = prompt.trim();
         if prompt.is_empty() {
             return Err(AtelierError::Invalid("Write a prompt first.".into()));
         }
-        let provider = self.provider(kind)?;
-        let job = self.engine.submit(provider, prompt).await?;
+        let account = self.account(account_id)?;
+        let provider = self.provider(&account)?;
+        let job = self.engine.submit(provider, &account, prompt).await?;
         Ok(self.media.absolutize(job))
     }
 
@@ -128,9 +194,15 @@ impl Atelier {
 
     /// Picks up the jobs that were in flight when the app last closed.
     pub fn resume(&self) -> Result<usize, AtelierError> {
-        Ok(self
-            .engine
-            .resume(|job| self.provider(job.provider).map_err(|e| e.to_string()))?)
+        Ok(self.engine.resume(|job| {
+            let account = job
+                .account_id
+                .and_then(|id| self.store.account(id).ok().flatten())
+                .ok_or_else(|| {
+                    "Its account was deleted, so Atelier cannot follow this job.".to_owned()
+                })?;
+            self.provider(&account).map_err(|e| e.to_string())
+        })?)
     }
 
     /// The file behind an image id, for the image protocol and for save/reveal/drag.
@@ -154,23 +226,50 @@ impl Atelier {
         self.engine.shutdown();
     }
 
-    fn base_url(&self, kind: ProviderKind) -> Result<String, AtelierError> {
-        Ok(self
-            .store
-            .setting(&base_url_key(kind))?
-            .unwrap_or_else(|| kind.default_base_url().to_owned()))
+    fn account(&self, id: i64) -> Result<Account, AtelierError> {
+        self.store.account(id)?.ok_or(AtelierError::NoAccount)
     }
 
-    fn provider(&self, kind: ProviderKind) -> Result<Arc<dyn Provider>, AtelierError> {
-        let token = self
-            .secrets
-            .get(&token_account(kind))?
-            .ok_or(AtelierError::NoToken(kind.display_name()))?;
-        let base = self.base_url(kind)?;
-        Ok(match kind {
-            ProviderKind::ImagineApi => Arc::new(ImagineApi::new(self.http.clone(), &base, token)?),
+    fn view(&self, account: Account, active: i64) -> Result<AccountView, AtelierError> {
+        let kind = account.provider;
+        let token_set = kind.needs_token() && self.secrets.get(&account.keychain_name())?.is_some();
+        Ok(AccountView {
+            provider_name: kind.display_name(),
+            default_base_url: kind.default_base_url(),
+            needs_token: kind.needs_token(),
+            token_set,
+            active: account.id == active,
+            job_count: self.store.job_count(account.id)?,
+            account,
         })
     }
+
+    fn provider(&self, account: &Account) -> Result<Arc<dyn Provider>, AtelierError> {
+        if account.provider == ProviderKind::Demo {
+            return Ok(self.demo.clone());
+        }
+        let token = self
+            .secrets
+            .get(&account.keychain_name())?
+            .ok_or_else(|| AtelierError::NoToken(account.label.clone()))?;
+        let (http, base) = (self.http.clone(), account.base_url.as_str());
+        Ok(match account.provider {
+            ProviderKind::ImagineApi => Arc::new(ImagineApi::new(http, base, token)?),
+            ProviderKind::AiClient => Arc::new(AiClient::new(http, base, token)?),
+            ProviderKind::Demo => self.demo.clone(),
+        })
+    }
+}
+
+fn normalize_url(kind: ProviderKind, url: &str) -> Result<String, AtelierError> {
+    let url = if url.trim().is_empty() {
+        kind.default_base_url().to_owned()
+    } else {
+        parse_base_url(url)
+            .map_err(AtelierError::Invalid)?
+            .to_string()
+    };
+    Ok(url.trim_end_matches('/').to_owned())
 }
 
 impl Drop for Atelier {

@@ -4,12 +4,12 @@
 //! tested without a window (providers against stand-in servers over real HTTP, the store on a
 //! real SQLite file, secrets against the real secret service).
 
+pub mod accounts;
 pub mod app;
 pub mod jobs;
 pub mod media;
 pub mod providers;
 pub mod secrets;
-pub mod settings;
 pub mod store;
 
 pub use app::{Atelier, AtelierError};

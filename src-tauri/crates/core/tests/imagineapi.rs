@@ -5,17 +5,15 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use atelier_core::app::NewAccount;
 use atelier_core::jobs::{EngineConfig, Job, JobStatus, Slot};
 use atelier_core::providers::http::shared_client;
 use atelier_core::providers::imagineapi::ImagineApi;
 use atelier_core::providers::{Provider, ProviderError, ProviderKind, RemoteState};
-use atelier_core::secrets::{MemoryStore, Secret, SecretStore};
-use atelier_core::settings::token_account;
+use atelier_core::secrets::{MemoryStore, Secret};
 use atelier_core::store::JobQuery;
 use atelier_core::Atelier;
 use atelier_standin::{Fault, ImagineApiConfig};
-
-const KIND: ProviderKind = ProviderKind::ImagineApi;
 
 async fn server() -> atelier_standin::ImagineApi {
     let config = ImagineApiConfig {
@@ -41,21 +39,52 @@ fn fast() -> EngineConfig {
 struct Harness {
     app: Atelier,
     events: Arc<Mutex<Vec<Job>>>,
+    account: i64,
 }
 
-fn open(dir: &Path, server: &atelier_standin::ImagineApi, secrets: Arc<MemoryStore>) -> Harness {
+impl Harness {
+    async fn submit(&self, prompt: &str) -> Result<Job, atelier_core::AtelierError> {
+        self.app.submit(self.account, prompt).await
+    }
+}
+
+/// Opens a library in `dir`; the first open adds an ImagineAPI account for the stand-in.
+fn open(
+    dir: &Path,
+    server: &atelier_standin::ImagineApi,
+    secrets: Arc<MemoryStore>,
+    token: &str,
+) -> Harness {
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink_events = events.clone();
     let sink = Arc::new(move |job: &Job| sink_events.lock().unwrap().push(job.clone()));
     let app = Atelier::open(dir, secrets, fast(), sink).unwrap();
-    app.set_base_url(KIND, &server.base_url()).unwrap();
-    Harness { app, events }
+    let existing = app
+        .accounts()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.account.provider == ProviderKind::ImagineApi);
+    let account = match existing {
+        Some(view) => view.account.id,
+        None => {
+            let new = NewAccount {
+                provider: ProviderKind::ImagineApi,
+                label: "Stand-in".into(),
+                base_url: server.base_url(),
+                token: token.into(),
+            };
+            app.add_account(&new).unwrap().account.id
+        }
+    };
+    Harness {
+        app,
+        events,
+        account,
+    }
 }
 
-fn secrets_with_token(token: &str) -> Arc<MemoryStore> {
-    let secrets = Arc::new(MemoryStore::default());
-    secrets.set(&token_account(KIND), token).unwrap();
-    secrets
+fn secrets() -> Arc<MemoryStore> {
+    Arc::new(MemoryStore::default())
 }
 
 async fn wait_finished(app: &Atelier, job_id: i64) -> Job {
@@ -145,13 +174,9 @@ async fn provider_maps_errors_to_what_they_mean() {
 async fn a_prompt_becomes_five_verified_images_on_disk() {
     let server = server().await;
     let dir = tempfile::tempdir().unwrap();
-    let h = open(dir.path(), &server, secrets_with_token("standin-token"));
+    let h = open(dir.path(), &server, secrets(), "standin-token");
 
-    let job = h
-        .app
-        .submit(KIND, "a red fox in snow --ar 1:1")
-        .await
-        .unwrap();
+    let job = h.submit("a red fox in snow --ar 1:1").await.unwrap();
     assert_eq!(job.status, JobStatus::Queued);
     assert!(job.remote_id.is_some());
     let done = wait_finished(&h.app, job.id).await;
@@ -222,16 +247,10 @@ async fn a_prompt_becomes_five_verified_images_on_disk() {
 async fn several_jobs_run_at_once() {
     let server = server().await;
     let dir = tempfile::tempdir().unwrap();
-    let h = open(dir.path(), &server, secrets_with_token("standin-token"));
+    let h = open(dir.path(), &server, secrets(), "standin-token");
     let mut ids = Vec::new();
     for i in 0..4 {
-        ids.push(
-            h.app
-                .submit(KIND, &format!("job number {i}"))
-                .await
-                .unwrap()
-                .id,
-        );
+        ids.push(h.submit(&format!("job number {i}")).await.unwrap().id);
     }
     for id in ids {
         let job = wait_finished(&h.app, id).await;
@@ -249,18 +268,14 @@ async fn several_jobs_run_at_once() {
 async fn failures_end_in_a_clear_failed_state() {
     let server = server().await;
     let dir = tempfile::tempdir().unwrap();
-    let h = open(dir.path(), &server, secrets_with_token("standin-token"));
+    let h = open(dir.path(), &server, secrets(), "standin-token");
 
-    let refused = h
-        .app
-        .submit(KIND, "a forbidden thing [fail]")
-        .await
-        .unwrap();
+    let refused = h.submit("a forbidden thing [fail]").await.unwrap();
     let refused = wait_finished(&h.app, refused.id).await;
     assert_eq!(refused.status, JobStatus::Failed);
     assert!(refused.error.unwrap().contains("refused this prompt"));
 
-    let broken = h.app.submit(KIND, "a cat [broken-image]").await.unwrap();
+    let broken = h.submit("a cat [broken-image]").await.unwrap();
     let broken = wait_finished(&h.app, broken.id).await;
     assert_eq!(broken.status, JobStatus::Failed);
     let msg = broken.error.unwrap();
@@ -283,15 +298,19 @@ async fn failures_end_in_a_clear_failed_state() {
 async fn a_wrong_token_fails_the_job_with_a_message_and_no_token_refuses_to_send() {
     let server = server().await;
     let dir = tempfile::tempdir().unwrap();
-    let h = open(dir.path(), &server, secrets_with_token("wrong"));
-    let job = h.app.submit(KIND, "anything").await.unwrap();
+    let h = open(dir.path(), &server, secrets(), "wrong");
+    let job = h.submit("anything").await.unwrap();
     assert_eq!(job.status, JobStatus::Failed);
     assert!(job.error.unwrap().contains("rejected the API token"));
 
+    // A keychain that lost the token: the submit is refused before anything is recorded or sent.
     let dir2 = tempfile::tempdir().unwrap();
-    let h2 = open(dir2.path(), &server, Arc::new(MemoryStore::default()));
-    let err = h2.app.submit(KIND, "anything").await.unwrap_err();
-    assert!(err.to_string().contains("No ImagineAPI token"), "{err}");
+    let secrets = secrets();
+    let h2 = open(dir2.path(), &server, secrets.clone(), "standin-token");
+    let entry = format!("account:{}", h2.account);
+    atelier_core::secrets::SecretStore::delete(&*secrets, &entry).unwrap();
+    let err = h2.submit("anything").await.unwrap_err();
+    assert!(err.to_string().contains("has no token yet"), "{err}");
     assert!(
         h2.app.jobs(&JobQuery::default()).unwrap().is_empty(),
         "nothing recorded, nothing sent"
@@ -303,8 +322,8 @@ async fn a_wrong_token_fails_the_job_with_a_message_and_no_token_refuses_to_send
 async fn server_errors_while_polling_are_retried() {
     let server = server().await;
     let dir = tempfile::tempdir().unwrap();
-    let h = open(dir.path(), &server, secrets_with_token("standin-token"));
-    let job = h.app.submit(KIND, "stormy sea").await.unwrap();
+    let h = open(dir.path(), &server, secrets(), "standin-token");
+    let job = h.submit("stormy sea").await.unwrap();
     server.push_fault(Fault::new("/items/images/", 503, 2));
     let done = wait_finished(&h.app, job.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
@@ -321,10 +340,10 @@ async fn server_errors_while_polling_are_retried() {
 async fn a_submit_whose_reply_was_lost_is_found_by_reference_not_sent_twice() {
     let server = server().await;
     let dir = tempfile::tempdir().unwrap();
-    let h = open(dir.path(), &server, secrets_with_token("standin-token"));
+    let h = open(dir.path(), &server, secrets(), "standin-token");
     // The server takes the job but the reply never arrives intact.
     server.push_fault(Fault::new("/items/images", 502, 1).after_handling());
-    let job = h.app.submit(KIND, "lost reply").await.unwrap();
+    let job = h.submit("lost reply").await.unwrap();
     let done = wait_finished(&h.app, job.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
     assert_eq!(server.submissions(), 1);
@@ -334,18 +353,52 @@ async fn a_submit_whose_reply_was_lost_is_found_by_reference_not_sent_twice() {
 async fn jobs_in_flight_resume_after_a_restart() {
     let server = server().await;
     let dir = tempfile::tempdir().unwrap();
-    let secrets = secrets_with_token("standin-token");
+    let secrets = secrets();
     let job_id = {
-        let first = open(dir.path(), &server, secrets.clone());
-        let job = first.app.submit(KIND, "a slow one").await.unwrap();
+        let first = open(dir.path(), &server, secrets.clone(), "standin-token");
+        let job = first.submit("a slow one").await.unwrap();
         job.id
         // `first` drops here; its tracking task dies with this runtime's next await.
     };
-    let second = open(dir.path(), &server, secrets);
+    let second = open(dir.path(), &server, secrets, "standin-token");
     assert_eq!(second.app.resume().unwrap(), 1);
     let done = wait_finished(&second.app, job_id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
     assert_eq!(server.submissions(), 1);
+}
+
+#[tokio::test]
+async fn deleting_an_account_keeps_or_removes_its_history_as_asked() {
+    use atelier_core::accounts::HistoryChoice;
+    let server = server().await;
+    for choice in [HistoryChoice::Keep, HistoryChoice::Delete] {
+        let dir = tempfile::tempdir().unwrap();
+        let h = open(dir.path(), &server, secrets(), "standin-token");
+        let job = h.submit("to be deleted").await.unwrap();
+        let done = wait_finished(&h.app, job.id).await;
+        assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
+        h.app.delete_account(h.account, choice).unwrap();
+        let left = h.app.jobs(&JobQuery::default()).unwrap();
+        let files_left = done
+            .images
+            .iter()
+            .filter(|i| Path::new(&i.file).exists())
+            .count();
+        match choice {
+            HistoryChoice::Keep => {
+                assert_eq!(left.len(), 1);
+                assert_eq!(
+                    (left[0].account_id, left[0].account_label.as_str()),
+                    (None, "Stand-in")
+                );
+                assert_eq!(files_left, 5);
+            }
+            HistoryChoice::Delete => {
+                assert!(left.is_empty());
+                assert_eq!(files_left, 0, "its images are removed too");
+            }
+        }
+    }
 }
 
 fn walk(dir: &Path) -> Vec<String> {

@@ -1,5 +1,6 @@
 //! Encoding rendered pictures into the bytes the stand-in serves.
 
+use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::codecs::webp::WebPEncoder;
 use image::{ExtendedColorType, ImageEncoder, ImageResult, RgbImage};
@@ -29,9 +30,22 @@ pub fn webp(img: &RgbImage) -> ImageResult<Vec<u8>> {
     Ok(out)
 }
 
+/// JPEG at a quality typical of web thumbnails.
+pub fn jpeg(img: &RgbImage) -> ImageResult<Vec<u8>> {
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, 82).encode(
+        img.as_raw(),
+        img.width(),
+        img.height(),
+        ExtendedColorType::Rgb8,
+    )?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::GenericImageView;
 
     #[test]
     fn both_formats_round_trip() {
@@ -40,5 +54,7 @@ mod tests {
         assert_eq!(from_png.to_rgb8(), img);
         let from_webp = image::load_from_memory(&webp(&img).unwrap()).unwrap();
         assert_eq!(from_webp.to_rgb8(), img);
+        let from_jpeg = image::load_from_memory(&jpeg(&img).unwrap()).unwrap();
+        assert_eq!(from_jpeg.dimensions(), (8, 6));
     }
 }

@@ -1,9 +1,15 @@
 //! Stand-in servers that speak the protocols of the Midjourney API services Atelier uses,
 //! scripted failures included, so the app's real clients are tested against the wire format.
 
+pub mod aiclient;
 mod art;
+mod clock;
 mod codec;
 pub mod imagineapi;
+mod prompt;
+mod server;
 mod time;
 
-pub use imagineapi::{Fault, ImagineApi, ImagineApiConfig};
+pub use aiclient::{AiClient, AiClientConfig};
+pub use imagineapi::{ImagineApi, ImagineApiConfig};
+pub use server::Fault;

@@ -4,16 +4,20 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use atelier_standin::{ImagineApi, ImagineApiConfig};
+use atelier_standin::{AiClient, AiClientConfig, ImagineApi, ImagineApiConfig};
 
-const USAGE: &str = "usage: atelier-standin imagineapi [--port 8787] [--token T] \
-[--pending-ms N] [--running-ms N] [--grid-size N] [--bot-status S]";
+const USAGE: &str = "usage:
+  atelier-standin imagineapi [--port 8787] [--token T] [--pending-ms N] [--running-ms N] \
+[--grid-size N] [--bot-status S]
+  atelier-standin aiclient [--port 8788] [--token T] [--pending-ms N] [--running-ms N] \
+[--image-size N] [--credits N]";
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("imagineapi") => imagineapi(&args[1..]).await,
+        Some("aiclient") => aiclient(&args[1..]).await,
         Some("-h" | "--help") | None => Err(USAGE.to_owned()),
         Some(other) => Err(format!("unknown service \"{other}\"\n{USAGE}")),
     };
@@ -29,35 +33,70 @@ async fn main() -> ExitCode {
 async fn imagineapi(args: &[String]) -> Result<(), String> {
     let mut config = ImagineApiConfig::default();
     let mut port = 8787;
-    let mut rest = args.iter();
-    while let Some(flag) = rest.next() {
-        let mut value = || {
-            rest.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
-        };
-        match flag.as_str() {
-            "--port" => port = number(flag, &value()?)?,
-            "--token" => config.token = value()?,
-            "--pending-ms" => config.pending = Duration::from_millis(number(flag, &value()?)?),
-            "--running-ms" => config.running = Duration::from_millis(number(flag, &value()?)?),
-            "--grid-size" => config.grid_size = number(flag, &value()?)?,
-            "--bot-status" => config.bot_status = value()?,
+    for (flag, value) in pairs(args)? {
+        match flag {
+            "--port" => port = number(flag, value)?,
+            "--token" => config.token = value.to_owned(),
+            "--pending-ms" => config.pending = millis(flag, value)?,
+            "--running-ms" => config.running = millis(flag, value)?,
+            "--grid-size" => config.grid_size = number(flag, value)?,
+            "--bot-status" => config.bot_status = value.to_owned(),
             other => return Err(format!("unknown flag {other}\n{USAGE}")),
         }
     }
     let server = ImagineApi::start(config, port)
         .await
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
-    // One line on stdout, flushed, so a parent process can read the address and go on.
+        .map_err(|e| cannot_listen(port, &e))?;
+    announce_and_wait(&server.base_url()).await
+}
+
+async fn aiclient(args: &[String]) -> Result<(), String> {
+    let mut config = AiClientConfig::default();
+    let mut port = 8788;
+    for (flag, value) in pairs(args)? {
+        match flag {
+            "--port" => port = number(flag, value)?,
+            "--token" => config.token = value.to_owned(),
+            "--pending-ms" => config.pending = millis(flag, value)?,
+            "--running-ms" => config.running = millis(flag, value)?,
+            "--image-size" => config.image_size = number(flag, value)?,
+            "--credits" => config.credits_per_job = number(flag, value)?,
+            other => return Err(format!("unknown flag {other}\n{USAGE}")),
+        }
+    }
+    let server = AiClient::start(config, port)
+        .await
+        .map_err(|e| cannot_listen(port, &e))?;
+    announce_and_wait(&server.base_url()).await
+}
+
+/// Every flag takes one value: `--flag value` pairs in order.
+fn pairs(args: &[String]) -> Result<Vec<(&str, &str)>, String> {
+    args.chunks(2)
+        .map(|pair| match pair {
+            [flag, value] => Ok((flag.as_str(), value.as_str())),
+            lone => Err(format!("{} needs a value\n{USAGE}", lone.concat())),
+        })
+        .collect()
+}
+
+/// One line on stdout, flushed, so a parent process can read the address and go on; then
+/// serves until Ctrl-C. The caller keeps the server alive until this returns.
+async fn announce_and_wait(base_url: &str) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "listening on {}", server.base_url())
+    writeln!(out, "listening on {base_url}")
         .and_then(|()| out.flush())
         .map_err(|e| e.to_string())?;
     drop(out);
-    tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
-    drop(server);
-    Ok(())
+    tokio::signal::ctrl_c().await.map_err(|e| e.to_string())
+}
+
+fn cannot_listen(port: u16, e: &std::io::Error) -> String {
+    format!("cannot listen on 127.0.0.1:{port}: {e}")
+}
+
+fn millis(flag: &str, value: &str) -> Result<Duration, String> {
+    number(flag, value).map(Duration::from_millis)
 }
 
 fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {

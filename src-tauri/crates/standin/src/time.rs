@@ -1,19 +1,30 @@
-//! ISO 8601 timestamps as Directus writes them (`2023-09-18T22:34:10.127Z`), without a date crate.
+//! ISO 8601 timestamps as the services write them, without a date crate: Directus with
+//! milliseconds (`2023-09-18T22:34:10.127Z`), Laravel with whole seconds padded to
+//! microseconds (`2023-06-11T20:09:07.000000Z`).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Formats `t` as UTC with milliseconds; times before 1970 clamp to the epoch (never seen here).
 pub fn iso8601(t: SystemTime) -> String {
     let since = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = since.as_secs();
+    format!("{}.{:03}Z", seconds(since.as_secs()), since.subsec_millis())
+}
+
+/// Formats `t` as Laravel serialises a database timestamp: the database keeps whole seconds.
+pub fn laravel(t: SystemTime) -> String {
+    let since = t.duration_since(UNIX_EPOCH).unwrap_or_default();
+    format!("{}.000000Z", seconds(since.as_secs()))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` for seconds since the epoch.
+fn seconds(secs: u64) -> String {
     let (year, month, day) = civil_from_days(secs / 86_400);
     let rem = secs % 86_400;
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
         rem / 3600,
         rem % 3600 / 60,
         rem % 60,
-        since.subsec_millis()
     )
 }
 
@@ -47,5 +58,12 @@ mod tests {
         assert_eq!(at(1_695_076_450_127), "2023-09-18T22:34:10.127Z");
         assert_eq!(at(951_782_400_000), "2000-02-29T00:00:00.000Z");
         assert_eq!(at(4_107_542_399_999), "2100-02-28T23:59:59.999Z");
+    }
+
+    #[test]
+    fn laravel_keeps_whole_seconds() {
+        // The AI-Client seed guide's thread.
+        let t = UNIX_EPOCH + Duration::from_millis(1_686_514_147_913);
+        assert_eq!(laravel(t), "2023-06-11T20:09:07.000000Z");
     }
 }

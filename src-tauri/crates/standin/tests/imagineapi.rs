@@ -254,6 +254,42 @@ async fn grid_and_upscales_are_real_pngs_of_its_quadrants() {
 }
 
 #[tokio::test]
+async fn wide_prompt_gives_a_wide_grid_cut_into_quadrants() {
+    let api = server().await;
+    let (_, body) = submit(&api, json!({"prompt": "a harbour --ar 16:9 --v 5"})).await;
+    let id = body["data"]["id"].as_str().unwrap().to_owned();
+    let (seen, done) = poll_to_end(&api, &id).await;
+
+    let png = bytes(done["url"].as_str().unwrap()).await.2;
+    let grid = image::load_from_memory(&png).unwrap().to_rgb8();
+    let (w, h) = grid.dimensions();
+    assert_eq!(w, GRID, "the long side is the configured grid size");
+    assert!((w as f64 / h as f64 - 16.0 / 9.0).abs() < 0.02, "{w}x{h}");
+    assert_eq!((w % 2, h % 2), (0, 0));
+
+    let (hw, hh) = (w / 2, h / 2);
+    for (i, url) in done["upscaled_urls"].as_array().unwrap().iter().enumerate() {
+        let up = image::load_from_memory(&bytes(url.as_str().unwrap()).await.2)
+            .unwrap()
+            .to_rgb8();
+        let (x, y) = ((i as u32 % 2) * hw, (i as u32 / 2) * hh);
+        let quadrant = image::imageops::crop_imm(&grid, x, y, hw, hh).to_image();
+        assert!(up == quadrant, "U{} is not its {hw}x{hh} quadrant", i + 1);
+    }
+
+    let preview = seen
+        .iter()
+        .find_map(|i| i["url"].as_str())
+        .expect("a partial preview while running");
+    let img = image::load_from_memory(&bytes(preview).await.2).unwrap();
+    assert_eq!(
+        (img.width(), img.height()),
+        (w, h),
+        "the preview keeps the aspect"
+    );
+}
+
+#[tokio::test]
 async fn unknown_ids_and_files_are_403_forbidden() {
     let api = server().await;
     let (status, body) = get(&api, "/items/images/6b1a7d1e-0000-4000-8000-000000000000").await;

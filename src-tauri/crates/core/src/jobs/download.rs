@@ -47,6 +47,14 @@ pub(super) async fn all(
             Err(e) => problems.push((Slot::Grid, format!("the download task stopped: {e}"))),
         }
     }
+    if problems.is_empty() && outputs.grid.is_none() {
+        if let Err(e) = compose(inner, job_id).await {
+            problems.push((Slot::Grid, e.to_string()));
+        }
+    }
+    if let Some(credits) = outputs.credits {
+        let _ = inner.store.set_credits(job_id, credits);
+    }
     problems.sort_by_key(|(slot, _)| slot.index());
     match problems.first() {
         None => {
@@ -58,6 +66,40 @@ pub(super) async fn all(
             &format!("Could not download {}: {msg}", label(*slot)),
         ),
     }
+}
+
+/// Services that send only the four singles get a grid made here, so every job has one.
+async fn compose(inner: &Inner, job_id: i64) -> Result<(), MediaError> {
+    let job = inner.store.job(job_id).ok().flatten();
+    let singles: Vec<String> = job
+        .iter()
+        .flat_map(|j| &j.images)
+        .filter(|i| i.slot != Slot::Grid)
+        .map(|i| i.file.clone())
+        .collect();
+    if job
+        .iter()
+        .flat_map(|j| &j.images)
+        .any(|i| i.slot == Slot::Grid)
+    {
+        return Ok(());
+    }
+    let saved = inner.media.compose_grid(job_id, singles).await?;
+    let row = NewImage {
+        slot: Slot::Grid,
+        file: &saved.file,
+        thumb: &saved.thumb,
+        width: saved.width,
+        height: saved.height,
+        bytes: saved.bytes,
+        source_url: None,
+    };
+    inner
+        .store
+        .put_image(job_id, &row)
+        .map_err(|e| MediaError::NotAnImage(e.to_string()))?;
+    inner.emit(job_id);
+    Ok(())
 }
 
 /// The job's images that are not safely on disk yet.
@@ -97,7 +139,7 @@ async fn fetch_with_retries(
     let mut attempt = 1;
     loop {
         let result = match provider.fetch_asset(url).await {
-            Ok(resp) => inner.media.save(job_id, slot, resp).await,
+            Ok(asset) => inner.media.save(job_id, slot, asset).await,
             Err(e) => Err(e.into()),
         };
         match result {

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::model::{Job, JobStatus};
 use super::poller;
+use crate::accounts::Account;
 use crate::media::MediaLibrary;
 use crate::providers::{Provider, RemoteJob};
 use crate::store::{Store, StoreError};
@@ -65,13 +66,11 @@ impl Engine {
     pub async fn submit(
         &self,
         provider: Arc<dyn Provider>,
+        account: &Account,
         prompt: &str,
     ) -> Result<Job, StoreError> {
         let reference = uuid::Uuid::new_v4().to_string();
-        let job = self
-            .inner
-            .store
-            .insert_job(&reference, provider.kind(), prompt)?;
+        let job = self.inner.store.insert_job(&reference, account, prompt)?;
         self.inner.emit(job.id);
         match provider.submit(prompt, &reference).await {
             Ok(remote) => self.accepted(provider, job.id, remote)?,
@@ -170,6 +169,13 @@ impl Engine {
             inner.lock_tracked().remove(&job_id);
         });
         tracked.insert(job_id, task.abort_handle());
+    }
+
+    /// Stops tracking one job (its history is being deleted).
+    pub fn stop(&self, job_id: i64) {
+        if let Some(task) = self.inner.lock_tracked().remove(&job_id) {
+            task.abort();
+        }
     }
 
     /// Stops every tracking task. Jobs stay recorded where they were and resume on next open.

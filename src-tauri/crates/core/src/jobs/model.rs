@@ -95,6 +95,10 @@ pub struct Job {
     /// Atelier's own id for the job, sent to the service as its `ref`.
     pub reference: String,
     pub provider: ProviderKind,
+    /// The account it was sent with; `None` once that account is deleted.
+    pub account_id: Option<i64>,
+    /// The account's name when the job was sent, kept for history.
+    pub account_label: String,
     pub remote_id: Option<String>,
     pub prompt: String,
     pub status: JobStatus,
@@ -102,6 +106,8 @@ pub struct Job {
     pub error: Option<String>,
     /// Bumped each time a new partial preview is saved, so the UI knows to reload it.
     pub preview_rev: u32,
+    /// What the service charged, where it says.
+    pub credits: Option<u32>,
     /// Unix milliseconds.
     pub created_at: i64,
     pub updated_at: i64,

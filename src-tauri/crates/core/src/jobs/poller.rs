@@ -112,9 +112,9 @@ fn update(inner: &Inner, job_id: i64, status: JobStatus, progress: Option<u8>) -
 /// A partial render is a nicety: if it cannot be fetched, the job goes on without it.
 async fn fetch_preview(inner: &Inner, provider: &Arc<dyn Provider>, job_id: i64, url: &url::Url) {
     let saved = match provider.fetch_asset(url).await {
-        Ok(resp) => inner
+        Ok(asset) => inner
             .media
-            .save_preview(job_id, resp)
+            .save_preview(job_id, asset)
             .await
             .map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),

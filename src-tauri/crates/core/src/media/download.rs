@@ -7,6 +7,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::{make_thumbnail, MediaError, MediaLibrary, THUMB_EDGE};
 use crate::jobs::model::Slot;
+use crate::providers::Asset;
 
 /// Generous: Midjourney upscales are a few MB; anything this large is not an image we want.
 const MAX_BYTES: u64 = 200 * 1024 * 1024;
@@ -22,17 +23,17 @@ pub struct SavedImage {
 }
 
 impl MediaLibrary {
-    /// Streams `resp` to a temporary file, syncs it, decodes it once to prove it is an image,
-    /// writes a thumbnail, and only then renames both into place.
+    /// Streams the asset to a temporary file, syncs it, decodes it once to prove it is an
+    /// image, writes a thumbnail, and only then renames both into place.
     pub async fn save(
         &self,
         job_id: i64,
         slot: Slot,
-        resp: reqwest::Response,
+        asset: Asset,
     ) -> Result<SavedImage, MediaError> {
         let stem = self.relative_stem(job_id, slot);
         let part = self.resolve(&format!("{stem}.part"));
-        let bytes = stream_to_file(resp, &part).await?;
+        let bytes = stream_to_file(asset, &part).await?;
         let root = self.root().to_path_buf();
         let result = tokio::task::spawn_blocking(move || finish(&root, &stem, &part, bytes))
             .await
@@ -42,14 +43,10 @@ impl MediaLibrary {
 
     /// Keeps the latest partial render of a running job. It is replaced whole, so a reader
     /// never sees half a preview.
-    pub async fn save_preview(
-        &self,
-        job_id: i64,
-        resp: reqwest::Response,
-    ) -> Result<(), MediaError> {
+    pub async fn save_preview(&self, job_id: i64, asset: Asset) -> Result<(), MediaError> {
         let dest = self.preview_path(job_id);
         let part = dest.with_extension("part");
-        stream_to_file(resp, &part).await?;
+        stream_to_file(asset, &part).await?;
         let check = part.clone();
         let decoded = tokio::task::spawn_blocking(move || decode(&check).map(|_| ()))
             .await
@@ -62,7 +59,7 @@ impl MediaLibrary {
     }
 }
 
-async fn stream_to_file(mut resp: reqwest::Response, part: &Path) -> Result<u64, MediaError> {
+async fn stream_to_file(asset: Asset, part: &Path) -> Result<u64, MediaError> {
     if let Some(dir) = part.parent() {
         tokio::fs::create_dir_all(dir)
             .await
@@ -73,16 +70,24 @@ async fn stream_to_file(mut resp: reqwest::Response, part: &Path) -> Result<u64,
         .map_err(|e| io(part, e))?;
     let mut written: u64 = 0;
     let outcome = async {
-        while let Some(chunk) = resp
-            .chunk()
-            .await
-            .map_err(|e| MediaError::Interrupted(e.to_string()))?
-        {
-            written += chunk.len() as u64;
-            if written > MAX_BYTES {
-                return Err(MediaError::TooLarge(MAX_BYTES / 1024 / 1024));
+        match asset {
+            Asset::Memory(bytes) => {
+                written = bytes.len() as u64;
+                file.write_all(&bytes).await.map_err(|e| io(part, e))?;
             }
-            file.write_all(&chunk).await.map_err(|e| io(part, e))?;
+            Asset::Http(mut resp) => {
+                while let Some(chunk) = resp
+                    .chunk()
+                    .await
+                    .map_err(|e| MediaError::Interrupted(e.to_string()))?
+                {
+                    written += chunk.len() as u64;
+                    if written > MAX_BYTES {
+                        return Err(MediaError::TooLarge(MAX_BYTES / 1024 / 1024));
+                    }
+                    file.write_all(&chunk).await.map_err(|e| io(part, e))?;
+                }
+            }
         }
         file.flush().await.map_err(|e| io(part, e))?;
         file.sync_all().await.map_err(|e| io(part, e))
@@ -96,7 +101,12 @@ async fn stream_to_file(mut resp: reqwest::Response, part: &Path) -> Result<u64,
     Ok(written)
 }
 
-fn finish(root: &Path, stem: &str, part: &Path, bytes: u64) -> Result<SavedImage, MediaError> {
+pub(super) fn finish(
+    root: &Path,
+    stem: &str,
+    part: &Path,
+    bytes: u64,
+) -> Result<SavedImage, MediaError> {
     let (img, format) = match decode(part) {
         Ok(ok) => ok,
         Err(e) => {
@@ -141,9 +151,11 @@ fn extension(format: ImageFormat) -> &'static str {
     }
 }
 
+/// Writes `bytes` to `dest` (a `.part` name when it is to be verified before it counts) so
+/// that it is whole on disk before anything points at it.
 pub(crate) fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<(), MediaError> {
     use std::io::Write;
-    let part = dest.with_extension("part");
+    let part = dest.with_extension("partial");
     let mut f = std::fs::File::create(&part).map_err(|e| io(&part, e))?;
     f.write_all(bytes)
         .and_then(|()| f.sync_all())

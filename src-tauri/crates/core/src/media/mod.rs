@@ -4,11 +4,13 @@
 //! `previews/{job id}` for the latest partial render of a running job. Names come only from
 //! the job id and slot, never from anything a server sent.
 
+mod compose;
 mod download;
 mod thumbnail;
 
 use std::path::{Path, PathBuf};
 
+pub use compose::tile;
 pub use download::SavedImage;
 pub use thumbnail::{make_thumbnail, THUMB_EDGE};
 
@@ -102,4 +104,12 @@ pub fn load_rgba(path: &Path) -> Result<RgbaImage, MediaError> {
     image::open(path)
         .map(|img| img.into_rgba8())
         .map_err(|e| MediaError::NotAnImage(e.to_string()))
+}
+
+impl MediaLibrary {
+    /// Removes a job's files (when its history is deleted).
+    pub fn remove_job(&self, job_id: i64) {
+        let _ = std::fs::remove_dir_all(self.resolve(&self.job_dir(job_id)));
+        self.remove_preview(job_id);
+    }
 }

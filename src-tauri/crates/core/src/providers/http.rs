@@ -171,6 +171,7 @@ pub fn classify(
             ProviderError::Unauthorized { service, detail }
         }
         403 => ProviderError::Forbidden { service, detail },
+        402 => ProviderError::QuotaReached { service, detail },
         404 => ProviderError::NotFound { service },
         408 | 504 => ProviderError::Timeout { service },
         429 if is_quota_message(&detail) => ProviderError::QuotaReached { service, detail },

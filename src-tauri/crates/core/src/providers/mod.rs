@@ -4,6 +4,8 @@
 //! shape ([`RemoteState`]), whatever the service's own wire format. More services join by
 //! implementing [`Provider`].
 
+pub mod aiclient;
+pub mod demo;
 mod error;
 pub mod http;
 pub mod imagineapi;
@@ -23,32 +25,49 @@ pub use http::HttpApi;
 #[serde(rename_all = "lowercase")]
 pub enum ProviderKind {
     ImagineApi,
+    AiClient,
+    /// Built in and offline: makes pictures on this computer, for trying the app.
+    Demo,
 }
 
 impl ProviderKind {
+    pub const ALL: [ProviderKind; 3] = [
+        ProviderKind::ImagineApi,
+        ProviderKind::AiClient,
+        ProviderKind::Demo,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ProviderKind::ImagineApi => "imagineapi",
+            ProviderKind::AiClient => "aiclient",
+            ProviderKind::Demo => "demo",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "imagineapi" => Some(ProviderKind::ImagineApi),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
     pub fn display_name(self) -> &'static str {
         match self {
             ProviderKind::ImagineApi => "ImagineAPI",
+            ProviderKind::AiClient => "AI-Client",
+            ProviderKind::Demo => "Demo",
         }
     }
 
+    /// Empty for Demo, which talks to no server.
     pub fn default_base_url(self) -> &'static str {
         match self {
             ProviderKind::ImagineApi => imagineapi::DEFAULT_BASE_URL,
+            ProviderKind::AiClient => aiclient::DEFAULT_BASE_URL,
+            ProviderKind::Demo => "",
         }
+    }
+
+    pub fn needs_token(self) -> bool {
+        self != ProviderKind::Demo
     }
 }
 
@@ -76,10 +95,19 @@ pub enum RemoteState {
 
 /// What a finished job produced. Services that return only the four singles leave `grid`
 /// empty; the job pipeline composes one so every job has the same shape.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Outputs {
     pub grid: Option<Url>,
     pub upscales: Vec<Url>,
+    /// What the job cost, where the service says.
+    pub credits: Option<u32>,
+}
+
+/// An asset's bytes on their way to the library: streamed from a server, or made in memory
+/// by a provider that works offline.
+pub enum Asset {
+    Http(reqwest::Response),
+    Memory(Vec<u8>),
 }
 
 /// Bot health as reported by a service's status endpoint.
@@ -108,7 +136,7 @@ pub trait Provider: Send + Sync {
 
     /// Starts fetching one of the job's assets. The provider decides which credentials, if
     /// any, go with it (never to another host).
-    async fn fetch_asset(&self, url: &Url) -> Result<reqwest::Response, ProviderError>;
+    async fn fetch_asset(&self, url: &Url) -> Result<Asset, ProviderError>;
 
     /// How long a typical job takes; pacing hints for the poller.
     fn typical_duration(&self) -> Duration {

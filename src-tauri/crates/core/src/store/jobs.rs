@@ -3,6 +3,7 @@
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{now_ms, Store, StoreError};
+use crate::accounts::Account;
 use crate::jobs::model::{ImageRecord, Job, JobStatus, Slot};
 use crate::providers::ProviderKind;
 
@@ -25,25 +26,28 @@ pub struct NewImage<'a> {
 }
 
 const JOB_COLUMNS: &str = "id, reference, provider, remote_id, prompt, status, progress, error, \
-                           preview_rev, created_at, updated_at";
+                           preview_rev, created_at, updated_at, account_id, account_label, credits";
 
 impl Store {
     /// Records a job before anything is sent, so nothing sent is ever unrecorded.
     pub fn insert_job(
         &self,
         reference: &str,
-        provider: ProviderKind,
+        account: &Account,
         prompt: &str,
     ) -> Result<Job, StoreError> {
         let now = now_ms();
         let id = {
             let conn = self.conn();
             conn.execute(
-                "INSERT INTO jobs (reference, provider, prompt, status, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                "INSERT INTO jobs (reference, provider, account_id, account_label, prompt, status,
+                                   created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
                 params![
                     reference,
-                    provider.as_str(),
+                    account.provider.as_str(),
+                    account.id,
+                    account.label,
                     prompt,
                     JobStatus::Submitting.as_str(),
                     now
@@ -76,6 +80,24 @@ impl Store {
             params![id, status.as_str(), progress, error, now_ms()],
         )?;
         Ok(())
+    }
+
+    pub fn set_credits(&self, id: i64, credits: u32) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE jobs SET credits = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, credits, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// Removes jobs (their images go with them); returns the ids, whose files the caller removes.
+    pub fn delete_jobs_of_account(&self, account_id: i64) -> Result<Vec<i64>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("DELETE FROM jobs WHERE account_id = ?1 RETURNING id")?;
+        let ids = stmt
+            .query_map([account_id], |r| r.get(0))?
+            .collect::<Result<Vec<i64>, _>>()?;
+        Ok(ids)
     }
 
     pub fn bump_preview(&self, id: i64) -> Result<(), StoreError> {
@@ -193,6 +215,9 @@ fn job_from_row(r: &Row<'_>) -> rusqlite::Result<Job> {
         preview_rev: r.get(8)?,
         created_at: r.get(9)?,
         updated_at: r.get(10)?,
+        account_id: r.get(11)?,
+        account_label: r.get(12)?,
+        credits: r.get(13)?,
         images: Vec::new(),
     })
 }
@@ -212,7 +237,7 @@ fn image_from_row(r: &Row<'_>) -> rusqlite::Result<ImageRecord> {
     })
 }
 
-fn bad_value(col: usize, value: &str) -> rusqlite::Error {
+pub(super) fn bad_value(col: usize, value: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         col,
         rusqlite::types::Type::Text,
@@ -230,6 +255,10 @@ fn escape_like(s: &str) -> String {
 mod tests {
     use super::*;
 
+    fn demo(store: &Store) -> Account {
+        store.accounts().unwrap().remove(0)
+    }
+
     fn image(slot: Slot) -> NewImage<'static> {
         NewImage {
             slot,
@@ -246,7 +275,7 @@ mod tests {
     fn a_job_moves_through_its_life_and_keeps_its_images() {
         let store = Store::open_in_memory().unwrap();
         let job = store
-            .insert_job("ref-1", ProviderKind::ImagineApi, "a cat --ar 16:9")
+            .insert_job("ref-1", &demo(&store), "a cat --ar 16:9")
             .unwrap();
         assert_eq!(job.status, JobStatus::Submitting);
         store.set_remote_id(job.id, "remote-1").unwrap();
@@ -288,12 +317,8 @@ mod tests {
     #[test]
     fn references_are_unique() {
         let store = Store::open_in_memory().unwrap();
-        store
-            .insert_job("same", ProviderKind::ImagineApi, "a")
-            .unwrap();
-        assert!(store
-            .insert_job("same", ProviderKind::ImagineApi, "b")
-            .is_err());
+        store.insert_job("same", &demo(&store), "a").unwrap();
+        assert!(store.insert_job("same", &demo(&store), "b").is_err());
     }
 
     #[test]
@@ -304,7 +329,7 @@ mod tests {
             .enumerate()
         {
             store
-                .insert_job(&format!("r{i}"), ProviderKind::ImagineApi, prompt)
+                .insert_job(&format!("r{i}"), &demo(&store), prompt)
                 .unwrap();
         }
         let prompts = |q: &str| -> Vec<String> {

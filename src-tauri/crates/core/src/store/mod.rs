@@ -3,6 +3,7 @@
 //! Calls are short single statements on a WAL database, so they run inline behind a mutex
 //! rather than through a connection pool.
 
+mod accounts;
 mod jobs;
 mod schema;
 

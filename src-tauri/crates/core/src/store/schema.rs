@@ -4,11 +4,23 @@
 use rusqlite::Connection;
 
 const MIGRATIONS: &[&str] = &[
-    // 1: jobs, their images, and settings.
-    "CREATE TABLE jobs (
+    // 1: accounts (with the built-in Demo one), jobs, their images, and settings.
+    "CREATE TABLE accounts (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        provider   TEXT NOT NULL,
+        label      TEXT NOT NULL,
+        base_url   TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    INSERT INTO accounts (provider, label, base_url, created_at) VALUES ('demo', 'Demo', '', 0);
+    CREATE TABLE jobs (
         id          INTEGER PRIMARY KEY AUTOINCREMENT,
         reference   TEXT NOT NULL UNIQUE,
         provider    TEXT NOT NULL,
+        -- NULL once the account is deleted; the label stays so history still says whose it was.
+        account_id    INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+        account_label TEXT NOT NULL DEFAULT '',
+        credits     INTEGER,
         remote_id   TEXT,
         prompt      TEXT NOT NULL,
         status      TEXT NOT NULL,

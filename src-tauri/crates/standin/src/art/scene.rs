@@ -67,9 +67,10 @@ impl Scene {
         })
     }
 
-    /// The sky's colour at local row `v`, without the sun.
+    /// The sky's colour at local row `v`, without the sun. Tall pictures reach above the top
+    /// and below the bottom of the unit square; the gradient holds its end colours there.
     pub fn sky(&self, v: f32) -> Rgb {
-        mix(self.sky_top, self.sky_low, v)
+        mix(self.sky_top, self.sky_low, v.clamp(0.0, 1.0))
     }
 
     /// The pixel at local (u, v), given `crests(u)`, `sky(v)` and its bytes, and the size of

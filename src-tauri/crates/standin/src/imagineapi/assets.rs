@@ -11,8 +11,9 @@ use super::job::{Asset, Job};
 use super::{directus, Shared};
 use crate::art::Grid;
 use crate::codec;
+use crate::prompt::Aspect;
 
-/// Edge of the partial preview shown while a job runs.
+/// Long side of the partial preview shown while a job runs.
 const PREVIEW_EDGE: u32 = 256;
 /// A `[broken-image]` job's U2 stops after this many bytes: a PNG cut short mid-stream.
 const BROKEN_LEN: usize = 100;
@@ -75,7 +76,8 @@ pub async fn bytes(job: &Arc<Job>, asset: Asset, grid_size: u32) -> Result<Bytes
 }
 
 fn render(prompt: &str, grid_size: u32, asset: Asset) -> Result<Bytes, String> {
-    let grid = Grid::new(prompt, grid_size);
+    let (width, height) = Aspect::of(prompt).fit(grid_size);
+    let grid = Grid::new(prompt, width, height);
     let encoded = match asset {
         Asset::Grid => codec::png(&grid.render_grid()),
         Asset::Upscale(i) => codec::png(&grid.render_quadrant(i)),

@@ -8,27 +8,11 @@ use serde::Serialize;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
+use crate::clock::{Lifecycle, Phase, REFUSED};
+use crate::prompt::Script;
+
 /// Every job belongs to the same stand-in user, as on a single-token account.
 pub const USER_CREATED: &str = "126353b1-2c3e-42af-9597-b141c0e50fae";
-pub const REFUSED: &str = "Midjourney refused this prompt (banned word).";
-
-/// Behaviour that end-to-end tests trigger from the app's UI by writing markers in the prompt.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Script {
-    pub fail: bool,
-    pub slow: bool,
-    pub broken_image: bool,
-}
-
-impl Script {
-    pub fn from_prompt(prompt: &str) -> Script {
-        Script {
-            fail: prompt.contains("[fail]"),
-            slow: prompt.contains("[slow]"),
-            broken_image: prompt.contains("[broken-image]"),
-        }
-    }
-}
 
 /// Which picture of a job a file id stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,14 +105,6 @@ pub struct Timing {
     pub pending: Duration,
     pub running: Duration,
     pub bot_healthy: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    Pending,
-    Running(u8),
-    Completed,
-    Failed,
 }
 
 impl Job {
@@ -226,21 +202,11 @@ fn phase_at(elapsed: Duration, script: Script, timing: Timing) -> Phase {
     if !timing.bot_healthy {
         return Phase::Pending;
     }
-    let factor = if script.slow { 10 } else { 1 };
-    let pending = timing.pending * factor;
-    let running = timing.running * factor;
-    if elapsed < pending {
-        return Phase::Pending;
-    }
-    if script.fail {
-        return Phase::Failed;
-    }
-    let into = elapsed - pending;
-    if into >= running {
-        return Phase::Completed;
-    }
-    let percent = (into.as_secs_f64() / running.as_secs_f64() * 100.0) as u8;
-    Phase::Running(percent.min(99))
+    let lifecycle = Lifecycle {
+        pending: timing.pending,
+        running: timing.running,
+    };
+    lifecycle.phase(elapsed, script)
 }
 
 fn new_id() -> String {
@@ -251,41 +217,25 @@ fn new_id() -> String {
 mod tests {
     use super::*;
 
-    const T: Timing = Timing {
-        pending: Duration::from_millis(100),
-        running: Duration::from_millis(400),
-        bot_healthy: true,
-    };
-
-    fn at(ms: u64, prompt: &str) -> Phase {
-        phase_at(Duration::from_millis(ms), Script::from_prompt(prompt), T)
-    }
-
     #[test]
-    fn lifecycle_follows_the_clock() {
-        assert_eq!(at(0, "cat"), Phase::Pending);
-        assert_eq!(at(99, "cat"), Phase::Pending);
-        assert_eq!(at(100, "cat"), Phase::Running(0));
-        assert_eq!(at(300, "cat"), Phase::Running(50));
-        assert_eq!(at(499, "cat"), Phase::Running(99));
-        assert_eq!(at(500, "cat"), Phase::Completed);
-    }
-
-    #[test]
-    fn scripted_prompts() {
-        assert_eq!(at(99, "cat [fail]"), Phase::Pending);
-        assert_eq!(at(100, "cat [fail]"), Phase::Failed);
-        assert_eq!(at(999, "cat [slow]"), Phase::Pending);
-        assert_eq!(at(3000, "cat [slow]"), Phase::Running(50));
-        assert_eq!(at(5000, "cat [slow]"), Phase::Completed);
+    fn jobs_wait_while_the_bot_is_down() {
         let down = Timing {
+            pending: Duration::from_millis(100),
+            running: Duration::from_millis(400),
             bot_healthy: false,
-            ..T
         };
         let script = Script::default();
         assert_eq!(
             phase_at(Duration::from_secs(60), script, down),
             Phase::Pending
+        );
+        let up = Timing {
+            bot_healthy: true,
+            ..down
+        };
+        assert_eq!(
+            phase_at(Duration::from_secs(60), script, up),
+            Phase::Completed
         );
     }
 

@@ -7,7 +7,9 @@ use async_trait::async_trait;
 use serde_json::json;
 use url::Url;
 
-use super::{Health, HttpApi, Provider, ProviderError, ProviderKind, RemoteJob, RemoteState};
+use super::{
+    Asset, Health, HttpApi, Provider, ProviderError, ProviderKind, RemoteJob, RemoteState,
+};
 use crate::secrets::Secret;
 use wire::{Envelope, Image};
 
@@ -87,8 +89,8 @@ impl Provider for ImagineApi {
         })
     }
 
-    async fn fetch_asset(&self, url: &Url) -> Result<reqwest::Response, ProviderError> {
-        self.api.fetch(url).await
+    async fn fetch_asset(&self, url: &Url) -> Result<Asset, ProviderError> {
+        self.api.fetch(url).await.map(Asset::Http)
     }
 }
 

@@ -74,7 +74,11 @@ impl Image {
                 message: "ImagineAPI marked the job completed but sent no image addresses.".into(),
             };
         }
-        RemoteState::Completed(Outputs { grid, upscales })
+        RemoteState::Completed(Outputs {
+            grid,
+            upscales,
+            credits: None,
+        })
     }
 }
 

@@ -10,11 +10,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{directus, Shared};
+use super::Standin;
 
 /// Makes the next `times` requests whose path starts with `path_prefix` answer `status`.
 ///
-/// The body defaults to the Directus error that fits the status. A 200 with a `body` sends it
+/// The body defaults to the error the protocol's server sends with that status. A 200 with a `body` sends it
 /// verbatim (malformed JSON, HTML...); a 200 without one only delays the request by `delay_ms`
 /// and then serves it normally.
 #[derive(Clone, Debug, Deserialize)]
@@ -78,7 +78,8 @@ impl Fault {
         StatusCode::from_u16(self.status).is_ok()
     }
 
-    fn response(&self) -> Response {
+    /// `default_body` gives the protocol's own error body for a status.
+    fn response(&self, default_body: fn(StatusCode) -> serde_json::Value) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = match &self.body {
             Some(body) => {
@@ -91,7 +92,7 @@ impl Fault {
                 (status, [(header::CONTENT_TYPE, kind)], body.clone()).into_response()
             }
             None if status.is_client_error() || status.is_server_error() => {
-                (status, axum::Json(directus::default_error_body(status))).into_response()
+                (status, axum::Json(default_body(status))).into_response()
             }
             None => status.into_response(),
         };
@@ -138,8 +139,12 @@ impl Faults {
 }
 
 /// Middleware: answers with a pending fault instead of the route, if one matches.
-pub async fn inject(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
-    let Some(fault) = shared.faults.take(req.uri().path()) else {
+pub async fn inject<S: Standin>(
+    State(shared): State<Arc<S>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Some(fault) = shared.common().faults.take(req.uri().path()) else {
         return next.run(req).await;
     };
     if let Some(ms) = fault.delay_ms {
@@ -151,7 +156,7 @@ pub async fn inject(State(shared): State<Arc<Shared>>, req: Request, next: Next)
     if fault.after_handling {
         drop(next.run(req).await);
     }
-    fault.response()
+    fault.response(S::error_body)
 }
 
 #[cfg(test)]

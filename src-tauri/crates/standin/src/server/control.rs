@@ -2,7 +2,6 @@
 //! These routes need no token, are not counted and cannot be faulted, so a test can always
 //! steer the stand-in whatever it scripted.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -13,19 +12,19 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
-use super::{Fault, Shared};
+use super::{Fault, Standin};
 
-pub fn router() -> Router<Arc<Shared>> {
+pub fn router<S: Standin>() -> Router<Arc<S>> {
     Router::new()
-        .route("/__standin/faults", post(push_fault))
-        .route("/__standin/stats", get(stats))
+        .route("/__standin/faults", post(push_fault::<S>))
+        .route("/__standin/stats", get(stats::<S>))
 }
 
 /// `POST /__standin/faults` with a JSON `Fault` → 204.
-async fn push_fault(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+async fn push_fault<S: Standin>(State(shared): State<Arc<S>>, body: Bytes) -> Response {
     match serde_json::from_slice::<Fault>(&body) {
         Ok(fault) if fault.is_valid() => {
-            shared.faults.push(fault);
+            shared.common().push_fault(fault);
             StatusCode::NO_CONTENT.into_response()
         }
         Ok(fault) => (
@@ -38,10 +37,10 @@ async fn push_fault(State(shared): State<Arc<Shared>>, body: Bytes) -> Response 
 }
 
 /// `GET /__standin/stats` → `{"submissions": N, "requests": N}`.
-async fn stats(State(shared): State<Arc<Shared>>) -> Response {
+async fn stats<S: Standin>(State(shared): State<Arc<S>>) -> Response {
     Json(json!({
-        "submissions": shared.jobs.len(),
-        "requests": shared.requests.load(Ordering::Relaxed),
+        "submissions": shared.submissions(),
+        "requests": shared.common().requests(),
     }))
     .into_response()
 }

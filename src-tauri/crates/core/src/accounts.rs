@@ -1,0 +1,93 @@
+//! Accounts: one service address and one keychain token each. The built-in Demo account needs
+//! neither and cannot be deleted, so a fresh install always has something that works.
+
+use serde::Serialize;
+
+use crate::providers::ProviderKind;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub id: i64,
+    pub provider: ProviderKind,
+    pub label: String,
+    /// Empty for providers that have no address (Demo).
+    pub base_url: String,
+}
+
+impl Account {
+    /// The keychain entry that holds this account's token.
+    pub fn keychain_name(&self) -> String {
+        format!("account:{}", self.id)
+    }
+}
+
+/// What the settings screen and prompt bar show about an account.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    #[serde(flatten)]
+    pub account: Account,
+    pub provider_name: &'static str,
+    pub default_base_url: &'static str,
+    pub needs_token: bool,
+    pub token_set: bool,
+    pub active: bool,
+    pub job_count: u32,
+}
+
+/// What to do with an account's jobs when it is deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HistoryChoice {
+    /// Keep them in the gallery, labelled with the deleted account's name.
+    Keep,
+    /// Remove them and their image files.
+    Delete,
+}
+
+/// A label a person typed: trimmed, not empty, not absurdly long.
+pub fn clean_label(raw: &str) -> Result<String, String> {
+    let label = raw.trim();
+    if label.is_empty() {
+        return Err("Give the account a name.".into());
+    }
+    Ok(label.chars().take(60).collect())
+}
+
+/// Trims a pasted token and refuses what cannot be one (empty, or with spaces or line breaks
+/// inside, which usually means something else was pasted along with it).
+pub fn clean_token(raw: &str) -> Result<&str, String> {
+    let token = raw.trim();
+    let token = token
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .unwrap_or(token);
+    if token.is_empty() {
+        return Err("Paste a token first.".into());
+    }
+    if token.chars().any(char::is_whitespace) {
+        return Err("A token has no spaces or line breaks: check what was pasted.".into());
+    }
+    Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_trimmed_and_checked() {
+        assert_eq!(clean_token("  abc-123\n"), Ok("abc-123"));
+        assert_eq!(clean_token("Bearer abc"), Ok("abc"));
+        assert!(clean_token("   ").is_err());
+        assert!(clean_token("abc def").is_err());
+    }
+
+    #[test]
+    fn labels_are_trimmed_and_required() {
+        assert_eq!(clean_label("  Work  ").unwrap(), "Work");
+        assert!(clean_label("   ").is_err());
+        assert_eq!(clean_label(&"x".repeat(100)).unwrap().len(), 60);
+    }
+}

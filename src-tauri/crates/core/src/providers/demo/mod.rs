@@ -1,0 +1,258 @@
+//! The Demo provider: works offline, costs nothing, and goes through the same pipeline as a
+//! real service (submit, poll with progress, assets saved, thumbnails, events), so a new user
+//! can try everything before they have an account.
+//!
+//! It keeps no state: a job's id carries its start time and prompt, so a Demo job still
+//! finishes after the app restarts.
+
+mod art;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+use image::ImageEncoder;
+use url::Url;
+
+use super::{
+    Asset, Health, Outputs, Provider, ProviderError, ProviderKind, RemoteJob, RemoteState,
+};
+use crate::store::now_ms;
+
+const SERVICE: &str = "Demo";
+
+pub struct Demo {
+    queued: Duration,
+    running: Duration,
+}
+
+impl Default for Demo {
+    fn default() -> Self {
+        Self::new(Duration::from_millis(800), Duration::from_secs(4))
+    }
+}
+
+impl Demo {
+    pub fn new(queued: Duration, running: Duration) -> Self {
+        Self { queued, running }
+    }
+}
+
+#[async_trait]
+impl Provider for Demo {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Demo
+    }
+
+    async fn submit(&self, prompt: &str, _reference: &str) -> Result<RemoteJob, ProviderError> {
+        Ok(RemoteJob {
+            remote_id: JobId {
+                started_ms: now_ms(),
+                prompt: prompt.to_owned(),
+            }
+            .encode(),
+            state: RemoteState::Queued,
+        })
+    }
+
+    async fn poll(&self, remote_id: &str) -> Result<RemoteState, ProviderError> {
+        let job = JobId::decode(remote_id).ok_or(ProviderError::NotFound { service: SERVICE })?;
+        let elapsed = Duration::from_millis(now_ms().saturating_sub(job.started_ms).max(0) as u64);
+        if elapsed < self.queued {
+            return Ok(RemoteState::Queued);
+        }
+        let running = elapsed - self.queued;
+        if running < self.running {
+            let progress = (running.as_secs_f64() / self.running.as_secs_f64() * 100.0) as u8;
+            return Ok(RemoteState::Running {
+                progress: Some(progress.min(99)),
+                preview: None,
+            });
+        }
+        let upscales = (1..=4)
+            .filter_map(|i| Url::parse(&format!("demo:u{i}/{remote_id}")).ok())
+            .collect();
+        Ok(RemoteState::Completed(Outputs {
+            grid: None,
+            upscales,
+            credits: None,
+        }))
+    }
+
+    async fn find_by_reference(
+        &self,
+        _reference: &str,
+    ) -> Result<Option<RemoteJob>, ProviderError> {
+        // A Demo submit cannot be lost in transit: there is no transit.
+        Ok(None)
+    }
+
+    async fn health(&self) -> Result<Health, ProviderError> {
+        Ok(Health {
+            healthy: true,
+            summary: "Demo works offline on this computer; no account needed.".into(),
+        })
+    }
+
+    async fn fetch_asset(&self, url: &Url) -> Result<Asset, ProviderError> {
+        let bad = || ProviderError::NotFound { service: SERVICE };
+        let (which, remote_id) = url.path().split_once('/').ok_or_else(bad)?;
+        let index = which
+            .strip_prefix('u')
+            .and_then(|n| n.parse::<u32>().ok())
+            .filter(|n| (1..=4).contains(n));
+        let index = index.ok_or_else(bad)? - 1;
+        let job = JobId::decode(remote_id).ok_or_else(bad)?;
+        tokio::task::spawn_blocking(move || picture(&job.prompt, index))
+            .await
+            .map_err(|e| ProviderError::BadResponse {
+                service: SERVICE,
+                detail: e.to_string(),
+            })?
+            .map(Asset::Memory)
+    }
+}
+
+fn picture(prompt: &str, index: u32) -> Result<Vec<u8>, ProviderError> {
+    let (w, h) = art::size_for(aspect_of(prompt));
+    let img = art::render(prompt, index, w, h);
+    let mut png = Vec::new();
+    PngEncoder::new_with_quality(&mut png, CompressionType::Fast, FilterType::Adaptive)
+        .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+        .map_err(|e| ProviderError::BadResponse {
+            service: SERVICE,
+            detail: e.to_string(),
+        })?;
+    Ok(png)
+}
+
+/// `--ar W:H` (or `--aspect`), whole numbers as Midjourney requires; 1:1 otherwise.
+pub fn aspect_of(prompt: &str) -> (u32, u32) {
+    let mut words = prompt.split_whitespace();
+    while let Some(word) = words.next() {
+        if matches!(word, "--ar" | "--aspect") {
+            let parsed = words
+                .next()
+                .and_then(|v| v.split_once(':'))
+                .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)));
+            if let Some((w, h)) = parsed.filter(|(w, h)| *w > 0 && *h > 0) {
+                return (w, h);
+            }
+        }
+    }
+    (1, 1)
+}
+
+/// What a Demo job id carries: when it started and what to draw.
+struct JobId {
+    started_ms: i64,
+    prompt: String,
+}
+
+impl JobId {
+    fn encode(&self) -> String {
+        let hex: String = self.prompt.bytes().map(|b| format!("{b:02x}")).collect();
+        format!("{}-{hex}", self.started_ms)
+    }
+
+    fn decode(id: &str) -> Option<JobId> {
+        let (ms, hex) = id.split_once('-')?;
+        let bytes = (0..hex.len())
+            .step_by(2)
+            .map(|i| {
+                hex.get(i..i + 2)
+                    .and_then(|b| u8::from_str_radix(b, 16).ok())
+            })
+            .collect::<Option<Vec<u8>>>()?;
+        Some(JobId {
+            started_ms: ms.parse().ok()?,
+            prompt: String::from_utf8(bytes).ok()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aspect_ratios_are_read_from_the_prompt() {
+        assert_eq!(aspect_of("a fox --ar 16:9 --v 6"), (16, 9));
+        assert_eq!(aspect_of("a fox --aspect 2:3"), (2, 3));
+        assert_eq!(aspect_of("a fox --ar 1.5:1"), (1, 1));
+        assert_eq!(aspect_of("a fox"), (1, 1));
+    }
+
+    #[test]
+    fn job_ids_round_trip_any_prompt() {
+        let id = JobId {
+            started_ms: 42,
+            prompt: "ünïcode — fox --ar 16:9".into(),
+        }
+        .encode();
+        let back = JobId::decode(&id).unwrap();
+        assert_eq!(
+            (back.started_ms, back.prompt.as_str()),
+            (42, "ünïcode — fox --ar 16:9")
+        );
+        assert!(JobId::decode("nonsense").is_none());
+        assert!(JobId::decode("1-zz").is_none());
+    }
+
+    async fn finished(demo: &Demo, prompt: &str) -> Vec<image::DynamicImage> {
+        let job = demo.submit(prompt, "r").await.unwrap();
+        let RemoteState::Completed(out) = demo.poll(&job.remote_id).await.unwrap() else {
+            panic!("an instant demo should be done");
+        };
+        assert_eq!(out.grid, None);
+        let mut images = Vec::new();
+        for url in &out.upscales {
+            let Asset::Memory(bytes) = demo.fetch_asset(url).await.unwrap() else {
+                panic!("demo is offline")
+            };
+            images.push(image::load_from_memory(&bytes).unwrap());
+        }
+        images
+    }
+
+    #[tokio::test]
+    async fn same_prompt_same_images_different_prompt_different_images() {
+        let demo = Demo::new(Duration::ZERO, Duration::ZERO);
+        let a = finished(&demo, "a lighthouse").await;
+        let b = finished(&demo, "a lighthouse").await;
+        let c = finished(&demo, "a red barn").await;
+        assert_eq!(a.len(), 4);
+        assert!(a.iter().zip(&b).all(|(x, y)| x.as_bytes() == y.as_bytes()));
+        assert!(a.iter().zip(&c).all(|(x, y)| x.as_bytes() != y.as_bytes()));
+        for i in 0..4 {
+            for j in i + 1..4 {
+                assert_ne!(
+                    a[i].as_bytes(),
+                    a[j].as_bytes(),
+                    "images {i} and {j} are the same"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn aspect_16_9_gives_16_9_images() {
+        let demo = Demo::new(Duration::ZERO, Duration::ZERO);
+        let imgs = finished(&demo, "wide --ar 16:9").await;
+        assert!(imgs.iter().all(|i| (i.width(), i.height()) == (1024, 576)));
+    }
+
+    #[tokio::test]
+    async fn progress_rises_while_running() {
+        let demo = Demo::new(Duration::ZERO, Duration::from_secs(3600));
+        let job = demo.submit("x", "r").await.unwrap();
+        assert!(matches!(
+            demo.poll(&job.remote_id).await.unwrap(),
+            RemoteState::Running { .. }
+        ));
+        assert!(matches!(
+            demo.poll("bad id").await,
+            Err(ProviderError::NotFound { .. })
+        ));
+    }
+}

@@ -1,0 +1,147 @@
+//! Account rows and the active-account setting.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{now_ms, Store, StoreError};
+use crate::accounts::Account;
+use crate::providers::ProviderKind;
+
+const ACTIVE_KEY: &str = "active_account";
+
+impl Store {
+    pub fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare_cached("SELECT id, provider, label, base_url FROM accounts ORDER BY id")?;
+        let rows = stmt.query_map([], account_from_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    pub fn account(&self, id: i64) -> Result<Option<Account>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, provider, label, base_url FROM accounts WHERE id = ?1",
+                [id],
+                account_from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn insert_account(
+        &self,
+        provider: ProviderKind,
+        label: &str,
+        base_url: &str,
+    ) -> Result<Account, StoreError> {
+        let id = {
+            let conn = self.conn();
+            conn.execute(
+                "INSERT INTO accounts (provider, label, base_url, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![provider.as_str(), label, base_url, now_ms()],
+            )?;
+            conn.last_insert_rowid()
+        };
+        self.account(id)?
+            .ok_or(StoreError(rusqlite::Error::QueryReturnedNoRows))
+    }
+
+    pub fn update_account(&self, id: i64, label: &str, base_url: &str) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE accounts SET label = ?2, base_url = ?3 WHERE id = ?1",
+            params![id, label, base_url],
+        )?;
+        Ok(())
+    }
+
+    pub fn delete_account(&self, id: i64) -> Result<(), StoreError> {
+        self.conn()
+            .execute("DELETE FROM accounts WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    pub fn job_count(&self, account_id: i64) -> Result<u32, StoreError> {
+        Ok(self.conn().query_row(
+            "SELECT COUNT(*) FROM jobs WHERE account_id = ?1",
+            [account_id],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The account prompts go to: the chosen one while it exists, else the first (Demo).
+    pub fn active_account(&self) -> Result<Account, StoreError> {
+        let chosen = self
+            .setting(ACTIVE_KEY)?
+            .and_then(|v| v.parse::<i64>().ok());
+        if let Some(account) = chosen.map(|id| self.account(id)).transpose()?.flatten() {
+            return Ok(account);
+        }
+        self.accounts()?
+            .into_iter()
+            .next()
+            .ok_or(StoreError(rusqlite::Error::QueryReturnedNoRows))
+    }
+
+    pub fn set_active_account(&self, id: i64) -> Result<(), StoreError> {
+        self.set_setting(ACTIVE_KEY, &id.to_string())
+    }
+}
+
+fn account_from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
+    let provider: String = r.get(1)?;
+    Ok(Account {
+        id: r.get(0)?,
+        provider: ProviderKind::parse(&provider)
+            .ok_or_else(|| super::jobs::bad_value(1, &provider))?,
+        label: r.get(2)?,
+        base_url: r.get(3)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fresh_store_has_the_demo_account_active() {
+        let store = Store::open_in_memory().unwrap();
+        let active = store.active_account().unwrap();
+        assert_eq!(
+            (active.provider, active.label.as_str()),
+            (ProviderKind::Demo, "Demo")
+        );
+    }
+
+    #[test]
+    fn accounts_are_added_switched_and_deleted() {
+        let store = Store::open_in_memory().unwrap();
+        let work = store
+            .insert_account(
+                ProviderKind::ImagineApi,
+                "Work",
+                "https://cl.imagineapi.dev",
+            )
+            .unwrap();
+        store.set_active_account(work.id).unwrap();
+        assert_eq!(store.active_account().unwrap().id, work.id);
+        store
+            .update_account(work.id, "Studio", "http://127.0.0.1:1")
+            .unwrap();
+        assert_eq!(store.account(work.id).unwrap().unwrap().label, "Studio");
+
+        let job = store
+            .insert_job("r", &store.account(work.id).unwrap().unwrap(), "p")
+            .unwrap();
+        store.delete_account(work.id).unwrap();
+        let kept = store.job(job.id).unwrap().unwrap();
+        assert_eq!(
+            (kept.account_id, kept.account_label.as_str()),
+            (None, "Studio")
+        );
+        assert_eq!(
+            store.active_account().unwrap().provider,
+            ProviderKind::Demo,
+            "falls back to Demo"
+        );
+    }
+}

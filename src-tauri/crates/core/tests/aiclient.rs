@@ -1,0 +1,181 @@
+//! The AI-Client provider against the stand-in AI-Client server over real HTTP: threads and
+//! form-encoded entries, polling to completion, a locally composed grid, credits, and each
+//! error class mapped to something a person can act on.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use atelier_core::app::NewAccount;
+use atelier_core::jobs::{EngineConfig, Job, JobStatus, Slot};
+use atelier_core::providers::aiclient::AiClient;
+use atelier_core::providers::http::shared_client;
+use atelier_core::providers::{Provider, ProviderError, ProviderKind, RemoteState};
+use atelier_core::secrets::{MemoryStore, Secret};
+use atelier_core::store::JobQuery;
+use atelier_core::Atelier;
+use atelier_standin::{AiClientConfig, Fault};
+
+async fn server() -> atelier_standin::AiClient {
+    let config = AiClientConfig {
+        pending: Duration::from_millis(150),
+        running: Duration::from_millis(900),
+        image_size: 256,
+        ..AiClientConfig::default()
+    };
+    atelier_standin::AiClient::start(config, 0).await.unwrap()
+}
+
+fn provider(server: &atelier_standin::AiClient, token: &str) -> AiClient {
+    AiClient::new(shared_client(), &server.base_url(), Secret::new(token)).unwrap()
+}
+
+#[tokio::test]
+async fn a_thread_goes_from_request_to_four_images_with_credits() {
+    let server = server().await;
+    let p = provider(&server, "standin-token");
+    let job = p.submit("cats and dogs --ar 16:9", "ref").await.unwrap();
+    assert_eq!(job.state, RemoteState::Queued);
+    let mut saw_progress = false;
+    let out = loop {
+        match p.poll(&job.remote_id).await.unwrap() {
+            RemoteState::Running {
+                progress: Some(n), ..
+            } if n > 0 => saw_progress = true,
+            RemoteState::Completed(out) => break out,
+            RemoteState::Failed { message } => panic!("failed: {message}"),
+            _ => {}
+        }
+        tokio::time::sleep(Duration::from_millis(60)).await;
+    };
+    assert!(saw_progress);
+    assert_eq!(
+        (out.grid.as_ref(), out.upscales.len(), out.credits),
+        (None, 4, Some(10))
+    );
+    assert_eq!(server.submissions(), 1);
+    assert!(p.health().await.unwrap().healthy);
+}
+
+#[tokio::test]
+async fn errors_map_to_what_they_mean() {
+    let server = server().await;
+    let err = provider(&server, "wrong")
+        .submit("x", "r")
+        .await
+        .unwrap_err();
+    assert!(err.is_auth(), "{err:?}");
+
+    let p = provider(&server, "standin-token");
+    let err = p.submit("x [no-credits]", "r").await.unwrap_err();
+    assert!(matches!(err, ProviderError::QuotaReached { .. }), "{err:?}");
+    assert!(err.to_string().contains("Not enough credits"), "{err}");
+
+    assert!(matches!(
+        p.poll("no-such-thread").await,
+        Err(ProviderError::NotFound { .. })
+    ));
+
+    server.push_fault(Fault::new("/api/v1/threads", 429, 1).with_retry_after(7));
+    let err = p.submit("x", "r").await.unwrap_err();
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(7)), "{err:?}");
+
+    server.push_fault(
+        Fault::new("/api/v1/threads", 422, 1)
+            .with_body(r#"{"message":"The prompt field is required."}"#),
+    );
+    let err = p.submit("x", "r").await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "AI-Client rejected the request: The prompt field is required."
+    );
+
+    server.push_fault(
+        Fault::new("/api/v1/threads", 500, 1).with_body("<html><title>Server Error</title></html>"),
+    );
+    assert!(matches!(
+        p.submit("x", "r").await,
+        Err(ProviderError::Server { status: 500, .. })
+    ));
+
+    server.push_fault(Fault::new("/api/v1/threads", 503, 1).with_body(""));
+    assert!(p.submit("x", "r").await.unwrap_err().is_transient());
+
+    server.push_fault(Fault::new("/api/v1/threads", 200, 1).with_body("<html>maintenance</html>"));
+    assert!(matches!(
+        p.submit("x", "r").await,
+        Err(ProviderError::BadResponse { .. })
+    ));
+}
+
+#[tokio::test]
+async fn the_pipeline_composes_a_grid_and_records_credits() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = EngineConfig {
+        poll_interval: Duration::from_millis(100),
+        ..EngineConfig::default()
+    };
+    let app = Atelier::open(
+        dir.path(),
+        Arc::new(MemoryStore::default()),
+        config,
+        Arc::new(|_: &Job| {}),
+    )
+    .unwrap();
+    let account = app
+        .add_account(&NewAccount {
+            provider: ProviderKind::AiClient,
+            label: "Client".into(),
+            base_url: server.base_url(),
+            token: "standin-token".into(),
+        })
+        .unwrap();
+    let ok = app
+        .submit(account.account.id, "a fox --ar 16:9")
+        .await
+        .unwrap();
+    let refused = app
+        .submit(account.account.id, "a banned thing [fail]")
+        .await
+        .unwrap();
+    let broken = app
+        .submit(account.account.id, "a cat [broken-image]")
+        .await
+        .unwrap();
+
+    let done = finish(&app, ok.id).await;
+    assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
+    assert_eq!(
+        done.images.iter().map(|i| i.slot).collect::<Vec<_>>(),
+        Slot::ALL
+    );
+    let (grid, u1) = (&done.images[0], &done.images[1]);
+    assert_eq!((grid.width, grid.height), (u1.width * 2, u1.height * 2));
+    assert_eq!((u1.width, u1.height), (256, 144), "16:9 singles");
+    assert_eq!(done.credits, Some(10));
+
+    let refused = finish(&app, refused.id).await;
+    assert_eq!(refused.status, JobStatus::Failed);
+    assert!(refused.error.unwrap().contains("refused this prompt"));
+
+    let broken = finish(&app, broken.id).await;
+    assert_eq!(broken.status, JobStatus::Failed);
+    assert!(broken.error.unwrap().contains("U2"));
+}
+
+async fn finish(app: &Atelier, id: i64) -> Job {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let job = app
+            .jobs(&JobQuery::default())
+            .unwrap()
+            .into_iter()
+            .find(|j| j.id == id)
+            .unwrap();
+        if job.status.is_finished() {
+            return job;
+        }
+        assert!(Instant::now() < deadline, "never finished: {job:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -1,0 +1,163 @@
+import { useSignal } from "@preact/signals";
+import { api, messageOf } from "../api";
+import { activate, refreshAccounts, refreshJobs } from "../state";
+import type { Account, HistoryChoice } from "../types";
+
+interface Props {
+  account: Account;
+  onDeleted: () => void;
+}
+
+/** One account: name, address, token, connection test, switching to it, deleting it. */
+export function AccountEditor({ account, onDeleted }: Props) {
+  const label = useSignal(account.label);
+  const baseUrl = useSignal(account.baseUrl);
+  const token = useSignal("");
+  const status = useSignal<{ ok: boolean; text: string } | null>(null);
+  const busy = useSignal(false);
+  const confirmDelete = useSignal(false);
+
+  const act = async (work: () => Promise<unknown>, done?: string) => {
+    busy.value = true;
+    status.value = null;
+    try {
+      await work();
+      await refreshAccounts();
+      if (done) status.value = { ok: true, text: done };
+    } catch (err) {
+      status.value = { ok: false, text: messageOf(err) };
+    } finally {
+      busy.value = false;
+    }
+  };
+
+  const save = () => act(() => api.updateAccount(account.id, label.value, baseUrl.value), "Saved.");
+  const saveToken = () =>
+    act(async () => {
+      await api.setToken(account.id, token.value);
+      token.value = "";
+    }, "Token saved in your system keychain.");
+  const test = () =>
+    act(async () => {
+      const health = await api.testConnection(account.id);
+      status.value = { ok: health.healthy, text: health.summary };
+    });
+  const remove = (history: HistoryChoice) =>
+    act(async () => {
+      await api.deleteAccount(account.id, history);
+      await refreshJobs();
+      onDeleted();
+    });
+
+  const field = (sig: { value: string }) => (e: Event) =>
+    (sig.value = (e.target as HTMLInputElement).value);
+  const changed = label.value !== account.label || baseUrl.value !== account.baseUrl;
+
+  return (
+    <form onSubmit={(e) => e.preventDefault()} data-testid="account-editor">
+      <h3>
+        {account.label} <small class="muted">{account.providerName}</small>
+      </h3>
+      {account.provider === "demo" ? (
+        <p class="muted">
+          Demo makes pictures offline on this computer from your prompt, honouring --ar. It needs no
+          account and costs nothing: a way to try Atelier before connecting a service.
+        </p>
+      ) : (
+        <>
+          <label>
+            Name
+            <input data-testid="acct-label" value={label.value} onInput={field(label)} />
+          </label>
+          <label>
+            Service address
+            <input
+              type="url"
+              data-testid="acct-url"
+              placeholder={account.defaultBaseUrl}
+              value={baseUrl.value}
+              onInput={field(baseUrl)}
+            />
+          </label>
+          <div class="row">
+            <button data-testid="save-account" disabled={busy.value || !changed} onClick={save}>
+              Save changes
+            </button>
+          </div>
+          <label>
+            API token
+            <div class="row">
+              <input
+                type="password"
+                autoComplete="off"
+                data-testid="token"
+                placeholder={
+                  account.tokenSet ? "Saved — paste a new one to replace it" : "Paste your token"
+                }
+                value={token.value}
+                onInput={field(token)}
+              />
+              <button
+                class="primary"
+                data-testid="save-token"
+                disabled={busy.value || !token.value.trim()}
+                onClick={saveToken}
+              >
+                Save
+              </button>
+            </div>
+          </label>
+          <p class="muted" data-testid="token-state">
+            {account.tokenSet ? "A token is saved in your system keychain." : "No token saved yet."}
+          </p>
+        </>
+      )}
+
+      <div class="row">
+        <button data-testid="test-connection" disabled={busy.value} onClick={test}>
+          Test connection
+        </button>
+        <button
+          data-testid="use-account"
+          disabled={busy.value || account.active}
+          onClick={() => void activate(account.id)}
+        >
+          {account.active ? "In use" : "Use for new prompts"}
+        </button>
+        {account.provider !== "demo" && (
+          <button
+            class="danger"
+            data-testid="delete-account"
+            disabled={busy.value}
+            onClick={() => (confirmDelete.value = true)}
+          >
+            Delete…
+          </button>
+        )}
+      </div>
+
+      {confirmDelete.value && (
+        <div class="confirm" role="alertdialog" aria-label="Delete account">
+          <p>
+            Delete “{account.label}” and remove its token from the keychain? It has{" "}
+            {account.jobCount} job{account.jobCount === 1 ? "" : "s"} in your history.
+          </p>
+          <div class="row">
+            <button data-testid="delete-keep" onClick={() => remove("keep")}>
+              Delete, keep its images
+            </button>
+            <button class="danger" data-testid="delete-all" onClick={() => remove("delete")}>
+              Delete with its images
+            </button>
+            <button onClick={() => (confirmDelete.value = false)}>Cancel</button>
+          </div>
+        </div>
+      )}
+      {status.value && (
+        <p class={status.value.ok ? "ok" : "error"} data-testid="settings-status" role="status">
+          {status.value.text}
+        </p>
+      )}
+    </form>
+  );
+}

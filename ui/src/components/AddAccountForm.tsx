@@ -1,0 +1,102 @@
+import { useSignal } from "@preact/signals";
+import { api, messageOf } from "../api";
+import { refreshAccounts } from "../state";
+import { PROVIDER_NAMES, type ProviderKind } from "../types";
+
+const DEFAULT_URLS: Partial<Record<ProviderKind, string>> = {
+  imagineapi: "https://cl.imagineapi.dev",
+  aiclient: "https://app.ai-client.com/api/v1",
+};
+
+/** A new service account; its token goes straight to the keychain. */
+export function AddAccountForm({ onAdded }: { onAdded: (id: number) => void }) {
+  const provider = useSignal<ProviderKind>("imagineapi");
+  const label = useSignal("");
+  const baseUrl = useSignal("");
+  const token = useSignal("");
+  const error = useSignal<string | null>(null);
+  const busy = useSignal(false);
+
+  const create = async () => {
+    busy.value = true;
+    error.value = null;
+    try {
+      const account = await api.addAccount({
+        provider: provider.value,
+        label: label.value || PROVIDER_NAMES[provider.value],
+        baseUrl: baseUrl.value,
+        token: token.value,
+      });
+      await refreshAccounts();
+      onAdded(account.id);
+    } catch (err) {
+      error.value = messageOf(err);
+    } finally {
+      busy.value = false;
+    }
+  };
+
+  const field = (sig: { value: string }) => (e: Event) =>
+    (sig.value = (e.target as HTMLInputElement).value);
+
+  return (
+    <form onSubmit={(e) => e.preventDefault()}>
+      <h3>Add an account</h3>
+      <label>
+        Service
+        <select
+          data-testid="new-provider"
+          value={provider.value}
+          onChange={(e) => (provider.value = (e.target as HTMLSelectElement).value as ProviderKind)}
+        >
+          <option value="imagineapi">ImagineAPI</option>
+          <option value="aiclient">AI-Client</option>
+        </select>
+      </label>
+      <label>
+        Name
+        <input
+          data-testid="new-label"
+          placeholder={PROVIDER_NAMES[provider.value]}
+          value={label.value}
+          onInput={field(label)}
+        />
+      </label>
+      <label>
+        Service address
+        <input
+          type="url"
+          data-testid="new-url"
+          placeholder={DEFAULT_URLS[provider.value]}
+          value={baseUrl.value}
+          onInput={field(baseUrl)}
+        />
+      </label>
+      <label>
+        API token
+        <input
+          type="password"
+          autoComplete="off"
+          data-testid="new-token"
+          placeholder="Paste your token"
+          value={token.value}
+          onInput={field(token)}
+        />
+      </label>
+      <p class="muted">The token is kept in your system keychain, never on disk.</p>
+      <button
+        class="primary"
+        data-testid="create-account"
+        disabled={busy.value || !token.value.trim()}
+        onClick={create}
+      >
+        Add account
+      </button>
+      {error.value && (
+        <p class="error" role="alert" data-testid="settings-status">
+          {error.value}
+        </p>
+      )}
+    </form>
+  );
+}

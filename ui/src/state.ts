@@ -86,9 +86,12 @@ export async function activate(id: number) {
   }
 }
 
-/** Sends a prompt; resolves true when the service accepted it (the job shows either way). */
-export async function submit(prompt: string): Promise<boolean> {
-  const account = activeAccount.value;
+/**
+ * Sends a prompt with the active account (or the given one); resolves true when the service
+ * accepted it (the job shows either way).
+ */
+export async function submit(prompt: string, accountId?: number): Promise<boolean> {
+  const account = accounts.value.find((a) => a.id === accountId) ?? activeAccount.value;
   if (!account) return false;
   try {
     const job = await api.submit(account.id, prompt);

@@ -154,6 +154,14 @@ describe("App", () => {
       job({ id: 5, status: "failed", error: "Banned word", updatedAt: 1_900_000_000_000 }),
     );
     await waitFor(() => expect(screen.getByTestId("job-error").textContent).toBe("Banned word"));
+
+    // A failed job can be sent again, with the account it used.
+    fireEvent.click(screen.getByTestId("run-again"));
+    await waitFor(() => expect(calls.filter((c) => c.cmd === "submit_prompt")).toHaveLength(2));
+    expect(calls.filter((c) => c.cmd === "submit_prompt")[1].args).toEqual({
+      accountId: 2,
+      prompt: "a red fox --ar 16:9",
+    });
   });
 
   it("tells the user what went wrong when a submit is refused, and keeps the prompt", async () => {

@@ -1,6 +1,6 @@
 import { previewUrl } from "../api";
 import { aspectOf } from "../prompt";
-import { viewer } from "../state";
+import { submit, viewer } from "../state";
 import { isActive, PROVIDER_NAMES, type Job, type JobStatus, type Slot } from "../types";
 import { ImageTile } from "./ImageTile";
 
@@ -67,6 +67,16 @@ export function JobCard({ job }: { job: Job }) {
             : `${job.accountLabel} · ${PROVIDER_NAMES[job.provider]}`}
         </span>
         {job.credits !== null && <span data-testid="job-credits">{job.credits} credits</span>}
+        {job.status === "failed" && (
+          <button
+            class="link"
+            data-testid="run-again"
+            title="Send this prompt again with the same account, or the active one if it is gone"
+            onClick={() => void submit(job.prompt, job.accountId ?? undefined)}
+          >
+            Run again
+          </button>
+        )}
         <time dateTime={new Date(job.createdAt).toISOString()}>{when(job.createdAt)}</time>
       </footer>
     </article>

@@ -413,3 +413,44 @@ fn walk(dir: &Path) -> Vec<String> {
     }
     out
 }
+
+#[tokio::test]
+async fn a_job_that_outlives_its_timeout_fails_clearly_but_a_finished_one_is_still_collected() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = EngineConfig {
+        poll_interval: Duration::from_millis(100),
+        job_timeout: Duration::from_millis(300),
+        ..EngineConfig::default()
+    };
+    let secrets = secrets();
+    let sink = Arc::new(|_: &Job| {});
+    let app = Atelier::open(dir.path(), secrets.clone(), config.clone(), sink.clone()).unwrap();
+    let account = app
+        .add_account(&NewAccount {
+            provider: ProviderKind::ImagineApi,
+            label: "Stand-in".into(),
+            base_url: server.base_url(),
+            token: "standin-token".into(),
+        })
+        .unwrap()
+        .account
+        .id;
+    let slow = app.submit(account, "never in time [slow]").await.unwrap();
+    let slow = wait_finished(&app, slow.id).await;
+    assert_eq!(slow.status, JobStatus::Failed);
+    assert!(slow
+        .error
+        .unwrap()
+        .contains("Gave up after 1 second without a result"));
+
+    // A job whose app closed mid-flight and reopened after the timeout is still collected,
+    // because the service has finished it by then.
+    let job = app.submit(account, "collected late").await.unwrap();
+    drop(app);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let reopened = Atelier::open(dir.path(), secrets, config, sink).unwrap();
+    reopened.resume().unwrap();
+    let done = wait_finished(&reopened, job.id).await;
+    assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
+}

@@ -23,13 +23,6 @@ pub(super) async fn track(
 ) {
     let mut failures: u32 = 0;
     loop {
-        if timed_out(inner, job_id) {
-            let minutes = inner.config.job_timeout.as_secs().div_ceil(60);
-            inner.fail(job_id, &format!(
-                "Gave up after {minutes} minutes without a result. The service may still finish it: check its history."
-            ));
-            return;
-        }
         let next = match provider.poll(remote_id).await {
             Ok(state) => {
                 failures = 0;
@@ -44,11 +37,35 @@ pub(super) async fn track(
                 Next::Stop
             }
         };
+        // Checked after a poll, never before: a job resumed long after the app closed gets
+        // one look first, and is most likely finished and paid for.
         match next {
+            Next::PollAgain(_) if timed_out(inner, job_id) => {
+                let waited = human(inner.config.job_timeout);
+                inner.fail(
+                    job_id,
+                    &format!(
+                        "Gave up after {waited} without a result. The service may still \
+                         finish it: check its history."
+                    ),
+                );
+                return;
+            }
             Next::PollAgain(delay) => tokio::time::sleep(delay).await,
             Next::Stop => return,
         }
     }
+}
+
+/// "15 minutes", "1 minute", "20 seconds".
+fn human(d: Duration) -> String {
+    let secs = d.as_secs().max(1);
+    let (n, unit) = if secs >= 60 {
+        (secs.div_ceil(60), "minute")
+    } else {
+        (secs, "second")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
 fn timed_out(inner: &Inner, job_id: i64) -> bool {
@@ -140,4 +157,18 @@ fn transient(inner: &Inner, job_id: i64, e: &ProviderError, failures: u32) -> Ne
         .saturating_mul(1 << failures.min(6));
     let delay = e.retry_after().unwrap_or(exp).min(inner.config.max_backoff);
     Next::PollAgain(delay)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_read_naturally() {
+        assert_eq!(human(Duration::from_secs(15 * 60)), "15 minutes");
+        assert_eq!(human(Duration::from_secs(61)), "2 minutes");
+        assert_eq!(human(Duration::from_secs(60)), "1 minute");
+        assert_eq!(human(Duration::from_millis(300)), "1 second");
+        assert_eq!(human(Duration::from_secs(20)), "20 seconds");
+    }
 }

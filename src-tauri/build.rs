@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "delete_account",
     "test_connection",
     "submit_prompt",
+    "cancel_job",
     "list_jobs",
     "reveal_image",
     "save_image_as",

@@ -67,6 +67,12 @@ pub async fn submit_prompt(app: App<'_>, account_id: i64, prompt: String) -> Res
     app.submit(account_id, &prompt).await.map_err(say)
 }
 
+/// Stops following a job; the service may still finish it.
+#[tauri::command]
+pub async fn cancel_job(app: App<'_>, job_id: i64) -> Result<()> {
+    app.cancel(job_id).map_err(say)
+}
+
 #[tauri::command]
 pub async fn list_jobs(app: App<'_>, search: Option<String>) -> Result<Vec<Job>> {
     let query = JobQuery {

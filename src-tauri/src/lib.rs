@@ -41,6 +41,7 @@ pub fn run() {
             commands::delete_account,
             commands::test_connection,
             commands::submit_prompt,
+            commands::cancel_job,
             commands::list_jobs,
             commands::reveal_image,
             commands::save_image_as,

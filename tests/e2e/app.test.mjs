@@ -185,7 +185,12 @@ test("an ImagineAPI account: wrong token caught, prompt to grid and four upscale
       }),
     "the viewer to show U3 at full size",
   );
-  await browser.keys("Escape");
+  await click('[data-testid="viewer"] button.close');
+  await until(
+    browser,
+    async () => !(await (await $('[data-testid="viewer"]')).isExisting()),
+    "the viewer to close",
+  );
 
   await submit("something not allowed [fail]");
   const failed = await until(

@@ -15,6 +15,7 @@ export const api = {
   testConnection: (id: number) => invoke<Health>("test_connection", { id }),
   submit: (accountId: number, prompt: string) =>
     invoke<Job>("submit_prompt", { accountId, prompt }),
+  cancel: (jobId: number) => invoke<void>("cancel_job", { jobId }),
   jobs: (search?: string) => invoke<Job[]>("list_jobs", { search: search || null }),
   reveal: (imageId: number) => invoke<void>("reveal_image", { imageId }),
   saveAs: (imageId: number, suggestedName: string) =>

@@ -1,6 +1,7 @@
 // Shapes the Rust core sends (serde camelCase). Kept by hand: they are few and change rarely.
 
-export type JobStatus = "submitting" | "queued" | "running" | "downloading" | "done" | "failed";
+export type JobStatus =
+  "submitting" | "queued" | "running" | "downloading" | "done" | "failed" | "cancelled";
 export type Slot = "grid" | "u1" | "u2" | "u3" | "u4";
 export type ProviderKind = "imagineapi" | "aiclient" | "demo";
 
@@ -77,5 +78,5 @@ export const SLOT_LABELS: Record<Slot, string> = {
 };
 
 export function isActive(status: JobStatus): boolean {
-  return status !== "done" && status !== "failed";
+  return status !== "done" && status !== "failed" && status !== "cancelled";
 }

@@ -1,8 +1,8 @@
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { emit } from "@tauri-apps/api/event";
 import { clearMocks, mockConvertFileSrc, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { accounts, jobs, loaded, settingsOpen, start, toasts } from "../state";
+import { accounts, jobs, loaded, settingsOpen, start, toasts, viewer } from "../state";
 import type { Account, Job } from "../types";
 import { App } from "./App";
 
@@ -91,6 +91,7 @@ beforeEach(() => {
   jobs.value = [];
   accounts.value = [];
   settingsOpen.value = false;
+  viewer.value = null;
   toasts.value = [];
   loaded.value = false;
 });
@@ -105,6 +106,7 @@ describe("App", () => {
     backend({
       list_accounts: () => [DEMO, WORK],
       list_jobs: () => [done, job({ id: 1, createdAt: 1 })],
+      cancel_job: () => null,
     });
     render(<App />);
     await start();
@@ -119,6 +121,24 @@ describe("App", () => {
       "atelier://localhost/thumb/14",
     ]);
     expect(cards[1].textContent).toContain("Imagining 40%");
+
+    // Clicking a picture opens the large view at full size; Escape closes it.
+    fireEvent.click(cards[0].querySelector('[data-testid="image-u2"] img')!);
+    const big = (await screen.findByTestId("viewer-image")) as HTMLImageElement;
+    expect(big.getAttribute("src")).toBe("atelier://localhost/image/12");
+    fireEvent.keyDown(window, { key: "ArrowRight" });
+    await waitFor(() =>
+      expect(screen.getByTestId("viewer-image").getAttribute("src")).toBe(
+        "atelier://localhost/image/13",
+      ),
+    );
+    fireEvent.keyDown(window, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByTestId("viewer")).toBeNull());
+
+    // A running job can be cancelled; the change arrives as an event like any other.
+    fireEvent.click(within(cards[1]).getByTestId("cancel"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "cancel_job")).toBe(true));
+    expect(calls.find((c) => c.cmd === "cancel_job")?.args).toEqual({ jobId: 1 });
   });
 
   it("submits the prompt and follows the job through its events", async () => {

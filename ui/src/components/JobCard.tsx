@@ -1,6 +1,6 @@
-import { previewUrl } from "../api";
+import { api, messageOf, previewUrl } from "../api";
 import { aspectOf } from "../prompt";
-import { submit, viewer } from "../state";
+import { submit, toast, viewer } from "../state";
 import { isActive, PROVIDER_NAMES, type Job, type JobStatus, type Slot } from "../types";
 import { ImageTile } from "./ImageTile";
 
@@ -11,6 +11,7 @@ const STATUS_TEXT: Record<JobStatus, string> = {
   downloading: "Downloading",
   done: "Done",
   failed: "Failed",
+  cancelled: "Cancelled",
 };
 
 export function JobCard({ job }: { job: Job }) {
@@ -39,7 +40,7 @@ export function JobCard({ job }: { job: Job }) {
       {grid ? (
         <ImageTile image={grid} job={job} onOpen={() => open("grid")} large />
       ) : (
-        job.status !== "failed" && <Placeholder job={job} />
+        active && <Placeholder job={job} />
       )}
 
       {upscales.length > 0 && (
@@ -53,9 +54,9 @@ export function JobCard({ job }: { job: Job }) {
       {active && <Progress job={job} />}
       {job.error && (
         <p
-          class={active ? "note" : "error"}
+          class={job.status === "failed" ? "error" : "note"}
           data-testid="job-error"
-          role={active ? undefined : "alert"}
+          role={job.status === "failed" ? "alert" : undefined}
         >
           {job.error}
         </p>
@@ -67,7 +68,17 @@ export function JobCard({ job }: { job: Job }) {
             : `${job.accountLabel} · ${PROVIDER_NAMES[job.provider]}`}
         </span>
         {job.credits !== null && <span data-testid="job-credits">{job.credits} credits</span>}
-        {job.status === "failed" && (
+        {active && (
+          <button
+            class="link"
+            data-testid="cancel"
+            title="Stop following this job (the service may still finish it)"
+            onClick={() => void api.cancel(job.id).catch((err) => toast(messageOf(err)))}
+          >
+            Cancel
+          </button>
+        )}
+        {(job.status === "failed" || job.status === "cancelled") && (
           <button
             class="link"
             data-testid="run-again"

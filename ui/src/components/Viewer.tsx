@@ -54,7 +54,7 @@ export function Viewer() {
             ))}
           </nav>
           <span class="meta">
-            {image.width}×{image.height} · {(image.bytes / 1024 / 1024).toFixed(1)} MB
+            {image.width}×{image.height} · {size(image.bytes)}
           </span>
           <ImageActions image={image} job={job} />
           <button class="close" aria-label="Close" onClick={() => (viewer.value = null)}>
@@ -65,4 +65,10 @@ export function Viewer() {
       </div>
     </div>
   );
+}
+
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(1)} MB`
+    : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }

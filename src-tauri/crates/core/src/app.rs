@@ -183,6 +183,10 @@ impl Atelier {
         Ok(self.media.absolutize(job))
     }
 
+    pub fn cancel(&self, job_id: i64) -> Result<(), AtelierError> {
+        Ok(self.engine.cancel(job_id)?)
+    }
+
     pub fn jobs(&self, query: &JobQuery) -> Result<Vec<Job>, AtelierError> {
         Ok(self
             .store

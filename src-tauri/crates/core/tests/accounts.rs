@@ -140,3 +140,38 @@ async fn accounts_keep_tokens_in_the_secret_store_and_delete_cleanly() {
         "other accounts' jobs stay"
     );
 }
+
+#[tokio::test]
+async fn a_cancelled_job_stays_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = EngineConfig {
+        poll_interval: Duration::from_millis(50),
+        ..EngineConfig::default()
+    };
+    let app = Atelier::open(
+        dir.path(),
+        Arc::new(MemoryStore::default()),
+        config,
+        Arc::new(|_: &Job| {}),
+    )
+    .unwrap()
+    .with_demo(Demo::new(
+        Duration::from_millis(50),
+        Duration::from_millis(600),
+    ));
+    let demo = app.accounts().unwrap()[0].account.id;
+    let job = app.submit(demo, "changed my mind").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    app.cancel(job.id).unwrap();
+    // Long enough for the Demo job to have finished, had it still been followed.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let after = finished(&app, job.id).await;
+    assert_eq!(after.status, JobStatus::Cancelled);
+    assert!(after.images.is_empty());
+    assert!(after.error.unwrap().starts_with("Cancelled"));
+    assert_eq!(
+        app.resume().unwrap(),
+        0,
+        "a cancelled job is not picked up again"
+    );
+}

@@ -171,6 +171,25 @@ impl Engine {
         tracked.insert(job_id, task.abort_handle());
     }
 
+    /// Stops following a job at the user's request. Images already saved are kept.
+    pub fn cancel(&self, job_id: i64) -> Result<(), StoreError> {
+        self.stop(job_id);
+        let Some(job) = self.inner.store.job(job_id)? else {
+            return Ok(());
+        };
+        if !job.status.is_finished() {
+            let why =
+                "Cancelled: Atelier stopped following this job. The service may still finish \
+                       it (and charge for it); its history has the result.";
+            self.inner
+                .store
+                .set_status(job_id, JobStatus::Cancelled, None, Some(why))?;
+            self.inner.media.remove_preview(job_id);
+            self.inner.emit(job_id);
+        }
+        Ok(())
+    }
+
     /// Stops tracking one job (its history is being deleted).
     pub fn stop(&self, job_id: i64) {
         if let Some(task) = self.inner.lock_tracked().remove(&job_id) {

@@ -17,6 +17,8 @@ pub enum JobStatus {
     Downloading,
     Done,
     Failed,
+    /// The user stopped following it; the service may still finish it.
+    Cancelled,
 }
 
 impl JobStatus {
@@ -28,6 +30,7 @@ impl JobStatus {
             JobStatus::Downloading => "downloading",
             JobStatus::Done => "done",
             JobStatus::Failed => "failed",
+            JobStatus::Cancelled => "cancelled",
         }
     }
 
@@ -39,13 +42,17 @@ impl JobStatus {
             JobStatus::Downloading,
             JobStatus::Done,
             JobStatus::Failed,
+            JobStatus::Cancelled,
         ]
         .into_iter()
         .find(|st| st.as_str() == s)
     }
 
     pub fn is_finished(self) -> bool {
-        matches!(self, JobStatus::Done | JobStatus::Failed)
+        matches!(
+            self,
+            JobStatus::Done | JobStatus::Failed | JobStatus::Cancelled
+        )
     }
 }
 
@@ -142,6 +149,7 @@ mod tests {
             JobStatus::Downloading,
             JobStatus::Done,
             JobStatus::Failed,
+            JobStatus::Cancelled,
         ] {
             assert_eq!(JobStatus::parse(s.as_str()), Some(s));
         }

@@ -76,7 +76,10 @@ impl Store {
         error: Option<&str>,
     ) -> Result<(), StoreError> {
         self.conn().execute(
-            "UPDATE jobs SET status = ?2, progress = ?3, error = ?4, updated_at = ?5 WHERE id = ?1",
+            // Cancelling is final: a tracking task that was mid-step when it was stopped must
+            // not move the job back.
+            "UPDATE jobs SET status = ?2, progress = ?3, error = ?4, updated_at = ?5
+             WHERE id = ?1 AND status != 'cancelled'",
             params![id, status.as_str(), progress, error, now_ms()],
         )?;
         Ok(())
@@ -309,8 +312,13 @@ mod tests {
         );
         assert_eq!(store.unfinished_jobs().unwrap().len(), 1);
         store
-            .set_status(job.id, JobStatus::Done, None, None)
+            .set_status(job.id, JobStatus::Cancelled, None, None)
             .unwrap();
+        store
+            .set_status(job.id, JobStatus::Running, Some(50), None)
+            .unwrap();
+        let status = store.job(job.id).unwrap().unwrap().status;
+        assert_eq!(status, JobStatus::Cancelled, "cancelling is final");
         assert!(store.unfinished_jobs().unwrap().is_empty());
     }
 

@@ -1,46 +1,29 @@
 //! Accounts and the Demo provider through the whole core: a fresh library works offline,
 //! accounts keep their tokens in the secret store, and deleting one does what was asked.
 
+mod common;
+
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use atelier_core::accounts::HistoryChoice;
 use atelier_core::app::NewAccount;
-use atelier_core::jobs::{EngineConfig, Job, JobStatus, Slot};
+use atelier_core::jobs::{Job, JobStatus, Slot};
 use atelier_core::providers::demo::Demo;
 use atelier_core::providers::ProviderKind;
 use atelier_core::secrets::{MemoryStore, SecretStore};
 use atelier_core::store::JobQuery;
 use atelier_core::Atelier;
+use common::{fast, finished};
 
 fn open(dir: &std::path::Path, secrets: Arc<MemoryStore>) -> Atelier {
-    let config = EngineConfig {
-        poll_interval: Duration::from_millis(50),
-        ..EngineConfig::default()
-    };
+    let config = fast();
     Atelier::open(dir, secrets, config, Arc::new(|_: &Job| {}))
         .unwrap()
         .with_demo(Demo::new(
             Duration::from_millis(50),
             Duration::from_millis(200),
         ))
-}
-
-async fn finished(app: &Atelier, id: i64) -> Job {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let job = app
-            .jobs(&JobQuery::default())
-            .unwrap()
-            .into_iter()
-            .find(|j| j.id == id)
-            .unwrap();
-        if job.status.is_finished() {
-            return job;
-        }
-        assert!(Instant::now() < deadline, "never finished: {job:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 fn new_account(token: &str) -> NewAccount {
@@ -144,10 +127,7 @@ async fn accounts_keep_tokens_in_the_secret_store_and_delete_cleanly() {
 #[tokio::test]
 async fn a_cancelled_job_stays_cancelled() {
     let dir = tempfile::tempdir().unwrap();
-    let config = EngineConfig {
-        poll_interval: Duration::from_millis(50),
-        ..EngineConfig::default()
-    };
+    let config = fast();
     let app = Atelier::open(
         dir.path(),
         Arc::new(MemoryStore::default()),

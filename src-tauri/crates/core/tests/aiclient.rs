@@ -2,18 +2,20 @@
 //! form-encoded entries, polling to completion, a locally composed grid, credits, and each
 //! error class mapped to something a person can act on.
 
+mod common;
+
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use atelier_core::app::NewAccount;
-use atelier_core::jobs::{EngineConfig, Job, JobStatus, Slot};
+use atelier_core::jobs::{Job, JobStatus, Slot};
 use atelier_core::providers::aiclient::AiClient;
 use atelier_core::providers::http::shared_client;
 use atelier_core::providers::{Provider, ProviderError, ProviderKind, RemoteState};
 use atelier_core::secrets::{MemoryStore, Secret};
-use atelier_core::store::JobQuery;
 use atelier_core::Atelier;
 use atelier_standin::{AiClientConfig, Fault};
+use common::{fast, finished};
 
 async fn server() -> atelier_standin::AiClient {
     let config = AiClientConfig {
@@ -111,10 +113,7 @@ async fn errors_map_to_what_they_mean() {
 async fn the_pipeline_composes_a_grid_and_records_credits() {
     let server = server().await;
     let dir = tempfile::tempdir().unwrap();
-    let config = EngineConfig {
-        poll_interval: Duration::from_millis(100),
-        ..EngineConfig::default()
-    };
+    let config = fast();
     let app = Atelier::open(
         dir.path(),
         Arc::new(MemoryStore::default()),
@@ -143,7 +142,7 @@ async fn the_pipeline_composes_a_grid_and_records_credits() {
         .await
         .unwrap();
 
-    let done = finish(&app, ok.id).await;
+    let done = finished(&app, ok.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
     assert_eq!(
         done.images.iter().map(|i| i.slot).collect::<Vec<_>>(),
@@ -154,28 +153,11 @@ async fn the_pipeline_composes_a_grid_and_records_credits() {
     assert_eq!((u1.width, u1.height), (256, 144), "16:9 singles");
     assert_eq!(done.credits, Some(10));
 
-    let refused = finish(&app, refused.id).await;
+    let refused = finished(&app, refused.id).await;
     assert_eq!(refused.status, JobStatus::Failed);
     assert!(refused.error.unwrap().contains("refused this prompt"));
 
-    let broken = finish(&app, broken.id).await;
+    let broken = finished(&app, broken.id).await;
     assert_eq!(broken.status, JobStatus::Failed);
     assert!(broken.error.unwrap().contains("U2"));
-}
-
-async fn finish(app: &Atelier, id: i64) -> Job {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let job = app
-            .jobs(&JobQuery::default())
-            .unwrap()
-            .into_iter()
-            .find(|j| j.id == id)
-            .unwrap();
-        if job.status.is_finished() {
-            return job;
-        }
-        assert!(Instant::now() < deadline, "never finished: {job:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }

@@ -1,9 +1,11 @@
 //! The core against the stand-in ImagineAPI server over real HTTP: the provider's wire
 //! handling, then the whole pipeline (store, downloads, thumbnails, events, resume).
 
+mod common;
+
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use atelier_core::app::NewAccount;
 use atelier_core::jobs::{EngineConfig, Job, JobStatus, Slot};
@@ -14,6 +16,7 @@ use atelier_core::secrets::{MemoryStore, Secret};
 use atelier_core::store::JobQuery;
 use atelier_core::Atelier;
 use atelier_standin::{Fault, ImagineApiConfig};
+use common::{fast, finished};
 
 async fn server() -> atelier_standin::ImagineApi {
     let config = ImagineApiConfig {
@@ -27,13 +30,6 @@ async fn server() -> atelier_standin::ImagineApi {
 
 fn provider(server: &atelier_standin::ImagineApi, token: &str) -> ImagineApi {
     ImagineApi::new(shared_client(), &server.base_url(), Secret::new(token)).unwrap()
-}
-
-fn fast() -> EngineConfig {
-    EngineConfig {
-        poll_interval: Duration::from_millis(100),
-        ..EngineConfig::default()
-    }
 }
 
 struct Harness {
@@ -85,23 +81,6 @@ fn open(
 
 fn secrets() -> Arc<MemoryStore> {
     Arc::new(MemoryStore::default())
-}
-
-async fn wait_finished(app: &Atelier, job_id: i64) -> Job {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let job = app
-            .jobs(&JobQuery::default())
-            .unwrap()
-            .into_iter()
-            .find(|j| j.id == job_id)
-            .unwrap();
-        if job.status.is_finished() {
-            return job;
-        }
-        assert!(Instant::now() < deadline, "job never finished: {job:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test]
@@ -179,7 +158,7 @@ async fn a_prompt_becomes_five_verified_images_on_disk() {
     let job = h.submit("a red fox in snow --ar 1:1").await.unwrap();
     assert_eq!(job.status, JobStatus::Queued);
     assert!(job.remote_id.is_some());
-    let done = wait_finished(&h.app, job.id).await;
+    let done = finished(&h.app, job.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
 
     let slots: Vec<Slot> = done.images.iter().map(|i| i.slot).collect();
@@ -253,7 +232,7 @@ async fn several_jobs_run_at_once() {
         ids.push(h.submit(&format!("job number {i}")).await.unwrap().id);
     }
     for id in ids {
-        let job = wait_finished(&h.app, id).await;
+        let job = finished(&h.app, id).await;
         assert_eq!(
             (job.status, job.images.len()),
             (JobStatus::Done, 5),
@@ -271,12 +250,12 @@ async fn failures_end_in_a_clear_failed_state() {
     let h = open(dir.path(), &server, secrets(), "standin-token");
 
     let refused = h.submit("a forbidden thing [fail]").await.unwrap();
-    let refused = wait_finished(&h.app, refused.id).await;
+    let refused = finished(&h.app, refused.id).await;
     assert_eq!(refused.status, JobStatus::Failed);
     assert!(refused.error.unwrap().contains("refused this prompt"));
 
     let broken = h.submit("a cat [broken-image]").await.unwrap();
-    let broken = wait_finished(&h.app, broken.id).await;
+    let broken = finished(&h.app, broken.id).await;
     assert_eq!(broken.status, JobStatus::Failed);
     let msg = broken.error.unwrap();
     assert!(
@@ -325,7 +304,7 @@ async fn server_errors_while_polling_are_retried() {
     let h = open(dir.path(), &server, secrets(), "standin-token");
     let job = h.submit("stormy sea").await.unwrap();
     server.push_fault(Fault::new("/items/images/", 503, 2));
-    let done = wait_finished(&h.app, job.id).await;
+    let done = finished(&h.app, job.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
     let noted = h
         .events
@@ -344,7 +323,7 @@ async fn a_submit_whose_reply_was_lost_is_found_by_reference_not_sent_twice() {
     // The server takes the job but the reply never arrives intact.
     server.push_fault(Fault::new("/items/images", 502, 1).after_handling());
     let job = h.submit("lost reply").await.unwrap();
-    let done = wait_finished(&h.app, job.id).await;
+    let done = finished(&h.app, job.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
     assert_eq!(server.submissions(), 1);
 }
@@ -362,7 +341,7 @@ async fn jobs_in_flight_resume_after_a_restart() {
     };
     let second = open(dir.path(), &server, secrets, "standin-token");
     assert_eq!(second.app.resume().unwrap(), 1);
-    let done = wait_finished(&second.app, job_id).await;
+    let done = finished(&second.app, job_id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
     assert_eq!(server.submissions(), 1);
 }
@@ -375,7 +354,7 @@ async fn deleting_an_account_keeps_or_removes_its_history_as_asked() {
         let dir = tempfile::tempdir().unwrap();
         let h = open(dir.path(), &server, secrets(), "standin-token");
         let job = h.submit("to be deleted").await.unwrap();
-        let done = wait_finished(&h.app, job.id).await;
+        let done = finished(&h.app, job.id).await;
         assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
         h.app.delete_account(h.account, choice).unwrap();
         let left = h.app.jobs(&JobQuery::default()).unwrap();
@@ -437,7 +416,7 @@ async fn a_job_that_outlives_its_timeout_fails_clearly_but_a_finished_one_is_sti
         .account
         .id;
     let slow = app.submit(account, "never in time [slow]").await.unwrap();
-    let slow = wait_finished(&app, slow.id).await;
+    let slow = finished(&app, slow.id).await;
     assert_eq!(slow.status, JobStatus::Failed);
     assert!(slow
         .error
@@ -451,6 +430,6 @@ async fn a_job_that_outlives_its_timeout_fails_clearly_but_a_finished_one_is_sti
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let reopened = Atelier::open(dir.path(), secrets, config, sink).unwrap();
     reopened.resume().unwrap();
-    let done = wait_finished(&reopened, job.id).await;
+    let done = finished(&reopened, job.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
 }

@@ -15,7 +15,7 @@ use atelier_core::providers::{Provider, ProviderError, ProviderKind, RemoteState
 use atelier_core::secrets::{MemoryStore, Secret};
 use atelier_core::Atelier;
 use atelier_standin::{AiClientConfig, Fault};
-use common::{fast, finished};
+use common::{fast, finished, poll_to_completion};
 
 async fn server() -> atelier_standin::AiClient {
     let config = AiClientConfig {
@@ -37,18 +37,7 @@ async fn a_thread_goes_from_request_to_four_images_with_credits() {
     let p = provider(&server, "standin-token");
     let job = p.submit("cats and dogs --ar 16:9", "ref").await.unwrap();
     assert_eq!(job.state, RemoteState::Queued);
-    let mut saw_progress = false;
-    let out = loop {
-        match p.poll(&job.remote_id).await.unwrap() {
-            RemoteState::Running {
-                progress: Some(n), ..
-            } if n > 0 => saw_progress = true,
-            RemoteState::Completed(out) => break out,
-            RemoteState::Failed { message } => panic!("failed: {message}"),
-            _ => {}
-        }
-        tokio::time::sleep(Duration::from_millis(60)).await;
-    };
+    let (out, saw_progress) = poll_to_completion(&p, &job.remote_id).await;
     assert!(saw_progress);
     assert_eq!(
         (out.grid.as_ref(), out.upscales.len(), out.credits),

@@ -16,7 +16,7 @@ use atelier_core::secrets::{MemoryStore, Secret};
 use atelier_core::store::JobQuery;
 use atelier_core::Atelier;
 use atelier_standin::{Fault, ImagineApiConfig};
-use common::{fast, finished};
+use common::{fast, finished, poll_to_completion};
 
 async fn server() -> atelier_standin::ImagineApi {
     let config = ImagineApiConfig {
@@ -89,18 +89,7 @@ async fn provider_follows_a_job_from_pending_to_completed() {
     let p = provider(&server, "standin-token");
     let job = p.submit("a lighthouse --ar 16:9", "ref-a").await.unwrap();
     assert_eq!(job.state, RemoteState::Queued);
-    let mut saw_progress = false;
-    let outputs = loop {
-        match p.poll(&job.remote_id).await.unwrap() {
-            RemoteState::Running {
-                progress: Some(n), ..
-            } if n > 0 => saw_progress = true,
-            RemoteState::Completed(out) => break out,
-            RemoteState::Failed { message } => panic!("failed: {message}"),
-            _ => {}
-        }
-        tokio::time::sleep(Duration::from_millis(60)).await;
-    };
+    let (outputs, saw_progress) = poll_to_completion(&p, &job.remote_id).await;
     assert!(saw_progress, "progress should rise while in progress");
     assert!(outputs.grid.is_some());
     assert_eq!(outputs.upscales.len(), 4);

@@ -1,8 +1,11 @@
 //! Helpers the core's integration tests share.
+// Each test file is its own crate and uses only some of these.
+#![allow(dead_code)]
 
 use std::time::{Duration, Instant};
 
 use atelier_core::jobs::{EngineConfig, Job};
+use atelier_core::providers::{Outputs, Provider, RemoteState};
 use atelier_core::store::JobQuery;
 use atelier_core::Atelier;
 
@@ -29,5 +32,21 @@ pub async fn finished(app: &Atelier, id: i64) -> Job {
         }
         assert!(Instant::now() < deadline, "job never finished: {job:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Polls a provider until the job completes; also says whether rising progress was seen.
+pub async fn poll_to_completion(provider: &dyn Provider, remote_id: &str) -> (Outputs, bool) {
+    let mut saw_progress = false;
+    loop {
+        match provider.poll(remote_id).await.unwrap() {
+            RemoteState::Running {
+                progress: Some(n), ..
+            } if n > 0 => saw_progress = true,
+            RemoteState::Completed(out) => return (out, saw_progress),
+            RemoteState::Failed { message } => panic!("failed: {message}"),
+            _ => {}
+        }
+        tokio::time::sleep(Duration::from_millis(60)).await;
     }
 }

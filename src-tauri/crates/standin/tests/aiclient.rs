@@ -487,8 +487,52 @@ async fn faults_answer_in_laravel_shape_then_clear() {
         .json()
         .await
         .unwrap();
-    assert_eq!(stats, json!({"submissions": 1, "requests": 4}));
+    assert_eq!(
+        stats,
+        json!({"submissions": 1, "requests": 4, "faults_left": 0})
+    );
     assert_eq!(server.requests(), 4);
+}
+
+#[tokio::test]
+async fn reset_truncation_and_relabelling_reach_the_client() {
+    let server = server().await;
+    let thread = new_thread(&server).await;
+    let (status, _) = send(&server, &thread, "a fox").await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, list) = poll_to_end(&server, &thread).await;
+    let url = list[1]["content"]["images"][0]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, _, whole) = download(&url).await;
+
+    let entries_path = format!("/api/v1/threads/{thread}/entries");
+    server.push_fault(Fault::new(&entries_path, 200, 1).reset_connection());
+    let sent = api(
+        reqwest::Method::GET,
+        &server,
+        &format!("/threads/{thread}/entries"),
+    )
+    .send()
+    .await;
+    let error = sent.expect_err("no reply at all");
+    assert!(error.status().is_none(), "{error:?}");
+
+    server.push_fault(Fault::new("/storage/", 200, 1).truncated_after(64));
+    let reply = http().get(&url).send().await.unwrap();
+    assert_eq!(reply.content_length(), Some(whole.len() as u64));
+    assert!(reply.bytes().await.is_err(), "cut short");
+
+    server.push_fault(
+        Fault::new("/storage/", 200, 1)
+            .with_content_type("text/html")
+            .with_body("<html><body>Maintenance</body></html>"),
+    );
+    let (status, kind, body) = download(&url).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "text/html"));
+    assert!(body.starts_with(b"<html>"));
+    assert_eq!(download(&url).await.2, whole);
 }
 
 #[tokio::test]

@@ -421,7 +421,10 @@ async fn faults_200_with_a_malformed_body_over_http() {
         .json()
         .await
         .unwrap();
-    assert_eq!(stats, json!({"submissions": 0, "requests": 2}));
+    assert_eq!(
+        stats,
+        json!({"submissions": 0, "requests": 2, "faults_left": 0})
+    );
 
     let reply = http()
         .post(format!("{}/__standin/faults", api.base_url()))
@@ -442,6 +445,142 @@ async fn delay_only_fault_slows_but_serves() {
     assert_eq!(
         (status, &body["data"]["bot_status"]),
         (StatusCode::OK, &json!("healthy"))
+    );
+}
+
+/// A finished job's grid URL, for the download faults.
+async fn finished_grid(api: &ImagineApi) -> String {
+    let (_, body) = submit(api, json!({"prompt": "a quiet bay"})).await;
+    let id = body["data"]["id"].as_str().unwrap().to_owned();
+    let (_, done) = poll_to_end(api, &id).await;
+    done["url"].as_str().unwrap().to_owned()
+}
+
+/// What a client makes of a reset: an error with no HTTP status, and not a timeout.
+fn assert_connection_error(result: reqwest::Result<reqwest::Response>) {
+    match result {
+        Ok(reply) => panic!("expected no reply, got HTTP {}", reply.status()),
+        Err(e) => assert!(e.status().is_none() && !e.is_timeout(), "{e:?}"),
+    }
+}
+
+#[tokio::test]
+async fn reset_fault_closes_the_connection_without_a_reply() {
+    let api = server().await;
+    api.push_fault(Fault::new("/items/status", 200, 2).reset_connection());
+    for _ in 0..2 {
+        let sent = http()
+            .get(format!("{}/items/status", api.base_url()))
+            .bearer_auth(TOKEN)
+            .send()
+            .await;
+        assert_connection_error(sent);
+    }
+    let (status, _) = get(&api, "/items/status").await;
+    assert_eq!(status, StatusCode::OK, "the server goes on serving");
+
+    // Before handling the job is never made; after handling it is, and its reply is lost.
+    for (after_handling, made) in [(false, 0), (true, 1)] {
+        let reply = http()
+            .post(format!("{}/__standin/faults", api.base_url()))
+            .json(&json!({"path_prefix": "/items/images", "reset": true, "after_handling": after_handling}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), StatusCode::NO_CONTENT);
+        let sent = http()
+            .post(format!("{}/items/images/", api.base_url()))
+            .bearer_auth(TOKEN)
+            .json(&json!({"prompt": "lost"}))
+            .send()
+            .await;
+        assert_connection_error(sent);
+        assert_eq!(api.submissions(), made);
+    }
+}
+
+#[tokio::test]
+async fn truncated_fault_promises_the_whole_body_but_sends_the_first_bytes() {
+    let api = server().await;
+    let url = finished_grid(&api).await;
+    let (_, _, whole) = bytes(&url).await;
+    assert!(whole.len() > 1000);
+
+    api.push_fault(Fault::new("/assets/", 200, 1).truncated_after(1000));
+    let mut reply = http().get(&url).send().await.unwrap();
+    assert_eq!(reply.status(), StatusCode::OK);
+    assert_eq!(reply.headers()["content-type"], "image/png");
+    assert_eq!(reply.content_length(), Some(whole.len() as u64));
+    let mut got = Vec::new();
+    let error = loop {
+        match reply.chunk().await {
+            Ok(Some(chunk)) => got.extend_from_slice(&chunk),
+            Ok(None) => panic!("the body ended cleanly after {} bytes", got.len()),
+            Err(e) => break e,
+        }
+    };
+    assert!(error.is_body() || error.is_decode(), "{error:?}");
+    assert_eq!(got, whole[..1000], "the first bytes arrive, then nothing");
+    assert_eq!(
+        bytes(&url).await.2,
+        whole,
+        "used up: the next download is whole"
+    );
+
+    // Over HTTP, and on a JSON reply.
+    let reply = http()
+        .post(format!("{}/__standin/faults", api.base_url()))
+        .json(&json!({"path_prefix": "/items/status", "truncate_after": 5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::NO_CONTENT);
+    let reply = http()
+        .get(format!("{}/items/status", api.base_url()))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::OK);
+    assert!(reply.text().await.is_err());
+}
+
+#[tokio::test]
+async fn content_type_fault_relabels_the_reply_or_replaces_it() {
+    let api = server().await;
+    let url = finished_grid(&api).await;
+    let (_, _, whole) = bytes(&url).await;
+
+    api.push_fault(Fault::new("/assets/", 200, 1).with_content_type("text/html"));
+    let (status, kind, body) = bytes(&url).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "text/html"));
+    assert_eq!(body, whole, "the real picture, mislabelled");
+
+    let page = "<!DOCTYPE html><html><body>Sign in to continue</body></html>";
+    let reply = http()
+        .post(format!("{}/__standin/faults", api.base_url()))
+        .json(&json!({"path_prefix": "/assets/", "content_type": "text/html; charset=UTF-8", "body": page}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::NO_CONTENT);
+    let (status, kind, body) = bytes(&url).await;
+    assert_eq!(
+        (status, kind.as_str(), body.as_slice()),
+        (StatusCode::OK, "text/html; charset=UTF-8", page.as_bytes())
+    );
+    assert_eq!(bytes(&url).await.2, whole);
+
+    let reply = http()
+        .post(format!("{}/__standin/faults", api.base_url()))
+        .json(&json!({"path_prefix": "/assets/", "content_type": "text/html\n"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        reply.status(),
+        StatusCode::BAD_REQUEST,
+        "not a header value"
     );
 }
 

@@ -104,6 +104,8 @@ pub struct Job {
 pub struct Timing {
     pub pending: Duration,
     pub running: Duration,
+    /// Up to this much longer `in-progress`, depending on the prompt.
+    pub running_spread: Duration,
     pub bot_healthy: bool,
 }
 
@@ -126,8 +128,32 @@ impl Job {
         phase_at(
             now.saturating_duration_since(self.created),
             self.script,
-            timing,
+            self.own(timing),
         )
+    }
+
+    /// The timing with this job's share of the spread added to its drawing time, the same on
+    /// every poll and for every job with the same prompt.
+    fn own(&self, timing: Timing) -> Timing {
+        // FNV-1a: a stable hash without a crate.
+        let hash = self.prompt.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        let share = (hash % 1_000_000) as f64 / 1_000_000.0;
+        Timing {
+            running: timing.running + timing.running_spread.mul_f64(share),
+            ..timing
+        }
+    }
+
+    /// When this job turns `completed`: its creation plus its phases as its script stretches
+    /// them. `None` if it never does (`[fail]`, or the bot takes no work).
+    pub fn completes_at(&self, timing: Timing) -> Option<Instant> {
+        if !timing.bot_healthy || self.script.fail {
+            return None;
+        }
+        let Lifecycle { pending, running } = lifecycle(self.own(timing)).scripted(self.script);
+        Some(self.created + pending + running)
     }
 
     /// The image object exactly as ImagineAPI returns it; `base` has no trailing slash.
@@ -202,11 +228,14 @@ fn phase_at(elapsed: Duration, script: Script, timing: Timing) -> Phase {
     if !timing.bot_healthy {
         return Phase::Pending;
     }
-    let lifecycle = Lifecycle {
+    lifecycle(timing).phase(elapsed, script)
+}
+
+fn lifecycle(timing: Timing) -> Lifecycle {
+    Lifecycle {
         pending: timing.pending,
         running: timing.running,
-    };
-    lifecycle.phase(elapsed, script)
+    }
 }
 
 fn new_id() -> String {
@@ -222,6 +251,7 @@ mod tests {
         let down = Timing {
             pending: Duration::from_millis(100),
             running: Duration::from_millis(400),
+            running_spread: Duration::ZERO,
             bot_healthy: false,
         };
         let script = Script::default();
@@ -236,6 +266,59 @@ mod tests {
         assert_eq!(
             phase_at(Duration::from_secs(60), script, up),
             Phase::Completed
+        );
+    }
+
+    #[test]
+    fn completion_instant_agrees_with_the_phases() {
+        let timing = Timing {
+            pending: Duration::from_millis(100),
+            running: Duration::from_millis(400),
+            running_spread: Duration::ZERO,
+            bot_healthy: true,
+        };
+        let tick = Duration::from_millis(1);
+        for (prompt, total) in [("cat", 500), ("cat [slow]", 5000)] {
+            let job = Job::new(0, prompt.into(), None);
+            let done = job.completes_at(timing).unwrap();
+            assert_eq!(done - job.created, Duration::from_millis(total), "{prompt}");
+            assert!(matches!(job.phase(done - tick, timing), Phase::Running(_)));
+            assert_eq!(job.phase(done, timing), Phase::Completed);
+        }
+        let failing = Job::new(0, "cat [fail]".into(), None);
+        assert_eq!(failing.completes_at(timing), None);
+        let down = Timing {
+            bot_healthy: false,
+            ..timing
+        };
+        assert_eq!(Job::new(0, "cat".into(), None).completes_at(down), None);
+    }
+
+    #[test]
+    fn the_spread_scatters_drawing_times_by_prompt() {
+        let timing = Timing {
+            pending: Duration::from_millis(100),
+            running: Duration::from_millis(400),
+            running_spread: Duration::from_millis(1000),
+            bot_healthy: true,
+        };
+        let tick = Duration::from_millis(1);
+        let mut totals = Vec::new();
+        for i in 0..20 {
+            let job = Job::new(i, format!("cat #{i}"), None);
+            let done = job.completes_at(timing).unwrap();
+            let total = done - job.created;
+            assert!(Duration::from_millis(500) <= total && total < Duration::from_millis(1500));
+            assert!(matches!(job.phase(done - tick, timing), Phase::Running(_)));
+            assert_eq!(job.phase(done, timing), Phase::Completed);
+            let again = Job::new(i, format!("cat #{i}"), None);
+            assert_eq!(again.completes_at(timing).unwrap() - again.created, total);
+            totals.push(total);
+        }
+        totals.sort();
+        assert!(
+            totals[19] - totals[0] > Duration::from_millis(500),
+            "{totals:?}"
         );
     }
 

@@ -8,17 +8,20 @@ mod job;
 mod query;
 mod store;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::Response;
 use axum::routing::{any, get};
 use axum::Router;
 
 pub use crate::server::Fault;
 use crate::server::{Common, Running, Standin};
-use job::Timing;
+use job::{Asset, Timing};
 use store::Store;
 
 #[derive(Clone, Debug)]
@@ -29,6 +32,9 @@ pub struct ImagineApiConfig {
     pub pending: Duration,
     /// How long a job takes from `in-progress` to `completed`.
     pub running: Duration,
+    /// Up to this much longer `in-progress`, by a hash of the prompt (none by default), so jobs
+    /// finish at scattered times as real ones do; the same prompt always takes as long.
+    pub running_spread: Duration,
     /// Long side of the grid in pixels; the short side follows the prompt's `--ar`. Upscales
     /// are its quadrants, half as wide and half as high.
     pub grid_size: u32,
@@ -42,6 +48,7 @@ impl Default for ImagineApiConfig {
             token: "standin-token".into(),
             pending: Duration::from_secs(1),
             running: Duration::from_secs(4),
+            running_spread: Duration::ZERO,
             grid_size: 2048,
             bot_status: "healthy".into(),
         }
@@ -61,6 +68,9 @@ pub(crate) struct Shared {
     /// When the server started, ISO 8601, for `/items/status`.
     started: String,
     jobs: Store,
+    /// Requests the `/assets/...` routes served, and how many of them were partial previews.
+    asset_requests: AtomicUsize,
+    preview_requests: AtomicUsize,
 }
 
 impl ImagineApi {
@@ -72,6 +82,8 @@ impl ImagineApi {
             common,
             started: crate::time::iso8601(SystemTime::now()),
             jobs: Store::default(),
+            asset_requests: AtomicUsize::new(0),
+            preview_requests: AtomicUsize::new(0),
         });
         let running = crate::server::serve(listener, shared.clone(), router(shared.clone()));
         Ok(ImagineApi {
@@ -103,6 +115,38 @@ impl ImagineApi {
     pub fn requests(&self) -> usize {
         self.shared.common.requests()
     }
+
+    /// How many of `requests()` were picture downloads (`/assets/...`), partial previews
+    /// included; the rest went to the API (`/items/...`). A request answered by a scripted
+    /// fault is not counted here.
+    pub fn asset_requests(&self) -> usize {
+        self.shared.asset_requests.load(Ordering::Relaxed)
+    }
+
+    /// How many of `asset_requests()` fetched a running job's partial preview.
+    pub fn preview_requests(&self) -> usize {
+        self.shared.preview_requests.load(Ordering::Relaxed)
+    }
+
+    /// When the job `remote_id` turns (or turned) `completed`, on this process's clock; `None`
+    /// for an unknown id or a job that never completes (`[fail]`, or the bot is not healthy).
+    pub fn completed_at(&self, remote_id: &str) -> Option<Instant> {
+        self.shared
+            .jobs
+            .get(remote_id)?
+            .completes_at(self.shared.timing())
+    }
+}
+
+/// For crash tests: what arrived, so a test can tell a resubmission from a new job.
+impl ImagineApi {
+    /// Every accepted submission as (image id, `ref` if one was sent), in arrival order.
+    pub fn received(&self) -> Vec<(String, Option<String>)> {
+        let jobs = self.shared.jobs.all();
+        jobs.iter()
+            .map(|job| (job.id.clone(), job.reference.clone()))
+            .collect()
+    }
 }
 
 impl Standin for Shared {
@@ -124,6 +168,7 @@ impl Shared {
         Timing {
             pending: self.config.pending,
             running: self.config.running,
+            running_spread: self.config.running_spread,
             bot_healthy: self.config.bot_status == "healthy",
         }
     }
@@ -143,11 +188,109 @@ fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/items/status", get(items::status))
         .route("/items/{collection}", any(items::other_collection))
         .route("/items/{collection}/{id}", any(items::other_collection))
-        .route_layer(from_fn_with_state(shared, items::auth));
-    Router::new()
-        .merge(items)
+        .route_layer(from_fn_with_state(shared.clone(), items::auth));
+    let assets = Router::new()
         .route("/assets/{file}", get(assets::bare))
         .route("/assets/{file}/{name}", get(assets::named))
+        .route_layer(from_fn_with_state(shared, count_asset));
+    Router::new()
+        .merge(items)
+        .merge(assets)
         .fallback(directus::route_not_found)
         .method_not_allowed_fallback(directus::route_not_found)
+}
+
+/// Middleware on the asset routes: counts downloads apart from API calls, previews apart.
+async fn count_asset(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    shared.asset_requests.fetch_add(1, Ordering::Relaxed);
+    let file = req.uri().path().trim_start_matches("/assets/");
+    let file = file.split('/').next().unwrap_or_default();
+    if let Some((_, Asset::Preview)) = shared.jobs.file(file) {
+        shared.preview_requests.fetch_add(1, Ordering::Relaxed);
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    async fn server(bot_status: &str) -> ImagineApi {
+        let config = ImagineApiConfig {
+            pending: Duration::from_millis(100),
+            running: Duration::from_millis(300),
+            grid_size: 64,
+            bot_status: bot_status.into(),
+            ..ImagineApiConfig::default()
+        };
+        ImagineApi::start(config, 0).await.unwrap()
+    }
+
+    async fn call(api: &ImagineApi, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", api.base_url());
+        let http = reqwest::Client::new();
+        let req = match body {
+            Some(body) => http.post(url).json(&body),
+            None => http.get(url),
+        };
+        let reply = req.bearer_auth("standin-token").send().await.unwrap();
+        assert!(reply.status().is_success(), "{path}: {}", reply.status());
+        if path.starts_with("/assets/") {
+            return Value::Null;
+        }
+        reply.json::<Value>().await.unwrap()["data"].clone()
+    }
+
+    async fn submit(api: &ImagineApi, prompt: &str) -> String {
+        let job = call(api, "/items/images/", Some(json!({ "prompt": prompt }))).await;
+        job["id"].as_str().unwrap().to_owned()
+    }
+
+    #[tokio::test]
+    async fn completion_instant_matches_what_polls_see() {
+        let api = server("healthy").await;
+        let before = Instant::now();
+        let id = submit(&api, "a cat").await;
+        let after = Instant::now();
+        let done = api.completed_at(&id).unwrap();
+        let lasts = Duration::from_millis(400);
+        assert!(before + lasts <= done && done <= after + lasts);
+        tokio::time::sleep_until(done.into()).await;
+        let job = call(&api, &format!("/items/images/{id}"), None).await;
+        assert_eq!(job["status"], "completed");
+
+        let slow = submit(&api, "a cat [slow]").await;
+        let slow_done = api.completed_at(&slow).unwrap();
+        assert!(slow_done >= after + lasts * 10);
+        let failing = submit(&api, "a cat [fail]").await;
+        assert_eq!(api.completed_at(&failing), None);
+        assert_eq!(api.completed_at("no-such-id"), None);
+
+        let down = server("unhealthy").await;
+        let queued = submit(&down, "a cat").await;
+        assert_eq!(down.completed_at(&queued), None);
+    }
+
+    #[tokio::test]
+    async fn asset_downloads_are_counted_apart_from_api_calls() {
+        let api = server("healthy").await;
+        let id = submit(&api, "a cat").await;
+        // Halfway through drawing, a preview is on offer.
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let running = call(&api, &format!("/items/images/{id}"), None).await;
+        let preview = running["url"].as_str().unwrap().to_owned();
+        call(&api, &preview.replace(&api.base_url(), ""), None).await;
+        tokio::time::sleep_until(api.completed_at(&id).unwrap().into()).await;
+        let done = call(&api, &format!("/items/images/{id}"), None).await;
+        let grid = done["url"].as_str().unwrap().replace(&api.base_url(), "");
+        call(&api, &grid, None).await;
+        let bare = grid.rsplit_once('/').unwrap().0.to_owned();
+        call(&api, &bare, None).await;
+        call(&api, "/items/status", None).await;
+
+        assert_eq!(api.requests(), 7);
+        assert_eq!(api.asset_requests(), 3);
+        assert_eq!(api.preview_requests(), 1);
+    }
 }

@@ -36,11 +36,13 @@ async fn push_fault<S: Standin>(State(shared): State<Arc<S>>, body: Bytes) -> Re
     }
 }
 
-/// `GET /__standin/stats` → `{"submissions": N, "requests": N}`.
+/// `GET /__standin/stats` → `{"submissions": N, "requests": N, "faults_left": N}`, the last
+/// being how many scripted faults have not been served yet.
 async fn stats<S: Standin>(State(shared): State<Arc<S>>) -> Response {
     Json(json!({
         "submissions": shared.submissions(),
         "requests": shared.common().requests(),
+        "faults_left": shared.common().faults.remaining(),
     }))
     .into_response()
 }

@@ -1,25 +1,36 @@
-//! Scripted failures: the next few requests under a path answer an error, garbage or late.
+//! Scripted failures: the next few requests under a path answer an error, garbage or late, or
+//! have their reply cut short, mislabelled or never sent.
 
 use std::collections::VecDeque;
+use std::future::ready;
+use std::io;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, StreamExt};
 use serde::Deserialize;
 
 use super::Standin;
 
-/// Makes the next `times` requests whose path starts with `path_prefix` answer `status`.
+/// How long a truncated reply's first bytes are given to leave before the connection drops.
+const FLUSH_PAUSE: Duration = Duration::from_millis(50);
+
+/// Makes the next `times` requests whose path starts with `path_prefix` misbehave.
 ///
-/// The body defaults to the error the protocol's server sends with that status. A 200 with a `body` sends it
-/// verbatim (malformed JSON, HTML...); a 200 without one only delays the request by `delay_ms`
-/// and then serves it normally.
+/// A `status` other than 200 answers with the error the protocol's server sends with it; a
+/// `body` is sent verbatim instead (malformed JSON, HTML...). A 200 without a `body` serves the
+/// real reply, changed only by the other fields: late (`delay_ms`), relabelled
+/// (`content_type`), cut short (`truncate_after`). `reset` sends no reply at all. Over HTTP,
+/// `status` defaults to 200 and `times` to 1.
 #[derive(Clone, Debug, Deserialize)]
 pub struct Fault {
     pub path_prefix: String,
+    #[serde(default = "ok")]
     pub status: u16,
     #[serde(default = "once")]
     pub times: u32,
@@ -33,6 +44,21 @@ pub struct Fault {
     /// server did the work but the client never hears of it (a lost reply).
     #[serde(default)]
     pub after_handling: bool,
+    /// Close the connection without a byte of reply: the client sees a connection error, not
+    /// a status. With `after_handling` the work is done first.
+    #[serde(default)]
+    pub reset: bool,
+    /// Send the status, the headers and the full Content-Length, then only this many bytes of
+    /// the body, then close: a download cut short.
+    #[serde(default)]
+    pub truncate_after: Option<usize>,
+    /// Replaces the reply's Content-Type, e.g. an image labelled `text/html`.
+    #[serde(default)]
+    pub content_type: Option<String>,
+}
+
+fn ok() -> u16 {
+    200
 }
 
 fn once() -> u32 {
@@ -50,6 +76,9 @@ impl Fault {
             retry_after: None,
             delay_ms: None,
             after_handling: false,
+            reset: false,
+            truncate_after: None,
+            content_type: None,
         }
     }
 
@@ -73,9 +102,34 @@ impl Fault {
         self
     }
 
-    /// Whether the status is one HTTP can carry, so a bad fault is refused when pushed.
+    pub fn reset_connection(mut self) -> Fault {
+        self.reset = true;
+        self
+    }
+
+    pub fn truncated_after(mut self, bytes: usize) -> Fault {
+        self.truncate_after = Some(bytes);
+        self
+    }
+
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Fault {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// Whether HTTP can carry the status and the content type, so a bad fault is refused when
+    /// pushed.
     pub fn is_valid(&self) -> bool {
-        StatusCode::from_u16(self.status).is_ok()
+        let kind_ok = self
+            .content_type
+            .as_deref()
+            .is_none_or(|k| HeaderValue::from_str(k).is_ok());
+        StatusCode::from_u16(self.status).is_ok() && kind_ok
+    }
+
+    /// Whether the route's own reply is what gets sent (possibly late, relabelled or cut).
+    fn serves_real_reply(&self) -> bool {
+        !self.reset && self.status == 200 && self.body.is_none()
     }
 
     /// `default_body` gives the protocol's own error body for a status.
@@ -103,6 +157,50 @@ impl Fault {
         }
         response
     }
+
+    /// Applies the relabelling and the cut to whichever reply is being sent.
+    async fn alter(&self, mut reply: Response) -> Response {
+        if let Some(kind) = self.content_type.as_deref() {
+            if let Ok(kind) = HeaderValue::from_str(kind) {
+                reply.headers_mut().insert(header::CONTENT_TYPE, kind);
+            }
+        }
+        match self.truncate_after {
+            Some(bytes) => truncate(reply, bytes).await,
+            None => reply,
+        }
+    }
+}
+
+/// No reply at all. Hyper puts the status line and headers in its write buffer and polls the
+/// body's first frame before flushing; a body that fails at once makes it drop the connection
+/// with nothing sent, so the client sees the connection close before any response.
+fn reset() -> Response {
+    let failure = io::Error::new(io::ErrorKind::ConnectionReset, "scripted reset");
+    Body::from_stream(stream::once(ready(Err::<Bytes, _>(failure)))).into_response()
+}
+
+/// The reply with its full Content-Length but only the first `bytes` of its body. The body
+/// then fails, which makes hyper close the connection; the pause before lets the first bytes
+/// leave (hyper flushes while a body is pending, not once it has failed).
+async fn truncate(reply: Response, bytes: usize) -> Response {
+    let (mut parts, body) = reply.into_parts();
+    let Ok(full) = axum::body::to_bytes(body, usize::MAX).await else {
+        return reset();
+    };
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
+    let first = full.slice(..bytes.min(full.len()));
+    let cut = async {
+        tokio::time::sleep(FLUSH_PAUSE).await;
+        Err(io::Error::new(
+            io::ErrorKind::ConnectionAborted,
+            "scripted truncation",
+        ))
+    };
+    let body = stream::once(ready(Ok(first))).chain(stream::once(cut));
+    Response::from_parts(parts, Body::from_stream(body))
 }
 
 /// Faults in the order they were pushed; the first one matching a path is used up first.
@@ -133,12 +231,18 @@ impl Faults {
         Some(taken)
     }
 
+    /// How many faulted replies are still to come, for `/__standin/stats`.
+    pub fn remaining(&self) -> u64 {
+        self.lock().iter().map(|f| u64::from(f.times)).sum()
+    }
+
     fn lock(&self) -> MutexGuard<'_, VecDeque<Fault>> {
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
-/// Middleware: answers with a pending fault instead of the route, if one matches.
+/// Middleware: a pending fault that matches the path answers instead of the route, or alters
+/// or drops the route's reply.
 pub async fn inject<S: Standin>(
     State(shared): State<Arc<S>>,
     req: Request,
@@ -150,13 +254,19 @@ pub async fn inject<S: Standin>(
     if let Some(ms) = fault.delay_ms {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
-    if fault.status == 200 && fault.body.is_none() {
-        return next.run(req).await;
+    let reply = if fault.serves_real_reply() {
+        next.run(req).await
+    } else {
+        if fault.after_handling {
+            // The work is done; its reply is what gets lost.
+            drop(next.run(req).await);
+        }
+        fault.response(S::error_body)
+    };
+    if fault.reset {
+        return reset();
     }
-    if fault.after_handling {
-        drop(next.run(req).await);
-    }
-    fault.response(S::error_body)
+    fault.alter(reply).await
 }
 
 #[cfg(test)]
@@ -177,6 +287,9 @@ mod tests {
         assert_eq!(faults.take("/items/images").map(|f| f.status), Some(503));
         assert!(faults.take("/items/images").is_none());
         assert!(faults.take("/x").is_none());
+        assert_eq!(faults.remaining(), 0);
+        faults.push(Fault::new("/a", 500, 3));
+        assert_eq!(faults.remaining(), 3);
     }
 
     #[test]
@@ -184,5 +297,18 @@ mod tests {
         let f: Fault = serde_json::from_str(r#"{"path_prefix":"/items","status":503}"#).unwrap();
         assert_eq!((f.times, f.body, f.retry_after), (1, None, None));
         assert!(!Fault::new("/", 1000, 1).is_valid());
+        assert!(!Fault::new("/", 200, 1).with_content_type("a\nb").is_valid());
+    }
+
+    #[test]
+    fn http_form_names_the_new_kinds() {
+        let f: Fault = serde_json::from_str(
+            r#"{"path_prefix":"/assets","reset":true,"truncate_after":10,"content_type":"text/html"}"#,
+        )
+        .unwrap();
+        assert_eq!(f.status, 200, "the real reply unless a status is given");
+        assert!(f.reset && f.is_valid());
+        assert_eq!(f.truncate_after, Some(10));
+        assert_eq!(f.content_type.as_deref(), Some("text/html"));
     }
 }

@@ -22,14 +22,18 @@ npx vitest run
 step "core, stand-in and shell tests"
 cargo test --workspace --locked
 
+# --workspace, as above, so these reuse that build (a -p build would unify features
+# differently and compile everything again).
 step "keychain tests against a real Secret Service"
-scripts/with-keyring.sh cargo test -p atelier-core --locked --lib secrets::keychain::tests -- --ignored
+scripts/with-keyring.sh cargo test --workspace --locked --lib secrets::keychain::tests -- --ignored
 DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus \
-  cargo test -p atelier-core --locked --lib secrets::keychain::unavailable -- --ignored
+  cargo test --workspace --locked --lib secrets::keychain::unavailable -- --ignored
 
-step "build the app and the stand-in servers"
+# The stand-in binary the end-to-end tests start was built by `cargo test` above (its
+# integration tests need it).
+step "build the app"
 npx tauri build --debug --no-bundle --ci
-cargo build -p atelier-standin --locked
+test -x target/debug/atelier-standin
 
 step "end-to-end tests in a real window"
 scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1400x1000x24" node --test --test-concurrency=1 tests/e2e/

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use atelier_core::accounts::{AccountView, HistoryChoice};
 use atelier_core::app::NewAccount;
 use atelier_core::jobs::Job;
+use atelier_core::preferences::Preferences;
 use atelier_core::providers::Health;
 use atelier_core::store::JobQuery;
 use atelier_core::Atelier;
@@ -71,6 +72,22 @@ pub async fn submit_prompt(app: App<'_>, account_id: i64, prompt: String) -> Res
 #[tauri::command]
 pub async fn cancel_job(app: App<'_>, job_id: i64) -> Result<()> {
     app.cancel(job_id).map_err(say)
+}
+
+#[tauri::command]
+pub async fn preferences(app: App<'_>) -> Result<Preferences> {
+    app.preferences().map_err(say)
+}
+
+#[tauri::command]
+pub async fn set_job_timeout(app: App<'_>, minutes: u32) -> Result<Preferences> {
+    app.set_job_timeout(minutes).map_err(say)
+}
+
+/// Follows a job again: fetches missing images, keeps waiting, or resumes a cancelled one.
+#[tauri::command]
+pub async fn retry_job(app: App<'_>, job_id: i64) -> Result<()> {
+    app.retry(job_id).map_err(say)
 }
 
 #[tauri::command]

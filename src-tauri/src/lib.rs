@@ -6,7 +6,7 @@ mod protocol;
 
 use std::sync::Arc;
 
-use atelier_core::jobs::{EngineConfig, Job};
+use atelier_core::jobs::{EngineConfig, Job, Notice};
 use atelier_core::secrets::KeychainStore;
 use atelier_core::Atelier;
 use tauri::{AppHandle, Emitter, Manager};
@@ -42,6 +42,9 @@ pub fn run() {
             commands::test_connection,
             commands::submit_prompt,
             commands::cancel_job,
+            commands::retry_job,
+            commands::preferences,
+            commands::set_job_timeout,
             commands::list_jobs,
             commands::reveal_image,
             commands::save_image_as,
@@ -58,10 +61,10 @@ fn open(app: &AppHandle) -> Result<Atelier, Box<dyn std::error::Error>> {
         let _ = handle.emit("job-updated", job);
     });
     let secrets = Arc::new(KeychainStore::new(KEYCHAIN_SERVICE));
-    Ok(Atelier::open(
-        &data_dir,
-        secrets,
-        EngineConfig::default(),
-        sink,
-    )?)
+    let atelier = Atelier::open(&data_dir, secrets, EngineConfig::default(), sink)?;
+    let handle = app.clone();
+    atelier.on_notice(Arc::new(move |notice: &Notice| {
+        let _ = handle.emit("notice", notice);
+    }));
+    Ok(atelier)
 }

@@ -44,6 +44,7 @@ after(async () => {
 });
 
 const $ = (sel) => browser.$(sel);
+const $$ = (sel) => browser.$$(sel);
 
 async function text(sel) {
   const el = await $(sel);
@@ -203,6 +204,22 @@ test("an ImagineAPI account: wrong token caught, prompt to grid and four upscale
   );
   assert.match(failed.error, /refused this prompt/);
 
+  // Paid for but one image arrives broken: kept as "Incomplete", with a retry, not a re-run.
+  await submit("a cat on a sofa [broken-image]");
+  const incomplete = await until(
+    browser,
+    async () => {
+      const [card] = await gallery();
+      return card?.status === "download_failed" && card;
+    },
+    "the job with a broken image to end incomplete",
+  );
+  assert.match(incomplete.error, /U2/);
+  assert.equal(incomplete.images.length, 4, "the images that arrived are shown");
+  const [newest] = await $$('[data-testid="job"]');
+  assert.equal(await (await newest.$('[data-testid="retry"]')).getText(), "Retry download");
+  assert.equal(await (await newest.$('[data-testid="run-again"]')).isExisting(), false);
+
   mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
   await browser.saveScreenshot(join(ROOT, "target/e2e/gallery.png"));
 });
@@ -261,16 +278,16 @@ test("in-flight work resumes and history is still there after a restart", async 
     browser,
     async () => {
       const cards = await gallery();
-      const settled = cards.length === 5 && cards[0].status === "done";
+      const settled = cards.length === 6 && cards[0].status === "done";
       return settled && cards.every((c) => c.images.every((i) => i.loaded)) && cards;
     },
     "the resumed job to finish and history to load",
   );
   assert.deepEqual(
     list.map((c) => c.status),
-    ["done", "done", "failed", "done", "done"],
+    ["done", "done", "download_failed", "failed", "done", "done"],
   );
-  assert.match(list[2].error, /refused this prompt/);
+  assert.match(list[3].error, /refused this prompt/);
   assert.match(await text('[data-testid="sending-with"]'), /Stand-in/);
 
   const files = filesUnder(dataHome);

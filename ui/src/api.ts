@@ -1,7 +1,7 @@
 // The only module that talks to the Rust shell. Components call these, never `invoke` directly.
 import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { Account, Health, HistoryChoice, Job, NewAccount } from "./types";
+import type { Account, Health, HistoryChoice, Job, NewAccount, Notice, Preferences } from "./types";
 
 export const api = {
   accounts: () => invoke<Account[]>("list_accounts"),
@@ -16,6 +16,9 @@ export const api = {
   submit: (accountId: number, prompt: string) =>
     invoke<Job>("submit_prompt", { accountId, prompt }),
   cancel: (jobId: number) => invoke<void>("cancel_job", { jobId }),
+  retry: (jobId: number) => invoke<void>("retry_job", { jobId }),
+  preferences: () => invoke<Preferences>("preferences"),
+  setJobTimeout: (minutes: number) => invoke<Preferences>("set_job_timeout", { minutes }),
   jobs: (search?: string) => invoke<Job[]>("list_jobs", { search: search || null }),
   reveal: (imageId: number) => invoke<void>("reveal_image", { imageId }),
   saveAs: (imageId: number, suggestedName: string) =>
@@ -25,6 +28,10 @@ export const api = {
 
 export function onJobUpdated(handler: (job: Job) => void): Promise<UnlistenFn> {
   return listen<Job>("job-updated", (event) => handler(event.payload));
+}
+
+export function onNotice(handler: (notice: Notice) => void): Promise<UnlistenFn> {
+  return listen<Notice>("notice", (event) => handler(event.payload));
 }
 
 // `atelier://` URLs differ by platform (atelier://localhost/ or http://atelier.localhost/);

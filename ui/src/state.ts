@@ -1,8 +1,8 @@
 // App state as signals. Components read these and call the actions below; the actions ask the
 // Rust side through `api` and fold the answers in.
 import { computed, signal } from "@preact/signals";
-import { api, messageOf, onJobUpdated } from "./api";
-import type { Account, Job, Slot } from "./types";
+import { api, messageOf, onJobUpdated, onNotice } from "./api";
+import type { Account, Job, Notice, Slot } from "./types";
 
 export interface Toast {
   id: number;
@@ -28,6 +28,8 @@ export const viewerJob = computed(() => {
 
 let nextToast = 1;
 export function toast(text: string, kind: Toast["kind"] = "error") {
+  // The same sentence twice at once says nothing new.
+  if (toasts.value.some((t) => t.text === text)) return;
   const id = nextToast++;
   toasts.value = [...toasts.value, { id, kind, text }];
   setTimeout(() => dismiss(id), kind === "error" ? 9000 : 4000);
@@ -56,8 +58,26 @@ export function upsertJob(job: Job) {
 
 export async function start() {
   await onJobUpdated(upsertJob);
+  await onNotice(noticed);
   await Promise.all([refreshJobs(), refreshAccounts()]);
   loaded.value = true;
+}
+
+function noticed(notice: Notice) {
+  if (notice.kind === "tokenRejected") {
+    const label = accounts.value.find((a) => a.id === notice.accountId)?.label;
+    toast(label ? `“${label}”: ${notice.message}` : notice.message);
+    void refreshAccounts();
+  }
+}
+
+/** Follows a job again (missing images, a longer wait, a cancelled job). */
+export async function retry(jobId: number) {
+  try {
+    await api.retry(jobId);
+  } catch (err) {
+    toast(messageOf(err));
+  }
 }
 
 export async function refreshJobs() {

@@ -1,7 +1,16 @@
 // Shapes the Rust core sends (serde camelCase). Kept by hand: they are few and change rarely.
 
 export type JobStatus =
-  "submitting" | "queued" | "running" | "downloading" | "done" | "failed" | "cancelled";
+  | "submitting"
+  | "queued"
+  | "running"
+  | "downloading"
+  | "done"
+  | "failed"
+  | "download_failed"
+  | "timed_out"
+  | "unknown"
+  | "cancelled";
 export type Slot = "grid" | "u1" | "u2" | "u3" | "u4";
 export type ProviderKind = "imagineapi" | "aiclient" | "demo";
 
@@ -47,7 +56,17 @@ export interface Account {
   tokenSet: boolean;
   active: boolean;
   jobCount: number;
+  /** Why the service rejected the token; null while it works. */
+  tokenProblem: string | null;
 }
+
+export interface Preferences {
+  /** How long to wait for a job's result before giving up on it. */
+  jobTimeoutMinutes: number;
+}
+
+/** Said once, not once per job. */
+export type Notice = { kind: "tokenRejected"; accountId: number; message: string };
 
 export interface NewAccount {
   provider: ProviderKind;
@@ -77,6 +96,22 @@ export const SLOT_LABELS: Record<Slot, string> = {
   u4: "U4",
 };
 
+/** Still on its way: Atelier is following it. */
 export function isActive(status: JobStatus): boolean {
-  return status !== "done" && status !== "failed" && status !== "cancelled";
+  return (
+    status === "submitting" ||
+    status === "queued" ||
+    status === "running" ||
+    status === "downloading"
+  );
+}
+
+/** Ended without all its images: worth showing as a problem. */
+export function isProblem(status: JobStatus): boolean {
+  return (
+    status === "failed" ||
+    status === "download_failed" ||
+    status === "timed_out" ||
+    status === "unknown"
+  );
 }

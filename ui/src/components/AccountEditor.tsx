@@ -110,6 +110,11 @@ export function AccountEditor({ account, onDeleted }: Props) {
           <p class="muted" data-testid="token-state">
             {account.tokenSet ? "A token is saved in your system keychain." : "No token saved yet."}
           </p>
+          {account.tokenProblem && (
+            <p class="error" role="alert" data-testid="token-problem">
+              {account.tokenProblem} Its jobs wait and go on once a new token is saved.
+            </p>
+          )}
         </>
       )}
 

@@ -4,7 +4,7 @@ import { accounts, activate, activeAccount } from "../state";
 export function AccountSwitcher() {
   const active = activeAccount.value;
   if (!active) return null;
-  const ready = !active.needsToken || active.tokenSet;
+  const ready = !active.needsToken || (active.tokenSet && !active.tokenProblem);
   return (
     <label class={`account ${ready ? "ok" : "missing"}`} title="The account new prompts go to">
       <span class="dot" />
@@ -18,6 +18,7 @@ export function AccountSwitcher() {
           <option key={a.id} value={String(a.id)}>
             {a.label} · {a.providerName}
             {a.needsToken && !a.tokenSet ? " (no token)" : ""}
+            {a.tokenProblem ? " (needs a new token)" : ""}
           </option>
         ))}
       </select>

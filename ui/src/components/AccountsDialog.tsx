@@ -3,6 +3,7 @@ import { useEffect } from "preact/hooks";
 import { accounts, settingsOpen } from "../state";
 import { AccountEditor } from "./AccountEditor";
 import { AddAccountForm } from "./AddAccountForm";
+import { JobPreferences } from "./JobPreferences";
 
 /** Accounts: a list on the left, the chosen one (or a new one) on the right. */
 export function AccountsDialog() {
@@ -39,6 +40,12 @@ export function AccountsDialog() {
                 {a.providerName}
                 {a.active && " · in use"}
                 {a.needsToken && !a.tokenSet && " · no token"}
+                {a.tokenProblem && (
+                  <span class="warn" data-testid="token-problem-badge">
+                    {" "}
+                    · needs a new token
+                  </span>
+                )}
               </small>
             </button>
           ))}
@@ -61,6 +68,7 @@ export function AccountsDialog() {
             <AddAccountForm onAdded={(id) => (selected.value = id)} />
           )}
           <div class="row end">
+            <JobPreferences />
             <button
               class="primary"
               data-testid="close-settings"

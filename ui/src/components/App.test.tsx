@@ -17,6 +17,7 @@ const DEMO: Account = {
   tokenSet: false,
   active: false,
   jobCount: 0,
+  tokenProblem: null,
 };
 
 const WORK: Account = {
@@ -30,6 +31,7 @@ const WORK: Account = {
   tokenSet: true,
   active: true,
   jobCount: 3,
+  tokenProblem: null,
 };
 
 function job(overrides: Partial<Job>): Job {
@@ -73,7 +75,11 @@ const done = job({
 
 let calls: { cmd: string; args: unknown }[] = [];
 
-function backend(handlers: Record<string, (args: any) => unknown>) {
+function backend(custom: Record<string, (args: any) => unknown>) {
+  const handlers: Record<string, (args: any) => unknown> = {
+    preferences: () => ({ jobTimeoutMinutes: 15 }),
+    ...custom,
+  };
   calls = [];
   mockIPC(
     (cmd, args) => {
@@ -266,5 +272,73 @@ describe("App", () => {
     fireEvent.click(screen.getByTestId("delete-keep"));
     await waitFor(() => expect(deleted).toEqual({ id: 2, history: "keep" }));
     await waitFor(() => expect(screen.queryByTestId("account-row-2")).toBeNull());
+  });
+
+  it("offers the way forward that fits how a job ended", async () => {
+    backend({
+      list_accounts: () => [DEMO, WORK],
+      list_jobs: () => [
+        job({ id: 5, status: "download_failed", error: "Could not download U2: cut short" }),
+        job({ id: 4, status: "timed_out", error: "No result after 15 minutes." }),
+        job({ id: 3, status: "unknown", remoteId: null, error: "Check your history." }),
+        job({ id: 2, status: "failed", remoteId: null, error: "Banned prompt." }),
+      ],
+      retry_job: () => null,
+    });
+    render(<App />);
+    await start();
+    const cards = await screen.findAllByTestId("job");
+    const buttons = cards.map((c) =>
+      [...c.querySelectorAll("footer button")].map((b) => b.textContent),
+    );
+    expect(buttons).toEqual([
+      ["Retry download"],
+      ["Keep waiting", "Run again"],
+      ["Run again"],
+      ["Run again"],
+    ]);
+    expect(within(cards[0]).getByTestId("job-error").getAttribute("role")).toBe("alert");
+    fireEvent.click(within(cards[0]).getByTestId("retry"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "retry_job")).toBe(true));
+    expect(calls.find((c) => c.cmd === "retry_job")?.args).toEqual({ jobId: 5 });
+  });
+
+  it("says once that a token was rejected and marks the account", async () => {
+    let rejected = false;
+    backend({
+      list_accounts: () => [DEMO, { ...WORK, tokenProblem: rejected ? "Token revoked." : null }],
+      list_jobs: () => [],
+    });
+    render(<App />);
+    await start();
+    rejected = true;
+    const notice = { kind: "tokenRejected", accountId: 2, message: "Token revoked." };
+    await emit("notice", notice);
+    await emit("notice", notice);
+    await screen.findByTestId("prompt-token-problem");
+    expect(toasts.value.map((t) => t.text)).toEqual(["“Work”: Token revoked."]);
+  });
+
+  it("lets the job timeout be changed, and shows why a bad value is refused", async () => {
+    backend({
+      list_accounts: () => [DEMO, WORK],
+      list_jobs: () => [],
+      set_job_timeout: ({ minutes }: { minutes: number }) => {
+        if (minutes > 180) throw "Choose between 1 and 180 minutes.";
+        return { jobTimeoutMinutes: minutes };
+      },
+    });
+    render(<App />);
+    await start();
+    fireEvent.click(screen.getByTestId("open-settings"));
+    const field = (await screen.findByTestId("job-timeout")) as HTMLInputElement;
+    expect(field.value).toBe("15");
+    fireEvent.change(field, { target: { value: "40" } });
+    await waitFor(() => expect(calls.some((c) => c.cmd === "set_job_timeout")).toBe(true));
+    expect(calls.find((c) => c.cmd === "set_job_timeout")?.args).toEqual({ minutes: 40 });
+    fireEvent.change(field, { target: { value: "999" } });
+    await waitFor(() =>
+      expect(toasts.value.map((t) => t.text)).toContain("Choose between 1 and 180 minutes."),
+    );
   });
 });

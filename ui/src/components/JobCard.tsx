@@ -1,7 +1,7 @@
 import { api, messageOf, previewUrl } from "../api";
 import { aspectOf } from "../prompt";
-import { submit, toast, viewer } from "../state";
-import { isActive, PROVIDER_NAMES, type Job, type JobStatus, type Slot } from "../types";
+import { retry, submit, toast, viewer } from "../state";
+import { isActive, isProblem, PROVIDER_NAMES, type Job, type JobStatus, type Slot } from "../types";
 import { ImageTile } from "./ImageTile";
 
 const STATUS_TEXT: Record<JobStatus, string> = {
@@ -11,7 +11,17 @@ const STATUS_TEXT: Record<JobStatus, string> = {
   downloading: "Downloading",
   done: "Done",
   failed: "Failed",
+  download_failed: "Incomplete",
+  timed_out: "Timed out",
+  unknown: "Unconfirmed",
   cancelled: "Cancelled",
+};
+
+/** Following the job again can still bring its images home. */
+const RETRY_TEXT: Partial<Record<JobStatus, [label: string, title: string]>> = {
+  download_failed: ["Retry download", "Fetch the images that did not arrive"],
+  timed_out: ["Keep waiting", "Look at this job again and wait another while"],
+  cancelled: ["Resume", "Follow this job again"],
 };
 
 export function JobCard({ job }: { job: Job }) {
@@ -19,6 +29,8 @@ export function JobCard({ job }: { job: Job }) {
   const upscales = job.images.filter((i) => i.slot !== "grid");
   const open = (slot: Slot) => (viewer.value = { jobId: job.id, slot });
   const active = isActive(job.status);
+  const problem = isProblem(job.status);
+  const retryText = job.remoteId ? RETRY_TEXT[job.status] : undefined;
 
   return (
     <article
@@ -54,9 +66,9 @@ export function JobCard({ job }: { job: Job }) {
       {active && <Progress job={job} />}
       {job.error && (
         <p
-          class={job.status === "failed" ? "error" : "note"}
+          class={problem ? "error" : "note"}
           data-testid="job-error"
-          role={job.status === "failed" ? "alert" : undefined}
+          role={problem ? "alert" : undefined}
         >
           {job.error}
         </p>
@@ -78,7 +90,17 @@ export function JobCard({ job }: { job: Job }) {
             Cancel
           </button>
         )}
-        {(job.status === "failed" || job.status === "cancelled") && (
+        {retryText && (
+          <button
+            class="link"
+            data-testid="retry"
+            title={retryText[1]}
+            onClick={() => void retry(job.id)}
+          >
+            {retryText[0]}
+          </button>
+        )}
+        {(problem || job.status === "cancelled") && job.status !== "download_failed" && (
           <button
             class="link"
             data-testid="run-again"

@@ -61,6 +61,14 @@ export function PromptBar() {
           ))}
         </ul>
       )}
+      {account?.tokenProblem && !noToken && (
+        <p class="hint" data-testid="prompt-token-problem">
+          {account.providerName} rejected the token of “{account.label}”.{" "}
+          <button class="link" onClick={() => (settingsOpen.value = true)}>
+            Paste a new one in Settings
+          </button>
+        </p>
+      )}
       {noToken && (
         <p class="hint">
           “{account?.label}” needs its {account?.providerName} token to send prompts.{" "}

@@ -13,6 +13,8 @@ pub struct Account {
     pub label: String,
     /// Empty for providers that have no address (Demo).
     pub base_url: String,
+    /// Set when the service rejected the token; cleared when a new one is pasted.
+    pub token_problem: Option<String>,
 }
 
 impl Account {

@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::accounts::{clean_label, clean_token, Account, AccountView, HistoryChoice};
-use crate::jobs::{Engine, EngineConfig, Job, JobSink};
+use crate::jobs::{Engine, EngineConfig, Job, JobSink, NoticeSink};
 use crate::media::{MediaError, MediaLibrary};
+use crate::preferences::Preferences;
 use crate::providers::aiclient::AiClient;
 use crate::providers::demo::Demo;
 use crate::providers::http::{parse_base_url, shared_client};
@@ -50,6 +51,8 @@ pub struct Atelier {
     media: MediaLibrary,
     secrets: Arc<dyn SecretStore>,
     engine: Engine,
+    /// What the job timeout is until the person picks another.
+    default_timeout: std::time::Duration,
     http: reqwest::Client,
     demo: Arc<Demo>,
 }
@@ -68,15 +71,29 @@ impl Atelier {
         })?;
         let store = Store::open(&data_dir.join("history.sqlite3"))?;
         let media = MediaLibrary::open(data_dir.join("media"))?;
+        let default_timeout = config.job_timeout;
         let engine = Engine::new(store.clone(), media.clone(), config, sink);
+        engine.set_job_timeout(Preferences::load(&store, default_timeout)?.job_timeout());
         Ok(Self {
             store,
             media,
             secrets,
             engine,
+            default_timeout,
             http: shared_client(),
             demo: Arc::new(Demo::default()),
         })
+    }
+
+    /// Where notices that concern an account rather than one job go (a rejected token).
+    pub fn on_notice(&self, sink: NoticeSink) {
+        self.engine.set_notice_sink(sink);
+    }
+
+    /// Replaces the HTTP client every provider shares (tests use one with short timeouts).
+    pub fn with_http(mut self, http: reqwest::Client) -> Self {
+        self.http = http;
+        self
     }
 
     /// Replaces the Demo provider's pacing (tests use an instant one).
@@ -127,6 +144,9 @@ impl Atelier {
             String::new()
         };
         self.store.update_account(id, &label, &base_url)?;
+        if base_url != account.base_url {
+            self.refresh_provider(&self.account(id)?)?;
+        }
         self.view(self.account(id)?, self.store.active_account()?.id)
     }
 
@@ -139,7 +159,8 @@ impl Atelier {
         }
         let token = clean_token(raw).map_err(AtelierError::Invalid)?;
         self.secrets.set(&account.keychain_name(), token)?;
-        self.view(account, self.store.active_account()?.id)
+        self.refresh_provider(&account)?;
+        self.view(self.account(id)?, self.store.active_account()?.id)
     }
 
     pub fn set_active(&self, id: i64) -> Result<AccountView, AtelierError> {
@@ -157,6 +178,12 @@ impl Atelier {
             ));
         }
         self.secrets.delete(&account.keychain_name())?;
+        self.engine.forget_account(id);
+        for job in self.store.unfinished_jobs()? {
+            if job.account_id == Some(id) {
+                self.engine.cancel(job.id)?;
+            }
+        }
         if history == HistoryChoice::Delete {
             for job_id in self.store.delete_jobs_of_account(id)? {
                 self.engine.stop(job_id);
@@ -185,6 +212,38 @@ impl Atelier {
 
     pub fn cancel(&self, job_id: i64) -> Result<(), AtelierError> {
         Ok(self.engine.cancel(job_id)?)
+    }
+
+    /// Follows a job again: a download that did not finish, a job that timed out, or one the
+    /// person cancelled.
+    pub fn retry(&self, job_id: i64) -> Result<(), AtelierError> {
+        let job = self
+            .store
+            .job(job_id)?
+            .ok_or_else(|| AtelierError::Invalid("That job no longer exists.".into()))?;
+        let account = job
+            .account_id
+            .ok_or_else(|| AtelierError::Invalid("Its account was deleted.".into()))?;
+        let provider = self.provider(&self.account(account)?)?;
+        if self.engine.retry(provider, job_id)? {
+            Ok(())
+        } else {
+            Err(AtelierError::Invalid(
+                "There is nothing to fetch for this job: run the prompt again instead.".into(),
+            ))
+        }
+    }
+
+    pub fn preferences(&self) -> Result<Preferences, AtelierError> {
+        Ok(Preferences::load(&self.store, self.default_timeout)?)
+    }
+
+    /// Applies to jobs followed from now on, and to every job after a restart.
+    pub fn set_job_timeout(&self, minutes: u32) -> Result<Preferences, AtelierError> {
+        Preferences::set_job_timeout(&self.store, minutes).map_err(AtelierError::Invalid)?;
+        let prefs = self.preferences()?;
+        self.engine.set_job_timeout(prefs.job_timeout());
+        Ok(prefs)
     }
 
     pub fn jobs(&self, query: &JobQuery) -> Result<Vec<Job>, AtelierError> {
@@ -232,6 +291,21 @@ impl Atelier {
 
     fn account(&self, id: i64) -> Result<Account, AtelierError> {
         self.store.account(id)?.ok_or(AtelierError::NoAccount)
+    }
+
+    /// A new token or address: the account gets a fresh chance, and its jobs use it.
+    fn refresh_provider(&self, account: &Account) -> Result<(), AtelierError> {
+        if !account.provider.needs_token() {
+            return Ok(());
+        }
+        self.store.clear_token_problem(account.id)?;
+        match self.provider(account) {
+            Ok(provider) => self.engine.set_provider(account.id, provider),
+            // No token yet: nothing to follow jobs with until one is pasted.
+            Err(AtelierError::NoToken(_)) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(())
     }
 
     fn view(&self, account: Account, active: i64) -> Result<AccountView, AtelierError> {

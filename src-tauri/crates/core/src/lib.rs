@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod app;
 pub mod jobs;
 pub mod media;
+pub mod preferences;
 pub mod providers;
 pub mod secrets;
 pub mod store;

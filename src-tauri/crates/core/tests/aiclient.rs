@@ -27,6 +27,20 @@ async fn server() -> atelier_standin::AiClient {
     atelier_standin::AiClient::start(config, 0).await.unwrap()
 }
 
+/// A library in `dir` with one AI-Client account for the stand-in.
+fn open(dir: &std::path::Path, server: &atelier_standin::AiClient) -> (Atelier, i64) {
+    let secrets = Arc::new(MemoryStore::default());
+    let app = Atelier::open(dir, secrets, fast(), Arc::new(|_: &Job| {})).unwrap();
+    let new = NewAccount {
+        provider: ProviderKind::AiClient,
+        label: "Client".into(),
+        base_url: server.base_url(),
+        token: "standin-token".into(),
+    };
+    let account = app.add_account(&new).unwrap().account.id;
+    (app, account)
+}
+
 fn provider(server: &atelier_standin::AiClient, token: &str) -> AiClient {
     AiClient::new(shared_client(), &server.base_url(), Secret::new(token)).unwrap()
 }
@@ -66,7 +80,8 @@ async fn errors_map_to_what_they_mean() {
         Err(ProviderError::NotFound { .. })
     ));
 
-    server.push_fault(Fault::new("/api/v1/threads", 429, 1).with_retry_after(7));
+    // Faults on the entry, after the thread was made: how the errors themselves map.
+    server.push_fault(Fault::new("/api/v1/threads/", 429, 1).with_retry_after(7));
     let err = p.submit("x", "r").await.unwrap_err();
     assert_eq!(err.retry_after(), Some(Duration::from_secs(7)), "{err:?}");
 
@@ -81,55 +96,55 @@ async fn errors_map_to_what_they_mean() {
     );
 
     server.push_fault(
-        Fault::new("/api/v1/threads", 500, 1).with_body("<html><title>Server Error</title></html>"),
+        Fault::new("/api/v1/threads/", 500, 1)
+            .with_body("<html><title>Server Error</title></html>"),
     );
     assert!(matches!(
         p.submit("x", "r").await,
         Err(ProviderError::Server { status: 500, .. })
     ));
 
-    server.push_fault(Fault::new("/api/v1/threads", 503, 1).with_body(""));
+    server.push_fault(Fault::new("/api/v1/threads/", 503, 1).with_body(""));
     assert!(p.submit("x", "r").await.unwrap_err().is_transient());
 
-    server.push_fault(Fault::new("/api/v1/threads", 200, 1).with_body("<html>maintenance</html>"));
+    server.push_fault(Fault::new("/api/v1/threads/", 200, 1).with_body("<html>maintenance</html>"));
     assert!(matches!(
         p.submit("x", "r").await,
         Err(ProviderError::BadResponse { .. })
     ));
+
+    // Failing to open the thread means the prompt never left: said plainly, not transient,
+    // so nobody is asked to check whether they paid.
+    server.push_fault(Fault::new("/api/v1/threads", 503, 1));
+    let err = p.submit("x", "r").await.unwrap_err();
+    assert!(matches!(err, ProviderError::NotSent { .. }), "{err:?}");
+    assert!(!err.is_transient());
+    assert!(err.to_string().contains("not sent"), "{err}");
+}
+
+#[tokio::test]
+async fn a_prompt_lost_on_its_way_is_unconfirmed_never_resent() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (app, account) = open(dir.path(), &server);
+    // The entry is taken but its reply is lost; AI-Client cannot be asked by reference.
+    server.push_fault(Fault::new("/api/v1/threads/", 502, 1).after_handling());
+    let job = app.submit(account, "a lost prompt").await.unwrap();
+    let job = finished(&app, job.id).await;
+    assert_eq!(job.status, JobStatus::Unknown);
+    let why = job.error.unwrap();
+    assert!(why.contains("Check your account's history"), "{why}");
+    assert_eq!(server.submissions(), 1, "sent once, never again");
 }
 
 #[tokio::test]
 async fn the_pipeline_composes_a_grid_and_records_credits() {
     let server = server().await;
     let dir = tempfile::tempdir().unwrap();
-    let config = fast();
-    let app = Atelier::open(
-        dir.path(),
-        Arc::new(MemoryStore::default()),
-        config,
-        Arc::new(|_: &Job| {}),
-    )
-    .unwrap();
-    let account = app
-        .add_account(&NewAccount {
-            provider: ProviderKind::AiClient,
-            label: "Client".into(),
-            base_url: server.base_url(),
-            token: "standin-token".into(),
-        })
-        .unwrap();
-    let ok = app
-        .submit(account.account.id, "a fox --ar 16:9")
-        .await
-        .unwrap();
-    let refused = app
-        .submit(account.account.id, "a banned thing [fail]")
-        .await
-        .unwrap();
-    let broken = app
-        .submit(account.account.id, "a cat [broken-image]")
-        .await
-        .unwrap();
+    let (app, account) = open(dir.path(), &server);
+    let ok = app.submit(account, "a fox --ar 16:9").await.unwrap();
+    let refused = app.submit(account, "a banned thing [fail]").await.unwrap();
+    let broken = app.submit(account, "a cat [broken-image]").await.unwrap();
 
     let done = finished(&app, ok.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
@@ -147,6 +162,10 @@ async fn the_pipeline_composes_a_grid_and_records_credits() {
     assert!(refused.error.unwrap().contains("refused this prompt"));
 
     let broken = finished(&app, broken.id).await;
-    assert_eq!(broken.status, JobStatus::Failed);
+    assert_eq!(
+        broken.status,
+        JobStatus::DownloadFailed,
+        "paid for: retryable"
+    );
     assert!(broken.error.unwrap().contains("U2"));
 }

@@ -1,4 +1,5 @@
-//! Bringing a finished job's images home: all at once, each retried a few times.
+//! Bringing a finished job's images home: in parallel (bounded across all jobs), each
+//! retried a few times, only the ones not safely on disk yet.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,14 +15,29 @@ use crate::store::NewImage;
 
 const ATTEMPTS: u32 = 3;
 
-/// Downloads every image the job does not have yet, then marks it done, or failed with the
-/// first problem (images that did arrive are kept).
-pub(super) async fn all(
+/// Starts the job's download in its own task, unless one is already running.
+pub(super) fn start(
     inner: &Arc<Inner>,
-    provider: &Arc<dyn Provider>,
+    provider: Arc<dyn Provider>,
     job_id: i64,
-    outputs: &Outputs,
+    outputs: Outputs,
 ) {
+    // Held across the spawn so the task cannot remove its entry before it is added.
+    let mut downloads = inner.lock_downloads();
+    if downloads.contains_key(&job_id) {
+        return;
+    }
+    let task_inner = inner.clone();
+    let task = tokio::spawn(async move {
+        all(&task_inner, &provider, job_id, &outputs).await;
+        task_inner.lock_downloads().remove(&job_id);
+    });
+    downloads.insert(job_id, task.abort_handle());
+}
+
+/// Downloads every image the job does not have yet, then marks it done, or says which image
+/// could not be brought home (images that did arrive are kept, and a retry fetches the rest).
+async fn all(inner: &Arc<Inner>, provider: &Arc<dyn Provider>, job_id: i64, outputs: &Outputs) {
     if let Err(e) = inner
         .store
         .set_status(job_id, JobStatus::Downloading, None, None)
@@ -35,6 +51,8 @@ pub(super) async fn all(
     for (slot, url) in wanted(inner, job_id, outputs) {
         let (inner, provider) = (inner.clone(), provider.clone());
         set.spawn(async move {
+            // Closed only at shutdown, when the task is being dropped anyway.
+            let _slot = inner.download_slots.clone().acquire_owned().await;
             let result = fetch_with_retries(&inner, &provider, job_id, slot, &url).await;
             (slot, url, result)
         });
@@ -61,8 +79,9 @@ pub(super) async fn all(
             let _ = inner.store.set_status(job_id, JobStatus::Done, None, None);
             inner.emit(job_id);
         }
-        Some((slot, msg)) => inner.fail(
+        Some((slot, msg)) => inner.finish(
             job_id,
+            JobStatus::DownloadFailed,
             &format!("Could not download {}: {msg}", label(*slot)),
         ),
     }

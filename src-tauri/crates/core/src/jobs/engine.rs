@@ -1,27 +1,50 @@
-//! Starts jobs and keeps one tracking task per unfinished job.
+//! Starts jobs, hands them to their account's tracker, and answers the person's requests to
+//! cancel, retry or stop. SQLite is the source of truth: every step is written before the
+//! next one starts, so a crash at any point leaves a job that can be picked up again.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
 
+use serde::Serialize;
+use tokio::sync::Semaphore;
+
+use super::budget::Budget;
 use super::model::{Job, JobStatus};
-use super::poller;
-use crate::accounts::Account;
+use super::pace::Pace;
+use super::tracker::{Command, Tracker};
 use crate::media::MediaLibrary;
-use crate::providers::{Provider, RemoteJob};
-use crate::store::{Store, StoreError};
+use crate::providers::{Provider, ProviderError, RemoteJob, RemoteState};
+use crate::store::{now_ms, Store, StoreError};
 
 /// Receives every job after it changed, with absolute image paths.
 pub type JobSink = Arc<dyn Fn(&Job) + Send + Sync>;
+/// Receives what the person should hear about once, not once per job.
+pub type NoticeSink = Arc<dyn Fn(&Notice) + Send + Sync>;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Notice {
+    /// The service rejected an account's token; its jobs wait for a new one.
+    #[serde(rename_all = "camelCase")]
+    TokenRejected { account_id: i64, message: String },
+}
 
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
-    /// The pace while a job is running; queued jobs are polled less often.
+    /// The pace while a job is rendering; queued jobs are looked at half as often.
     pub poll_interval: Duration,
-    /// A job that has not finished this long after it was sent is given up on.
+    /// A job that has not finished this long after it was sent is given up on. The starting
+    /// value: the person's preference, once set, replaces it (`Engine::set_job_timeout`).
     pub job_timeout: Duration,
     /// The longest wait between polls after repeated transient errors.
     pub max_backoff: Duration,
+    /// The most poll requests per minute to one account, on average.
+    pub requests_per_minute: u32,
+    /// How many requests may go at once after a quiet spell.
+    pub burst: u32,
+    /// How many images download at once, across all jobs.
+    pub parallel_downloads: usize,
 }
 
 impl Default for EngineConfig {
@@ -30,7 +53,25 @@ impl Default for EngineConfig {
             poll_interval: Duration::from_secs(2),
             job_timeout: Duration::from_secs(15 * 60),
             max_backoff: Duration::from_secs(60),
+            requests_per_minute: 90,
+            burst: 10,
+            parallel_downloads: 6,
         }
+    }
+}
+
+impl EngineConfig {
+    pub(super) fn pace(&self) -> Pace {
+        Pace {
+            running: self.poll_interval,
+            queued: self.poll_interval * 2,
+            floor: (self.poll_interval / 4).max(Duration::from_millis(20)),
+            max_backoff: self.max_backoff,
+        }
+    }
+
+    pub(super) fn budget(&self, now: Instant) -> Budget {
+        Budget::new(self.requests_per_minute, self.burst, now)
     }
 }
 
@@ -44,44 +85,42 @@ pub(super) struct Inner {
     pub media: MediaLibrary,
     pub config: EngineConfig,
     sink: JobSink,
-    /// One tracking task per job, so a job is never polled or downloaded twice at once.
-    tracked: Mutex<HashMap<i64, tokio::task::AbortHandle>>,
+    notices: OnceLock<NoticeSink>,
+    /// The person may change it while jobs run; it applies to jobs followed from then on.
+    job_timeout: Mutex<Duration>,
+    /// One tracker per account.
+    trackers: Mutex<HashMap<i64, Tracker>>,
+    /// One download task per job, so a job's images are never fetched twice at once.
+    pub downloads: Mutex<HashMap<i64, tokio::task::AbortHandle>>,
+    pub download_slots: Arc<Semaphore>,
 }
 
 impl Engine {
     pub fn new(store: Store, media: MediaLibrary, config: EngineConfig, sink: JobSink) -> Self {
+        let download_slots = Arc::new(Semaphore::new(config.parallel_downloads.max(1)));
+        let job_timeout = Mutex::new(config.job_timeout);
         Self {
             inner: Arc::new(Inner {
                 store,
                 media,
                 config,
                 sink,
-                tracked: Mutex::new(HashMap::new()),
+                notices: OnceLock::new(),
+                job_timeout,
+                trackers: Mutex::new(HashMap::new()),
+                downloads: Mutex::new(HashMap::new()),
+                download_slots,
             }),
         }
     }
 
-    /// Records the job, sends it, and starts tracking it. The row exists before the request
-    /// leaves, carrying the reference the service will echo back.
-    pub async fn submit(
-        &self,
-        provider: Arc<dyn Provider>,
-        account: &Account,
-        prompt: &str,
-    ) -> Result<Job, StoreError> {
-        let reference = uuid::Uuid::new_v4().to_string();
-        let job = self.inner.store.insert_job(&reference, account, prompt)?;
-        self.inner.emit(job.id);
-        match provider.submit(prompt, &reference).await {
-            Ok(remote) => self.accepted(provider, job.id, remote)?,
-            Err(e) if e.is_transient() => {
-                let not_received = format!("{e} The job was not received, so nothing was charged.");
-                self.reconcile(provider, job.id, &reference, &not_received)
-                    .await?
-            }
-            Err(e) => self.inner.fail(job.id, &e.to_string()),
-        }
-        Ok(self.inner.store.job(job.id)?.unwrap_or(job))
+    pub fn set_job_timeout(&self, timeout: Duration) {
+        *self.inner.lock_timeout() = timeout;
+    }
+
+    /// Where notices go; the first sink set stays.
+    pub fn set_notice_sink(&self, sink: NoticeSink) {
+        let _ = self.inner.notices.set(sink);
     }
 
     /// Picks up every unfinished job after a restart. `provider_for` says which provider
@@ -93,35 +132,45 @@ impl Engine {
         let jobs = self.inner.store.unfinished_jobs()?;
         for job in &jobs {
             match provider_for(job) {
-                Ok(provider) => self.resume_one(provider, job.clone()),
+                Ok(provider) => self.resume_one(provider, job),
                 Err(why) => self.inner.note(job, &why),
             }
         }
         Ok(jobs.len())
     }
 
-    fn resume_one(&self, provider: Arc<dyn Provider>, job: Job) {
-        match job.remote_id.clone() {
-            Some(remote_id) => self.track(provider, job.id, remote_id),
-            None => {
-                let engine = self.clone();
-                tokio::spawn(async move {
-                    let not_received = "Atelier closed before the service confirmed this job, and the \
-                                        service never received it: nothing was charged. Run it again.";
-                    if let Err(e) = engine
-                        .reconcile(provider, job.id, &job.reference, not_received)
-                        .await
-                    {
-                        tracing::error!("reconciling job {}: {e}", job.id);
-                    }
-                });
+    fn resume_one(&self, provider: Arc<dyn Provider>, job: &Job) {
+        match &job.remote_id {
+            Some(remote_id) => {
+                let deadline = self.deadline_of(job);
+                self.follow(&provider, job, remote_id.clone(), deadline, Instant::now());
             }
+            None => self.settle_later(provider, job),
         }
     }
 
-    fn accepted(
+    /// Follows a job again that the person gave up on, or whose images did not all arrive.
+    /// Returns false when there is nothing to follow (the service never had it).
+    pub fn retry(&self, provider: Arc<dyn Provider>, job_id: i64) -> Result<bool, StoreError> {
+        let Some(job) = self.inner.store.job(job_id)? else {
+            return Ok(false);
+        };
+        let Some(remote_id) = job.remote_id.clone().filter(|_| job.status.can_retry()) else {
+            return Ok(false);
+        };
+        self.inner.store.reopen(job_id, JobStatus::Queued)?;
+        self.inner.emit(job_id);
+        // Asked for by the person: a whole new wait.
+        let deadline = Instant::now() + self.inner.job_timeout();
+        self.follow(&provider, &job, remote_id, deadline, Instant::now());
+        Ok(true)
+    }
+
+    /// The service has the job: record its id and follow it (unless the person cancelled it
+    /// meanwhile; then "Resume" can still pick it up).
+    pub(super) fn accepted(
         &self,
-        provider: Arc<dyn Provider>,
+        provider: &Arc<dyn Provider>,
         job_id: i64,
         remote: RemoteJob,
     ) -> Result<(), StoreError> {
@@ -130,89 +179,122 @@ impl Engine {
             .store
             .set_status(job_id, JobStatus::Queued, None, None)?;
         self.inner.emit(job_id);
-        self.track(provider, job_id, remote.remote_id);
+        let job = self.inner.store.job(job_id)?;
+        if let Some(job) = job.filter(|j| j.status != JobStatus::Cancelled) {
+            let deadline = self.deadline_of(&job);
+            // The reply just said where the job is; the next look can wait a beat.
+            let first_look = match remote.state {
+                RemoteState::Queued => Instant::now() + self.inner.config.pace().queued(),
+                _ => Instant::now(),
+            };
+            self.follow(provider, &job, remote.remote_id, deadline, first_look);
+        }
         Ok(())
     }
 
-    /// The request may or may not have reached the service. Ask by reference rather than
-    /// sending it again, so nobody pays twice.
-    async fn reconcile(
+    /// The job timeout counts from when the job was sent, across restarts.
+    fn deadline_of(&self, job: &Job) -> Instant {
+        let age = Duration::from_millis(now_ms().saturating_sub(job.created_at).max(0) as u64);
+        Instant::now() + self.inner.job_timeout().saturating_sub(age)
+    }
+
+    fn follow(
         &self,
-        provider: Arc<dyn Provider>,
-        job_id: i64,
-        reference: &str,
-        not_received: &str,
-    ) -> Result<(), StoreError> {
-        match provider.find_by_reference(reference).await {
-            Ok(Some(remote)) => self.accepted(provider, job_id, remote),
-            Ok(None) => {
-                self.inner.fail(job_id, not_received);
-                Ok(())
-            }
-            Err(e) => {
-                let msg = format!("{e} Atelier could not confirm whether the job was received: check your provider's history.");
-                self.inner.fail(job_id, &msg);
-                Ok(())
-            }
+        provider: &Arc<dyn Provider>,
+        job: &Job,
+        remote_id: String,
+        deadline: Instant,
+        first_look: Instant,
+    ) {
+        let account_id = job.account_id.unwrap_or_default();
+        let mut trackers = self.inner.lock_trackers();
+        let tracker = trackers
+            .entry(account_id)
+            .or_insert_with(|| Tracker::start(self.inner.clone(), account_id, provider.clone()));
+        let follow = Command::Follow {
+            job_id: job.id,
+            remote_id,
+            deadline,
+            first_look,
+        };
+        if tracker.tx.send(follow).is_err() {
+            tracing::error!("the tracker of account {account_id} has stopped");
         }
     }
 
-    fn track(&self, provider: Arc<dyn Provider>, job_id: i64, remote_id: String) {
-        // Held across the spawn so the task cannot remove its entry before it is added.
-        let mut tracked = self.inner.lock_tracked();
-        if tracked.contains_key(&job_id) {
-            return;
+    /// A new token or address for an account: its tracker uses it from now on, and jobs that
+    /// waited for a new token go on.
+    pub fn set_provider(&self, account_id: i64, provider: Arc<dyn Provider>) {
+        if let Some(tracker) = self.inner.lock_trackers().get(&account_id) {
+            let _ = tracker.tx.send(Command::Provider(provider));
         }
-        let inner = self.inner.clone();
-        let task = tokio::spawn(async move {
-            poller::track(&inner, provider, job_id, &remote_id).await;
-            inner.lock_tracked().remove(&job_id);
-        });
-        tracked.insert(job_id, task.abort_handle());
     }
 
-    /// Stops following a job at the user's request. Images already saved are kept.
+    /// Stops following an account's jobs (the account is being deleted).
+    pub fn forget_account(&self, account_id: i64) {
+        if let Some(tracker) = self.inner.lock_trackers().remove(&account_id) {
+            tracker.task.abort();
+        }
+    }
+
+    pub(super) fn token_rejected(&self, account_id: Option<i64>, e: &ProviderError) {
+        let Some(account_id) = account_id else { return };
+        let message = e.to_string();
+        if let Ok(true) = self.inner.store.mark_token_rejected(account_id, &message) {
+            self.inner.notify_token_rejected(account_id, &message);
+        }
+    }
+
+    /// Stops following a job at the person's request. Images already saved are kept.
     pub fn cancel(&self, job_id: i64) -> Result<(), StoreError> {
         self.stop(job_id);
         let Some(job) = self.inner.store.job(job_id)? else {
             return Ok(());
         };
         if !job.status.is_finished() {
-            let why =
-                "Cancelled: Atelier stopped following this job. The service may still finish \
-                       it (and charge for it); its history has the result.";
-            self.inner
-                .store
-                .set_status(job_id, JobStatus::Cancelled, None, Some(why))?;
-            self.inner.media.remove_preview(job_id);
-            self.inner.emit(job_id);
+            let why = "Cancelled: Atelier stopped following this job. The service may still \
+                       finish it (and charge for it); “Resume” looks again.";
+            self.inner.finish(job_id, JobStatus::Cancelled, why);
         }
         Ok(())
     }
 
-    /// Stops tracking one job (its history is being deleted).
+    /// Stops following one job and its download.
     pub fn stop(&self, job_id: i64) {
-        if let Some(task) = self.inner.lock_tracked().remove(&job_id) {
+        for tracker in self.inner.lock_trackers().values() {
+            let _ = tracker.tx.send(Command::Forget(job_id));
+        }
+        if let Some(task) = self.inner.lock_downloads().remove(&job_id) {
             task.abort();
         }
     }
 
-    /// Stops every tracking task. Jobs stay recorded where they were and resume on next open.
+    /// Stops all background work. Jobs stay recorded where they were and resume on next open.
     pub fn shutdown(&self) {
-        for (_, task) in self.inner.lock_tracked().drain() {
+        for (_, tracker) in self.inner.lock_trackers().drain() {
+            tracker.task.abort();
+        }
+        for (_, task) in self.inner.lock_downloads().drain() {
             task.abort();
         }
-    }
-
-    /// How many jobs are being tracked right now.
-    pub fn in_flight(&self) -> usize {
-        self.inner.lock_tracked().len()
     }
 }
 
 impl Inner {
-    fn lock_tracked(&self) -> std::sync::MutexGuard<'_, HashMap<i64, tokio::task::AbortHandle>> {
-        self.tracked.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock_trackers(&self) -> MutexGuard<'_, HashMap<i64, Tracker>> {
+        self.trackers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock_timeout(&self) -> MutexGuard<'_, Duration> {
+        self.job_timeout.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn job_timeout(&self) -> Duration {
+        *self.lock_timeout()
+    }
+
+    pub fn lock_downloads(&self) -> MutexGuard<'_, HashMap<i64, tokio::task::AbortHandle>> {
+        self.downloads.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Tells listeners the job's current state, straight from the store.
@@ -224,13 +306,20 @@ impl Inner {
         }
     }
 
-    pub fn fail(&self, job_id: i64, message: &str) {
+    pub fn notify_token_rejected(&self, account_id: i64, message: &str) {
+        if let Some(sink) = self.notices.get() {
+            sink(&Notice::TokenRejected {
+                account_id,
+                message: message.to_owned(),
+            });
+        }
+    }
+
+    /// Ends a job's journey (for now) with a reason the person can act on.
+    pub fn finish(&self, job_id: i64, status: JobStatus, message: &str) {
         self.media.remove_preview(job_id);
-        if let Err(e) = self
-            .store
-            .set_status(job_id, JobStatus::Failed, None, Some(message))
-        {
-            tracing::error!("recording job {job_id} as failed: {e}");
+        if let Err(e) = self.store.set_status(job_id, status, None, Some(message)) {
+            tracing::error!("recording job {job_id} as {}: {e}", status.as_str());
         }
         self.emit(job_id);
     }

@@ -1,9 +1,13 @@
-//! The job pipeline: submit, poll, download, and tell whoever listens.
+//! The job pipeline: submit, follow, download, and tell whoever listens.
 
+mod budget;
 mod download;
 mod engine;
 pub mod model;
+mod pace;
 mod poller;
+mod submission;
+mod tracker;
 
-pub use engine::{Engine, EngineConfig, JobSink};
+pub use engine::{Engine, EngineConfig, JobSink, Notice, NoticeSink};
 pub use model::{ImageRecord, Job, JobStatus, Slot};

@@ -16,10 +16,31 @@ pub enum JobStatus {
     /// Finished remotely; images are coming down.
     Downloading,
     Done,
+    /// The service failed it or refused it: run the prompt again.
     Failed,
+    /// Made and paid for, but some images could not be brought home: retry the download.
+    DownloadFailed,
+    /// No result within the job timeout; the service may still finish it.
+    TimedOut,
+    /// The submission may or may not have reached a service that cannot be asked, so Atelier
+    /// neither follows it nor sends it again: the person checks their provider.
+    Unknown,
     /// The user stopped following it; the service may still finish it.
     Cancelled,
 }
+
+const ALL_STATUSES: [JobStatus; 10] = [
+    JobStatus::Submitting,
+    JobStatus::Queued,
+    JobStatus::Running,
+    JobStatus::Downloading,
+    JobStatus::Done,
+    JobStatus::Failed,
+    JobStatus::DownloadFailed,
+    JobStatus::TimedOut,
+    JobStatus::Unknown,
+    JobStatus::Cancelled,
+];
 
 impl JobStatus {
     pub fn as_str(self) -> &'static str {
@@ -30,28 +51,30 @@ impl JobStatus {
             JobStatus::Downloading => "downloading",
             JobStatus::Done => "done",
             JobStatus::Failed => "failed",
+            JobStatus::DownloadFailed => "download_failed",
+            JobStatus::TimedOut => "timed_out",
+            JobStatus::Unknown => "unknown",
             JobStatus::Cancelled => "cancelled",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            JobStatus::Submitting,
-            JobStatus::Queued,
-            JobStatus::Running,
-            JobStatus::Downloading,
-            JobStatus::Done,
-            JobStatus::Failed,
-            JobStatus::Cancelled,
-        ]
-        .into_iter()
-        .find(|st| st.as_str() == s)
+        ALL_STATUSES.into_iter().find(|st| st.as_str() == s)
     }
 
+    /// Nothing more will happen to it unless the person asks.
     pub fn is_finished(self) -> bool {
+        !matches!(
+            self,
+            JobStatus::Submitting | JobStatus::Queued | JobStatus::Running | JobStatus::Downloading
+        )
+    }
+
+    /// Following it again can still bring its images home: the service has the job.
+    pub fn can_retry(self) -> bool {
         matches!(
             self,
-            JobStatus::Done | JobStatus::Failed | JobStatus::Cancelled
+            JobStatus::DownloadFailed | JobStatus::TimedOut | JobStatus::Cancelled
         )
     }
 }
@@ -142,16 +165,10 @@ mod tests {
 
     #[test]
     fn status_names_round_trip() {
-        for s in [
-            JobStatus::Submitting,
-            JobStatus::Queued,
-            JobStatus::Running,
-            JobStatus::Downloading,
-            JobStatus::Done,
-            JobStatus::Failed,
-            JobStatus::Cancelled,
-        ] {
+        for s in ALL_STATUSES {
             assert_eq!(JobStatus::parse(s.as_str()), Some(s));
+            let json = serde_json::to_value(s).unwrap();
+            assert_eq!(json, s.as_str(), "the UI sees the stored name");
         }
         assert_eq!(JobStatus::parse("bogus"), None);
     }

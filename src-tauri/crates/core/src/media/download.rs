@@ -79,7 +79,7 @@ async fn stream_to_file(asset: Asset, part: &Path) -> Result<u64, MediaError> {
                 while let Some(chunk) = resp
                     .chunk()
                     .await
-                    .map_err(|e| MediaError::Interrupted(e.to_string()))?
+                    .map_err(|e| MediaError::Interrupted(cut_off(&e)))?
                 {
                     written += chunk.len() as u64;
                     if written > MAX_BYTES {
@@ -136,11 +136,38 @@ fn decode(path: &Path) -> Result<(image::DynamicImage, ImageFormat), MediaError>
     let format = reader
         .format()
         .filter(|f| matches!(f, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP))
-        .ok_or_else(|| MediaError::NotAnImage("not a PNG, JPEG or WebP file".into()))?;
+        .ok_or_else(|| MediaError::NotAnImage(what_it_is(path).into()))?;
     let img = reader
         .decode()
         .map_err(|e| MediaError::NotAnImage(e.to_string()))?;
     Ok((img, format))
+}
+
+/// Says why a download stopped in words, not in the HTTP library's.
+fn cut_off(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "the server stopped sending".into()
+    } else {
+        "the connection closed before the whole image arrived".into()
+    }
+}
+
+/// Names the usual impostor: a web page (a login, error or captcha page) served where an
+/// image was expected.
+fn what_it_is(path: &Path) -> &'static str {
+    let mut head = [0u8; 64];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    let text = String::from_utf8_lossy(&head[..n])
+        .trim_start()
+        .to_ascii_lowercase();
+    // `<!doctype html>`, `<html>`, or an XML-ish error body: markup, not pixels.
+    if text.starts_with('<') {
+        "a web page instead of the image, often a login or error page"
+    } else {
+        "not a PNG, JPEG or WebP file"
+    }
 }
 
 fn extension(format: ImageFormat) -> &'static str {

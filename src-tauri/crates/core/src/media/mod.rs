@@ -56,7 +56,27 @@ impl MediaLibrary {
         for dir in [root.join("jobs"), root.join("previews")] {
             std::fs::create_dir_all(&dir).map_err(|source| MediaError::Io { path: dir, source })?;
         }
-        Ok(Self { root })
+        let library = Self { root };
+        library.sweep_temp_files();
+        Ok(library)
+    }
+
+    /// Removes what a crash left half-written. Nothing is writing while the library opens,
+    /// and every temp name is rewritten from scratch when its download runs again.
+    fn sweep_temp_files(&self) {
+        let job_dirs = std::fs::read_dir(self.root.join("jobs"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path());
+        for dir in job_dirs.chain([self.root.join("previews")]) {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if is_temp(&path) {
+                    let _ = std::fs::remove_file(&path);
+                }
+            }
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -78,12 +98,21 @@ impl MediaLibrary {
 
     pub fn remove_preview(&self, job_id: i64) {
         // Missing is fine: not every service sends previews.
-        let _ = std::fs::remove_file(self.preview_path(job_id));
+        let path = self.preview_path(job_id);
+        let _ = std::fs::remove_file(path.with_extension("part"));
+        let _ = std::fs::remove_file(path);
     }
 
     pub fn relative_stem(&self, job_id: i64, slot: Slot) -> String {
         format!("{}/{}", self.job_dir(job_id), slot.stem())
     }
+}
+
+fn is_temp(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("part" | "partial")
+    )
 }
 
 impl MediaLibrary {
@@ -111,5 +140,32 @@ impl MediaLibrary {
     pub fn remove_job(&self, job_id: i64) {
         let _ = std::fs::remove_dir_all(self.resolve(&self.job_dir(job_id)));
         self.remove_preview(job_id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_sweeps_what_a_crash_left_half_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = MediaLibrary::open(dir.path()).unwrap();
+        let job = library.root().join("jobs/3");
+        std::fs::create_dir_all(&job).unwrap();
+        let kept = job.join("u1.png");
+        let halves = [
+            job.join("u2.part"),
+            job.join("u1.thumb.partial"),
+            library.preview_path(4).with_extension("part"),
+        ];
+        for path in halves.iter().chain([&kept]) {
+            std::fs::write(path, b"x").unwrap();
+        }
+        MediaLibrary::open(dir.path()).unwrap();
+        assert!(kept.exists(), "finished files stay");
+        for path in &halves {
+            assert!(!path.exists(), "{} should be swept", path.display());
+        }
     }
 }

@@ -46,6 +46,15 @@ pub enum ProviderError {
         service: &'static str,
         detail: String,
     },
+    /// A passing failure before the prompt itself left: nothing to reconcile, nothing charged.
+    #[error(
+        "{service} could not take the prompt just now ({detail}), so it was not sent and \
+         nothing was charged. Try again in a moment."
+    )]
+    NotSent {
+        service: &'static str,
+        detail: String,
+    },
 }
 
 impl ProviderError {
@@ -64,6 +73,19 @@ impl ProviderError {
     /// The token itself is wrong; retrying cannot help until the user replaces it.
     pub fn is_auth(&self) -> bool {
         matches!(self, ProviderError::Unauthorized { .. })
+    }
+
+    /// Wraps a passing failure that happened before the prompt left.
+    pub fn not_sent(self) -> ProviderError {
+        let (service, detail) = match self {
+            ProviderError::Server { service, status } => (service, format!("HTTP {status}")),
+            ProviderError::RateLimited { service, .. } => (service, "too many requests".into()),
+            ProviderError::Timeout { service } => (service, "no answer in time".into()),
+            ProviderError::Network { service, detail }
+            | ProviderError::BadResponse { service, detail } => (service, detail),
+            other => return other,
+        };
+        ProviderError::NotSent { service, detail }
     }
 
     pub fn retry_after(&self) -> Option<Duration> {

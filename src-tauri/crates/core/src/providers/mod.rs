@@ -11,6 +11,7 @@ pub mod http;
 pub mod imagineapi;
 mod lenient;
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -126,6 +127,31 @@ pub trait Provider: Send + Sync {
     async fn submit(&self, prompt: &str, reference: &str) -> Result<RemoteJob, ProviderError>;
 
     async fn poll(&self, remote_id: &str) -> Result<RemoteState, ProviderError>;
+
+    /// How many jobs one [`Provider::poll_batch`] request can cover; 1 for services that can
+    /// only be asked about one job at a time.
+    fn batch_limit(&self) -> usize {
+        1
+    }
+
+    /// Asks about several jobs at once. Jobs the service does not know are missing from the
+    /// answer. The default asks one at a time.
+    async fn poll_batch(
+        &self,
+        remote_ids: &[String],
+    ) -> Result<HashMap<String, RemoteState>, ProviderError> {
+        let mut states = HashMap::new();
+        for id in remote_ids {
+            match self.poll(id).await {
+                Ok(state) => {
+                    states.insert(id.clone(), state);
+                }
+                Err(ProviderError::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(states)
+    }
 
     /// Looks a submission up by the reference it was sent with. `Ok(None)`: the service has no
     /// job with that reference (so it was never received).

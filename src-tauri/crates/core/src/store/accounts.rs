@@ -11,8 +11,9 @@ const ACTIVE_KEY: &str = "active_account";
 impl Store {
     pub fn accounts(&self) -> Result<Vec<Account>, StoreError> {
         let conn = self.conn();
-        let mut stmt =
-            conn.prepare_cached("SELECT id, provider, label, base_url FROM accounts ORDER BY id")?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, provider, label, base_url, token_problem FROM accounts ORDER BY id",
+        )?;
         let rows = stmt.query_map([], account_from_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
@@ -21,7 +22,7 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                "SELECT id, provider, label, base_url FROM accounts WHERE id = ?1",
+                "SELECT id, provider, label, base_url, token_problem FROM accounts WHERE id = ?1",
                 [id],
                 account_from_row,
             )
@@ -50,6 +51,25 @@ impl Store {
         self.conn().execute(
             "UPDATE accounts SET label = ?2, base_url = ?3 WHERE id = ?1",
             params![id, label, base_url],
+        )?;
+        Ok(())
+    }
+
+    /// Records that the service rejected the account's token. Returns whether this is news,
+    /// so the person is told once, not once per job.
+    pub fn mark_token_rejected(&self, id: i64, problem: &str) -> Result<bool, StoreError> {
+        let changed = self.conn().execute(
+            "UPDATE accounts SET token_problem = ?2 WHERE id = ?1 AND token_problem IS NULL",
+            params![id, problem],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// A new token (or address) deserves a fresh chance.
+    pub fn clear_token_problem(&self, id: i64) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE accounts SET token_problem = NULL WHERE id = ?1",
+            [id],
         )?;
         Ok(())
     }
@@ -95,6 +115,7 @@ fn account_from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
             .ok_or_else(|| super::jobs::bad_value(1, &provider))?,
         label: r.get(2)?,
         base_url: r.get(3)?,
+        token_problem: r.get(4)?,
     })
 }
 
@@ -128,6 +149,16 @@ mod tests {
             .update_account(work.id, "Studio", "http://127.0.0.1:1")
             .unwrap();
         assert_eq!(store.account(work.id).unwrap().unwrap().label, "Studio");
+
+        assert!(store.mark_token_rejected(work.id, "revoked").unwrap());
+        assert!(
+            !store.mark_token_rejected(work.id, "revoked").unwrap(),
+            "told once"
+        );
+        let problem = store.account(work.id).unwrap().unwrap().token_problem;
+        assert_eq!(problem.as_deref(), Some("revoked"));
+        store.clear_token_problem(work.id).unwrap();
+        assert!(store.mark_token_rejected(work.id, "again").unwrap());
 
         let job = store
             .insert_job("r", &store.account(work.id).unwrap().unwrap(), "p")

@@ -85,6 +85,16 @@ impl Store {
         Ok(())
     }
 
+    /// Follows a job again at the person's request, even one they cancelled.
+    pub fn reopen(&self, id: i64, status: JobStatus) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE jobs SET status = ?2, progress = NULL, error = NULL, updated_at = ?3
+             WHERE id = ?1",
+            params![id, status.as_str(), now_ms()],
+        )?;
+        Ok(())
+    }
+
     pub fn set_credits(&self, id: i64, credits: u32) -> Result<(), StoreError> {
         self.conn().execute(
             "UPDATE jobs SET credits = ?2, updated_at = ?3 WHERE id = ?1",
@@ -170,16 +180,22 @@ impl Store {
         Ok(jobs)
     }
 
-    /// Jobs the app must pick up again: everything not done or failed.
+    /// Jobs the app must pick up again: everything still on its way, oldest first.
     pub fn unfinished_jobs(&self) -> Result<Vec<Job>, StoreError> {
-        Ok(self
-            .jobs(&JobQuery {
-                limit: Some(u32::MAX),
-                ..JobQuery::default()
-            })?
-            .into_iter()
-            .filter(|j| !j.status.is_finished())
-            .collect())
+        let conn = self.conn();
+        let sql = format!(
+            "SELECT {JOB_COLUMNS} FROM jobs
+             WHERE status IN ('submitting', 'queued', 'running', 'downloading') ORDER BY id"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut jobs = stmt
+            .query_map([], job_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        for job in &mut jobs {
+            job.images = images_of(&conn, job.id)?;
+        }
+        debug_assert!(jobs.iter().all(|j| !j.status.is_finished()));
+        Ok(jobs)
     }
 
     pub fn image(&self, image_id: i64) -> Result<Option<ImageRecord>, StoreError> {
@@ -320,6 +336,11 @@ mod tests {
         let status = store.job(job.id).unwrap().unwrap().status;
         assert_eq!(status, JobStatus::Cancelled, "cancelling is final");
         assert!(store.unfinished_jobs().unwrap().is_empty());
+
+        store.reopen(job.id, JobStatus::Queued).unwrap();
+        let reopened = store.job(job.id).unwrap().unwrap();
+        assert_eq!((reopened.status, reopened.error), (JobStatus::Queued, None));
+        assert_eq!(store.unfinished_jobs().unwrap().len(), 1, "followed again");
     }
 
     #[test]

@@ -48,6 +48,9 @@ const MIGRATIONS: &[&str] = &[
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );",
+    // 2: why an account's token stopped working (NULL while it works), so the person is told
+    // once, and statuses looked up by the engine on start.
+    "ALTER TABLE accounts ADD COLUMN token_problem TEXT;",
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

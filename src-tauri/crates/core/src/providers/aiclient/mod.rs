@@ -42,7 +42,10 @@ impl Provider for AiClient {
         let thread: Envelope<Thread> = self
             .api
             .post_form("/threads", &[("ai_version_code", "midjourney")])
-            .await?;
+            .await
+            // An empty thread costs nothing: if it fails, the prompt surely was not sent, so
+            // the engine need not wonder whether to reconcile.
+            .map_err(ProviderError::not_sent)?;
         let guid = thread.data.guid;
         let form = [
             ("type", "request"),

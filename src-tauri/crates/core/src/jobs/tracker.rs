@@ -1,0 +1,312 @@
+//! One task per account follows every job of that account still on its way. A service with
+//! a batch lookup is asked about all of them in one request per tick, so N jobs cost O(1)
+//! requests; every request spends from the account's budget.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::mpsc;
+use tokio::time::sleep_until;
+
+use super::budget::Budget;
+use super::engine::Inner;
+use super::model::JobStatus;
+use super::pace::ProgressClock;
+use super::{download, poller};
+use crate::providers::{Provider, ProviderError, RemoteState};
+
+pub(super) enum Command {
+    Follow {
+        job_id: i64,
+        remote_id: String,
+        /// When to give up if no result has come by then.
+        deadline: Instant,
+        /// When to look first: at once after a restart, later when the service just said
+        /// the job is queued.
+        first_look: Instant,
+    },
+    Forget(i64),
+    /// A new token or address: use it, and wake up if a rejected token paused everything.
+    Provider(Arc<dyn Provider>),
+}
+
+/// The handle the engine keeps; dropping it ends the task once its queue is drained.
+pub(super) struct Tracker {
+    pub tx: mpsc::UnboundedSender<Command>,
+    pub task: tokio::task::AbortHandle,
+}
+
+impl Tracker {
+    pub fn start(inner: Arc<Inner>, account_id: i64, provider: Arc<dyn Provider>) -> Tracker {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let budget = inner.config.budget(Instant::now());
+        let follower = Follower {
+            inner,
+            account_id,
+            provider,
+            flights: HashMap::new(),
+            budget,
+            paused: false,
+        };
+        let task = tokio::spawn(follower.run(rx)).abort_handle();
+        Tracker { tx, task }
+    }
+}
+
+/// A job being polled.
+struct Flight {
+    remote_id: String,
+    deadline: Instant,
+    due: Instant,
+    failures: u32,
+    clock: ProgressClock,
+    /// Partial previews are a nicety: fetched now and then, not on every poll.
+    last_preview: Option<Instant>,
+}
+
+const PREVIEW_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+struct Follower {
+    inner: Arc<Inner>,
+    account_id: i64,
+    provider: Arc<dyn Provider>,
+    flights: HashMap<i64, Flight>,
+    budget: Budget,
+    /// The token was rejected: nothing is asked until a new one arrives.
+    paused: bool,
+}
+
+impl Follower {
+    async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Command>) {
+        loop {
+            let wake = self.next_due();
+            tokio::select! {
+                command = rx.recv() => match command {
+                    Some(command) => self.handle(command),
+                    None => return,
+                },
+                () = sleep_until_some(wake) => self.tick().await,
+            }
+        }
+    }
+
+    fn next_due(&self) -> Option<tokio::time::Instant> {
+        if self.paused {
+            return None;
+        }
+        let due = self.flights.values().map(|f| f.due).min()?;
+        Some(due.into())
+    }
+
+    fn handle(&mut self, command: Command) {
+        match command {
+            Command::Follow {
+                job_id,
+                remote_id,
+                deadline,
+                first_look,
+            } => {
+                let flight = Flight {
+                    remote_id,
+                    deadline,
+                    due: first_look,
+                    failures: 0,
+                    clock: ProgressClock::default(),
+                    last_preview: None,
+                };
+                self.flights.insert(job_id, flight);
+            }
+            Command::Forget(job_id) => {
+                self.flights.remove(&job_id);
+            }
+            Command::Provider(provider) => {
+                self.provider = provider;
+                self.paused = false;
+                let now = Instant::now();
+                self.flights.values_mut().for_each(|f| f.due = now);
+            }
+        }
+    }
+
+    async fn tick(&mut self) {
+        let now = Instant::now();
+        let limit = self.provider.batch_limit().max(1);
+        // A batch request costs the same for one job or fifty, so a batch asks about all of
+        // them as soon as any is due.
+        let mut due: Vec<i64> = self
+            .flights
+            .iter()
+            .filter(|(_, f)| limit > 1 || f.due <= now)
+            .map(|(id, _)| *id)
+            .collect();
+        due.sort_unstable();
+        for chunk in due.chunks(limit) {
+            if let Err(wait) = self.budget.take(now) {
+                self.defer(chunk, now + wait);
+                continue;
+            }
+            let ids: Vec<String> = chunk
+                .iter()
+                .filter_map(|id| self.flights.get(id).map(|f| f.remote_id.clone()))
+                .collect();
+            let answer = if limit > 1 {
+                self.provider.poll_batch(&ids).await
+            } else {
+                self.poll_one(&ids[0]).await
+            };
+            self.apply(chunk, answer).await;
+            if self.paused {
+                return;
+            }
+        }
+    }
+
+    async fn poll_one(
+        &self,
+        remote_id: &str,
+    ) -> Result<HashMap<String, RemoteState>, ProviderError> {
+        let state = self.provider.poll(remote_id).await?;
+        Ok(HashMap::from([(remote_id.to_owned(), state)]))
+    }
+
+    fn defer(&mut self, job_ids: &[i64], until: Instant) {
+        for id in job_ids {
+            if let Some(f) = self.flights.get_mut(id) {
+                f.due = f.due.max(until);
+            }
+        }
+    }
+
+    async fn apply(
+        &mut self,
+        job_ids: &[i64],
+        answer: Result<HashMap<String, RemoteState>, ProviderError>,
+    ) {
+        let mut states = match answer {
+            Ok(states) => states,
+            Err(e) if e.is_auth() => return self.pause(&e),
+            Err(e) if e.is_transient() => return self.retry_later(job_ids, &e),
+            Err(e) => {
+                for id in job_ids {
+                    self.stop_with(*id, JobStatus::Failed, &e.to_string());
+                }
+                return;
+            }
+        };
+        let now = Instant::now();
+        for &job_id in job_ids {
+            let Some(flight) = self.flights.get(&job_id) else {
+                continue;
+            };
+            match states.remove(&flight.remote_id) {
+                Some(state) => self.advance(job_id, state, now).await,
+                None => {
+                    let gone = ProviderError::NotFound {
+                        service: self.provider.kind().display_name(),
+                    };
+                    self.stop_with(job_id, JobStatus::Failed, &gone.to_string());
+                }
+            }
+            self.check_timeout(job_id);
+        }
+    }
+
+    async fn advance(&mut self, job_id: i64, state: RemoteState, now: Instant) {
+        let pace = self.inner.config.pace();
+        let Some(flight) = self.flights.get_mut(&job_id) else {
+            return;
+        };
+        flight.failures = 0;
+        match state {
+            RemoteState::Queued => {
+                poller::update(&self.inner, job_id, JobStatus::Queued, None);
+                flight.due = now + pace.queued();
+            }
+            RemoteState::Running { progress, preview } => {
+                flight.clock.observe(now, progress);
+                flight.due = now + pace.running(&flight.clock, now);
+                let changed = poller::update(&self.inner, job_id, JobStatus::Running, progress);
+                let stale = flight
+                    .last_preview
+                    .is_none_or(|at| now.duration_since(at) >= PREVIEW_EVERY);
+                if let (true, true, Some(url)) = (changed, stale, preview) {
+                    flight.last_preview = Some(now);
+                    let (inner, provider) = (self.inner.clone(), self.provider.clone());
+                    tokio::spawn(async move {
+                        poller::fetch_preview(&inner, &provider, job_id, &url).await;
+                    });
+                }
+            }
+            RemoteState::Completed(outputs) => {
+                self.flights.remove(&job_id);
+                download::start(&self.inner, self.provider.clone(), job_id, outputs);
+            }
+            RemoteState::Failed { message } => {
+                self.stop_with(job_id, JobStatus::Failed, &message);
+            }
+        }
+    }
+
+    /// Keeps the jobs where they are, says what is wrong, and waits longer each time.
+    fn retry_later(&mut self, job_ids: &[i64], e: &ProviderError) {
+        let pace = self.inner.config.pace();
+        let now = Instant::now();
+        for &job_id in job_ids {
+            let Some(flight) = self.flights.get_mut(&job_id) else {
+                continue;
+            };
+            flight.failures += 1;
+            flight.due = now + pace.backoff(flight.failures, e.retry_after());
+            let failures = flight.failures;
+            poller::note(&self.inner, job_id, &format!("{e} (attempt {failures})"));
+            self.check_timeout(job_id);
+        }
+    }
+
+    /// A rejected token fails every request alike: stop asking, say so once, and wait for a
+    /// new token rather than failing each job.
+    fn pause(&mut self, e: &ProviderError) {
+        self.paused = true;
+        let message = e.to_string();
+        match self
+            .inner
+            .store
+            .mark_token_rejected(self.account_id, &message)
+        {
+            Ok(true) => self.inner.notify_token_rejected(self.account_id, &message),
+            Ok(false) => {}
+            Err(err) => tracing::error!("recording a rejected token: {err}"),
+        }
+        let waiting = format!("Waiting for a new token. {message}");
+        for job_id in self.flights.keys() {
+            poller::note(&self.inner, *job_id, &waiting);
+        }
+    }
+
+    /// Checked after a poll, never before: a job resumed long after the app closed gets one
+    /// look first, and is most likely finished and paid for.
+    fn check_timeout(&mut self, job_id: i64) {
+        let late = |f: &Flight| Instant::now() > f.deadline;
+        if self.flights.get(&job_id).is_some_and(late) {
+            let waited = poller::human(self.inner.job_timeout());
+            let why = format!(
+                "No result after {waited}. The service may still finish it: \
+                 “Keep waiting” looks again."
+            );
+            self.stop_with(job_id, JobStatus::TimedOut, &why);
+        }
+    }
+
+    fn stop_with(&mut self, job_id: i64, status: JobStatus, message: &str) {
+        self.flights.remove(&job_id);
+        self.inner.finish(job_id, status, message);
+    }
+}
+
+async fn sleep_until_some(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}

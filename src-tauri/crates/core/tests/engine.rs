@@ -1,0 +1,214 @@
+//! The job engine against the ImagineAPI stand-in over real HTTP: batched polling, a token
+//! rejected mid-job, and following a job again at the person's request.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use atelier_core::app::NewAccount;
+use atelier_core::jobs::{JobStatus, Notice};
+use atelier_core::providers::ProviderKind;
+use atelier_core::secrets::MemoryStore;
+use atelier_core::Atelier;
+use atelier_standin::{Fault, ImagineApiConfig};
+use common::{fast, finished};
+
+const TOKEN: &str = "standin-token";
+
+async fn server() -> atelier_standin::ImagineApi {
+    let config = ImagineApiConfig {
+        pending: Duration::from_millis(200),
+        running: Duration::from_millis(1200),
+        grid_size: 256,
+        ..ImagineApiConfig::default()
+    };
+    atelier_standin::ImagineApi::start(config, 0).await.unwrap()
+}
+
+struct Harness {
+    app: Atelier,
+    account: i64,
+    notices: Arc<Mutex<Vec<Notice>>>,
+    _dir: tempfile::TempDir,
+}
+
+fn open(server: &atelier_standin::ImagineApi) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = Arc::new(MemoryStore::default());
+    let app = Atelier::open(dir.path(), secrets, fast(), Arc::new(|_: &_| {})).unwrap();
+    let notices = Arc::new(Mutex::new(Vec::new()));
+    let seen = notices.clone();
+    app.on_notice(Arc::new(move |n: &Notice| {
+        seen.lock().unwrap().push(n.clone())
+    }));
+    let new = NewAccount {
+        provider: ProviderKind::ImagineApi,
+        label: "Stand-in".into(),
+        base_url: server.base_url(),
+        token: TOKEN.into(),
+    };
+    let account = app.add_account(&new).unwrap().account.id;
+    Harness {
+        app,
+        account,
+        notices,
+        _dir: dir,
+    }
+}
+
+/// Poll requests: everything but submissions and asset downloads.
+fn polls(server: &atelier_standin::ImagineApi) -> usize {
+    server.requests() - server.asset_requests() - server.submissions()
+}
+
+async fn run_jobs(n: usize) -> usize {
+    let server = server().await;
+    let h = open(&server);
+    let mut ids = Vec::new();
+    for i in 0..n {
+        ids.push(
+            h.app
+                .submit(h.account, &format!("job {i}"))
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    for id in ids {
+        let job = finished(&h.app, id).await;
+        assert_eq!(job.status, JobStatus::Done, "{:?}", job.error);
+    }
+    polls(&server)
+}
+
+#[tokio::test]
+async fn eight_jobs_cost_about_as_many_polls_as_one() {
+    let one = run_jobs(1).await;
+    let eight = run_jobs(8).await;
+    // One request per tick covers every job in flight; polling each job on its own would
+    // cost about eight times as many.
+    assert!(
+        eight <= one * 2 + 4,
+        "1 job: {one} polls, 8 jobs: {eight} polls"
+    );
+}
+
+#[tokio::test]
+async fn a_rejected_token_pauses_the_account_says_so_once_and_a_new_token_resumes() {
+    let server = server().await;
+    let h = open(&server);
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        ids.push(
+            h.app
+                .submit(h.account, &format!("job {i}"))
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    // The token is revoked for the next request, after the jobs were accepted.
+    server.push_fault(Fault::new("/items/images", 401, 1));
+    let account = wait_for(|| {
+        let a = h.app.accounts().unwrap();
+        a.into_iter()
+            .find(|a| a.account.id == h.account && a.account.token_problem.is_some())
+    })
+    .await;
+    assert!(account.account.token_problem.unwrap().contains("token"));
+    let before = server.requests();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(server.requests(), before, "nothing is asked while paused");
+    let jobs = h.app.jobs(&Default::default()).unwrap();
+    assert!(jobs.iter().all(|j| !j.status.is_finished()), "no job fails");
+    assert!(jobs.iter().all(|j| j
+        .error
+        .as_deref()
+        .unwrap_or("")
+        .contains("Waiting for a new token")));
+    assert_eq!(h.notices.lock().unwrap().len(), 1, "told once, not per job");
+
+    h.app.set_token(h.account, TOKEN).unwrap();
+    for id in ids {
+        let job = finished(&h.app, id).await;
+        assert_eq!(job.status, JobStatus::Done, "{:?}", job.error);
+    }
+    let account = h.app.accounts().unwrap();
+    assert!(account.iter().all(|a| a.account.token_problem.is_none()));
+    assert_eq!(server.submissions(), 3, "nothing sent twice");
+}
+
+#[tokio::test]
+async fn a_download_retry_fetches_only_what_is_missing() {
+    let server = server().await;
+    let h = open(&server);
+    let job = h
+        .app
+        .submit(h.account, "a cat [broken-image]")
+        .await
+        .unwrap();
+    let job = finished(&h.app, job.id).await;
+    assert_eq!(job.status, JobStatus::DownloadFailed);
+    assert_eq!(job.images.len(), 4, "what arrived is kept");
+    let kept: Vec<i64> = job.images.iter().map(|i| i.id).collect();
+
+    let assets = server.asset_requests();
+    h.app.retry(job.id).unwrap();
+    let again = finished(&h.app, job.id).await;
+    // The stand-in always cuts U2 short, so it fails again, but only U2 was asked for.
+    assert_eq!(again.status, JobStatus::DownloadFailed);
+    assert!(again.error.unwrap().contains("U2"));
+    let fetched = server.asset_requests() - assets;
+    assert!((1..=3).contains(&fetched), "{fetched} asset requests");
+    let still: Vec<i64> = again.images.iter().map(|i| i.id).collect();
+    assert_eq!(still, kept);
+    assert_eq!(server.submissions(), 1);
+}
+
+#[tokio::test]
+async fn a_cancelled_job_can_be_resumed_and_a_failed_one_cannot_be_retried() {
+    let server = server().await;
+    let h = open(&server);
+    let job = h.app.submit(h.account, "a lighthouse").await.unwrap();
+    h.app.cancel(job.id).unwrap();
+    let cancelled = finished(&h.app, job.id).await;
+    assert_eq!(cancelled.status, JobStatus::Cancelled);
+
+    h.app.retry(job.id).unwrap();
+    let done = finished(&h.app, job.id).await;
+    assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
+    assert_eq!(done.images.len(), 5);
+
+    let refused = h.app.submit(h.account, "no [fail]").await.unwrap();
+    let refused = finished(&h.app, refused.id).await;
+    assert_eq!(refused.status, JobStatus::Failed);
+    let err = h.app.retry(refused.id).unwrap_err();
+    assert!(err.to_string().contains("run the prompt again"), "{err}");
+    assert_eq!(server.submissions(), 2);
+}
+
+async fn wait_for<T>(mut probe: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..400 {
+        if let Some(v) = probe() {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the condition never came true");
+}
+
+#[tokio::test]
+async fn the_job_timeout_is_the_persons_to_choose_and_survives_a_restart() {
+    let server = server().await;
+    let h = open(&server);
+    assert_eq!(h.app.preferences().unwrap().job_timeout_minutes, 15);
+    let err = h.app.set_job_timeout(0).unwrap_err();
+    assert!(err.to_string().contains("between 1 and 180"), "{err}");
+    h.app.set_job_timeout(45).unwrap();
+    let dir = h._dir.path().to_owned();
+    drop(h.app);
+    let secrets = Arc::new(MemoryStore::default());
+    let reopened = Atelier::open(&dir, secrets, fast(), Arc::new(|_: &_| {})).unwrap();
+    assert_eq!(reopened.preferences().unwrap().job_timeout_minutes, 45);
+}

@@ -1,0 +1,515 @@
+//! The whole pipeline, through the facade, against stand-ins that misbehave on the wire:
+//! rate limits, server errors, resets, timeouts, garbage, HTML pages, downloads cut short or
+//! mislabelled, a token revoked mid-job. Every job must end done with its five images on
+//! disk, or failed with a message a person can act on, and never leave half files behind.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use atelier_core::app::NewAccount;
+use atelier_core::jobs::{EngineConfig, Job, JobStatus, Slot};
+use atelier_core::providers::ProviderKind;
+use atelier_core::secrets::MemoryStore;
+use atelier_core::store::JobQuery;
+use atelier_core::Atelier;
+use atelier_standin::{AiClient, AiClientConfig, Fault, ImagineApi, ImagineApiConfig};
+use common::finished;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// As many times as a job could ask: the fault never runs out during the test.
+const ALWAYS: u32 = 10_000;
+
+const NGINX_502: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+                         <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n\
+                         </body>\r\n</html>\r\n";
+
+const LOGIN_PAGE: &str = "<!DOCTYPE html><html><head><title>Sign in</title></head>\
+                          <body><form action=\"/login\"></form></body></html>";
+
+/// A stand-in of either protocol, as these tests steer it.
+trait Service: Send + Sync + 'static {
+    const KIND: ProviderKind;
+    fn push_fault(&self, fault: Fault);
+    /// The address an account is configured with.
+    fn base_url(&self) -> String;
+    fn port(&self) -> u16;
+    /// The path a job is polled at, for faults that hit only polling.
+    fn poll_path(remote_id: &str) -> String;
+    /// Where the finished images are served from.
+    const ASSETS: &'static str;
+}
+
+impl Service for ImagineApi {
+    const KIND: ProviderKind = ProviderKind::ImagineApi;
+    const ASSETS: &'static str = "/assets/";
+    fn push_fault(&self, fault: Fault) {
+        ImagineApi::push_fault(self, fault)
+    }
+    fn base_url(&self) -> String {
+        ImagineApi::base_url(self)
+    }
+    fn port(&self) -> u16 {
+        ImagineApi::port(self)
+    }
+    /// Jobs are polled in batches, one list request (`/items/images?filter[id][_in]=…`) for
+    /// all of them; the lab's jobs are already submitted when it pushes a polling fault.
+    fn poll_path(_remote_id: &str) -> String {
+        "/items/images".into()
+    }
+}
+
+impl Service for AiClient {
+    const KIND: ProviderKind = ProviderKind::AiClient;
+    const ASSETS: &'static str = "/storage/";
+    fn push_fault(&self, fault: Fault) {
+        AiClient::push_fault(self, fault)
+    }
+    fn base_url(&self) -> String {
+        AiClient::base_url(self)
+    }
+    fn port(&self) -> u16 {
+        AiClient::port(self)
+    }
+    fn poll_path(remote_id: &str) -> String {
+        format!("/api/v1/threads/{remote_id}/entries")
+    }
+}
+
+async fn imagineapi() -> Arc<ImagineApi> {
+    let config = ImagineApiConfig {
+        pending: Duration::from_millis(100),
+        running: Duration::from_millis(500),
+        grid_size: 256,
+        ..ImagineApiConfig::default()
+    };
+    Arc::new(ImagineApi::start(config, 0).await.unwrap())
+}
+
+async fn aiclient() -> Arc<AiClient> {
+    let config = AiClientConfig {
+        pending: Duration::from_millis(100),
+        running: Duration::from_millis(500),
+        image_size: 128,
+        ..AiClientConfig::default()
+    };
+    Arc::new(AiClient::start(config, 0).await.unwrap())
+}
+
+/// A library in a temporary folder with one account on the stand-in.
+struct Lab<S: Service> {
+    server: Arc<S>,
+    app: Atelier,
+    account: i64,
+    events: Arc<Mutex<Vec<Job>>>,
+    /// Faults pushed the moment a job starts downloading, so that previews fetched while it
+    /// runs cannot use them up.
+    on_download: Arc<Mutex<Vec<Fault>>>,
+    dir: TempDir,
+}
+
+impl<S: Service> Lab<S> {
+    fn open(server: Arc<S>) -> Self {
+        Self::open_with(server, None)
+    }
+
+    fn open_with(server: Arc<S>, http: Option<reqwest::Client>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let on_download = Arc::new(Mutex::new(Vec::<Fault>::new()));
+        let sink = {
+            let (events, on_download, server) =
+                (events.clone(), on_download.clone(), server.clone());
+            Arc::new(move |job: &Job| {
+                if job.status == JobStatus::Downloading {
+                    for fault in on_download.lock().unwrap().drain(..) {
+                        server.push_fault(fault);
+                    }
+                }
+                events.lock().unwrap().push(job.clone());
+            })
+        };
+        let config = EngineConfig {
+            poll_interval: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+            ..EngineConfig::default()
+        };
+        let secrets = Arc::new(MemoryStore::default());
+        let mut app = Atelier::open(dir.path(), secrets, config, sink).unwrap();
+        if let Some(http) = http {
+            app = app.with_http(http);
+        }
+        let account = app
+            .add_account(&NewAccount {
+                provider: S::KIND,
+                label: "Stand-in".into(),
+                base_url: server.base_url(),
+                token: "standin-token".into(),
+            })
+            .unwrap()
+            .account
+            .id;
+        Lab {
+            server,
+            app,
+            account,
+            events,
+            on_download,
+            dir,
+        }
+    }
+
+    async fn submit(&self, prompt: &str) -> Job {
+        self.app.submit(self.account, prompt).await.unwrap()
+    }
+
+    /// The path the job is polled at; the job must have been accepted.
+    fn poll_path(&self, job: &Job) -> String {
+        let remote = job.remote_id.as_deref();
+        S::poll_path(remote.unwrap_or_else(|| panic!("not accepted: {job:?}")))
+    }
+
+    fn push_on_download(&self, fault: Fault) {
+        self.on_download.lock().unwrap().push(fault);
+    }
+
+    /// Every problem the job showed on its way, in order.
+    fn notes(&self, job_id: i64) -> Vec<String> {
+        let events = self.events.lock().unwrap();
+        let notes = events.iter().filter(|j| j.id == job_id);
+        notes.filter_map(|j| j.error.clone()).collect()
+    }
+
+    /// The stand-in's own counters, over HTTP as an end-to-end test would read them.
+    async fn stats(&self) -> Value {
+        let url = format!("http://127.0.0.1:{}/__standin/stats", self.server.port());
+        let reply = reqwest::get(url).await.unwrap();
+        reply.json().await.unwrap()
+    }
+
+    /// Every scripted fault was served: the job really went through them.
+    async fn assert_faults_served(&self) {
+        let stats = self.stats().await;
+        assert_eq!(stats["faults_left"], 0, "faults not reached: {stats}");
+    }
+
+    fn media(&self) -> PathBuf {
+        self.dir.path().join("media")
+    }
+
+    /// The media folder holds exactly the files the library's image rows name, all there:
+    /// no temporary or half files, no row pointing at nothing.
+    fn assert_media_consistent(&self) {
+        let jobs = self.app.jobs(&JobQuery::default()).unwrap();
+        let mut named = BTreeSet::new();
+        for img in jobs.iter().flat_map(|j| &j.images) {
+            for file in [&img.file, &img.thumb] {
+                assert!(Path::new(file).is_file(), "row points at nothing: {file}");
+                named.insert(PathBuf::from(file));
+            }
+        }
+        let on_disk: BTreeSet<PathBuf> = walk(&self.media()).into_iter().collect();
+        let stray: Vec<_> = on_disk.difference(&named).collect();
+        assert!(stray.is_empty(), "files no image row names: {stray:?}");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Done, with the grid and four upscales as readable files (and thumbnails) on disk.
+fn assert_done(job: &Job) {
+    assert_eq!(job.status, JobStatus::Done, "{:?}", job.error);
+    let slots: Vec<Slot> = job.images.iter().map(|i| i.slot).collect();
+    assert_eq!(slots, Slot::ALL, "{job:?}");
+    for img in &job.images {
+        let file = image::open(&img.file).unwrap_or_else(|e| panic!("{}: {e}", img.file));
+        assert_eq!((file.width(), file.height()), (img.width, img.height));
+        assert!(Path::new(&img.thumb).is_file(), "{}", img.thumb);
+    }
+}
+
+/// Ended in a failure state (`failed`, or the `download_failed` the engine is moving to), with
+/// a message; returns it.
+fn assert_failed(job: &Job) -> String {
+    assert!(
+        job.status.is_finished() && job.status.as_str().ends_with("failed"),
+        "expected a failure, got {:?} ({:?})",
+        job.status,
+        job.error
+    );
+    job.error.clone().expect("a failed job says why")
+}
+
+/// Waits until the job is finished or `settled` says it has reached a state worth checking.
+async fn until(app: &Atelier, id: i64, settled: impl Fn(&Job) -> bool) -> Job {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let jobs = app.jobs(&JobQuery::default()).unwrap();
+        let job = jobs.into_iter().find(|j| j.id == id).unwrap();
+        if job.status.is_finished() || settled(&job) {
+            return job;
+        }
+        assert!(Instant::now() < deadline, "job never settled: {job:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+// ImagineAPI
+
+#[tokio::test]
+async fn rate_limited_polls_wait_as_told_then_the_job_is_done() {
+    let lab = Lab::open(imagineapi().await);
+    let job = lab.submit("a lighthouse in fog").await;
+    lab.server
+        .push_fault(Fault::new(lab.poll_path(&job), 429, 2).with_retry_after(1));
+    let done = finished(&lab.app, job.id).await;
+    assert_done(&done);
+    lab.assert_faults_served().await;
+    lab.assert_media_consistent();
+}
+
+#[tokio::test]
+async fn bursts_of_500_and_503_while_polling_are_retried() {
+    let server = imagineapi().await;
+    for status in [500, 503] {
+        let lab = Lab::open(server.clone());
+        let job = lab.submit(&format!("a storm, take {status}")).await;
+        lab.server
+            .push_fault(Fault::new(lab.poll_path(&job), status, 3));
+        let done = finished(&lab.app, job.id).await;
+        assert_done(&done);
+        lab.assert_faults_served().await;
+        let notes = lab.notes(job.id);
+        assert!(
+            notes.iter().any(|n| n.contains(&status.to_string())),
+            "the retry should show on the job: {notes:?}"
+        );
+    }
+}
+
+/// Before handling, the service never saw the job; after handling, it made it but the reply
+/// was lost. Either way the job is found or sent again by its reference, and made once.
+#[tokio::test]
+async fn a_503_on_submit_is_reconciled_and_the_job_is_made_exactly_once() {
+    let server = imagineapi().await;
+    let mut made = 0;
+    for lost_reply in [false, true] {
+        let lab = Lab::open(server.clone());
+        let fault = Fault::new("/items/images/", 503, 1);
+        let fault = if lost_reply {
+            fault.after_handling()
+        } else {
+            fault
+        };
+        lab.server.push_fault(fault);
+        let job = lab.submit("a harbour at dawn").await;
+        let done = finished(&lab.app, job.id).await;
+        made += 1;
+        assert_eq!(
+            lab.server.submissions(),
+            made,
+            "lost reply: {lost_reply}; {done:?}"
+        );
+        assert_done(&done);
+        lab.assert_faults_served().await;
+    }
+}
+
+#[tokio::test]
+async fn connection_resets_while_polling_and_downloading_are_retried() {
+    let lab = Lab::open(imagineapi().await);
+    lab.push_on_download(Fault::new(ImagineApi::ASSETS, 200, 1).reset_connection());
+    let job = lab.submit("a fox in snow").await;
+    lab.server
+        .push_fault(Fault::new(lab.poll_path(&job), 200, 2).reset_connection());
+    let done = finished(&lab.app, job.id).await;
+    assert_done(&done);
+    lab.assert_faults_served().await;
+    lab.assert_media_consistent();
+}
+
+#[tokio::test]
+async fn a_poll_slower_than_the_client_allows_times_out_and_is_retried() {
+    let http = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(2))
+        .read_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let lab = Lab::open_with(imagineapi().await, Some(http));
+    let job = lab.submit("a slow river").await;
+    lab.server
+        .push_fault(Fault::new(lab.poll_path(&job), 200, 1).with_delay_ms(1500));
+    let done = finished(&lab.app, job.id).await;
+    assert_done(&done);
+    lab.assert_faults_served().await;
+    let notes = lab.notes(job.id);
+    assert!(
+        notes.iter().any(|n| ["too long", "timed out", "timeout"]
+            .iter()
+            .any(|w| n.contains(w))),
+        "the timeout should show on the job: {notes:?}"
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_while_polling_is_retried() {
+    let lab = Lab::open(imagineapi().await);
+    let job = lab.submit("a glass city").await;
+    lab.server
+        .push_fault(Fault::new(lab.poll_path(&job), 200, 2).with_body(r#"{"data": {"#));
+    let done = finished(&lab.app, job.id).await;
+    assert_done(&done);
+    lab.assert_faults_served().await;
+}
+
+#[tokio::test]
+async fn an_nginx_502_page_while_polling_or_downloading_is_retried() {
+    let lab = Lab::open(imagineapi().await);
+    lab.push_on_download(Fault::new(ImagineApi::ASSETS, 502, 1).with_body(NGINX_502));
+    let job = lab.submit("a red kite").await;
+    lab.server
+        .push_fault(Fault::new(lab.poll_path(&job), 502, 2).with_body(NGINX_502));
+    let done = finished(&lab.app, job.id).await;
+    assert_done(&done);
+    lab.assert_faults_served().await;
+    lab.assert_media_consistent();
+}
+
+#[tokio::test]
+async fn a_download_cut_short_once_is_fetched_again() {
+    let lab = Lab::open(imagineapi().await);
+    lab.push_on_download(Fault::new(ImagineApi::ASSETS, 200, 1).truncated_after(100));
+    let job = lab.submit("an orchard").await;
+    let done = finished(&lab.app, job.id).await;
+    assert_done(&done);
+    lab.assert_faults_served().await;
+    lab.assert_media_consistent();
+}
+
+#[tokio::test]
+async fn downloads_cut_short_every_time_fail_naming_the_image_and_leave_nothing_half() {
+    let lab = Lab::open(imagineapi().await);
+    lab.push_on_download(Fault::new(ImagineApi::ASSETS, 200, ALWAYS).truncated_after(100));
+    let job = lab.submit("a paper boat").await;
+    let failed = finished(&lab.app, job.id).await;
+    let message = assert_failed(&failed);
+    assert!(
+        message.contains("grid") && message.contains("cut off"),
+        "{message}"
+    );
+    lab.assert_media_consistent();
+}
+
+#[tokio::test]
+async fn an_html_page_served_for_every_image_fails_clearly_and_leaves_nothing() {
+    let lab = Lab::open(imagineapi().await);
+    let html = Fault::new(ImagineApi::ASSETS, 200, ALWAYS)
+        .with_content_type("text/html; charset=utf-8")
+        .with_body(LOGIN_PAGE);
+    lab.push_on_download(html);
+    let job = lab.submit("a tin robot").await;
+    let failed = finished(&lab.app, job.id).await;
+    let message = assert_failed(&failed);
+    assert!(
+        message.contains("grid") && message.contains("a web page instead of the image"),
+        "{message}"
+    );
+    lab.assert_media_consistent();
+}
+
+/// Be liberal in what you accept: the bytes decide, not the label.
+#[tokio::test]
+async fn a_real_image_labelled_as_html_is_still_collected() {
+    let lab = Lab::open(imagineapi().await);
+    lab.push_on_download(
+        Fault::new(ImagineApi::ASSETS, 200, ALWAYS).with_content_type("text/html"),
+    );
+    let job = lab.submit("a copper kettle").await;
+    let done = finished(&lab.app, job.id).await;
+    assert_done(&done);
+    lab.assert_media_consistent();
+}
+
+/// How a revoked token is reported is being reworked: only that the job is not done and
+/// that the person is told about the token is checked.
+#[tokio::test]
+async fn a_token_revoked_mid_job_is_reported() {
+    let lab = Lab::open(imagineapi().await);
+    let job = lab.submit("a moth at a lamp").await;
+    lab.server.push_fault(Fault::new("/items/", 401, ALWAYS));
+    let mentions_token = |j: &Job| {
+        j.error
+            .as_deref()
+            .is_some_and(|e| e.to_lowercase().contains("token"))
+    };
+    let settled = until(&lab.app, job.id, mentions_token).await;
+    assert_ne!(settled.status, JobStatus::Done);
+    assert!(mentions_token(&settled), "{settled:?}");
+}
+
+// AI-Client: its polling and downloads go through the same faults.
+
+#[tokio::test]
+async fn aiclient_503_burst_while_polling_is_retried() {
+    let lab = Lab::open(aiclient().await);
+    let job = lab.submit("a fox --ar 16:9").await;
+    lab.server
+        .push_fault(Fault::new(lab.poll_path(&job), 503, 3).with_retry_after(1));
+    let done = finished(&lab.app, job.id).await;
+    assert_done(&done);
+    lab.assert_faults_served().await;
+    lab.assert_media_consistent();
+}
+
+#[tokio::test]
+async fn aiclient_malformed_json_while_polling_is_retried() {
+    let lab = Lab::open(aiclient().await);
+    let job = lab.submit("a heron").await;
+    lab.server
+        .push_fault(Fault::new(lab.poll_path(&job), 200, 2).with_body(r#"{"data": {"#));
+    let done = finished(&lab.app, job.id).await;
+    assert_done(&done);
+    lab.assert_faults_served().await;
+}
+
+#[tokio::test]
+async fn aiclient_resets_while_polling_and_downloading_are_retried() {
+    let lab = Lab::open(aiclient().await);
+    lab.push_on_download(Fault::new(AiClient::ASSETS, 200, 1).reset_connection());
+    let job = lab.submit("a lantern").await;
+    lab.server
+        .push_fault(Fault::new(lab.poll_path(&job), 200, 2).reset_connection());
+    let done = finished(&lab.app, job.id).await;
+    assert_done(&done);
+    lab.assert_faults_served().await;
+    lab.assert_media_consistent();
+}
+
+#[tokio::test]
+async fn aiclient_downloads_cut_short_every_time_fail_and_leave_nothing_half() {
+    let lab = Lab::open(aiclient().await);
+    lab.push_on_download(Fault::new(AiClient::ASSETS, 200, ALWAYS).truncated_after(64));
+    let job = lab.submit("a quiet street").await;
+    let failed = finished(&lab.app, job.id).await;
+    let message = assert_failed(&failed);
+    assert!(
+        message.contains("U1") && message.contains("cut off"),
+        "{message}"
+    );
+    lab.assert_media_consistent();
+}

@@ -2,7 +2,7 @@
 // Rust side through `api` and fold the answers in.
 import { computed, signal } from "@preact/signals";
 import { api, messageOf, onJobUpdated, onNotice } from "./api";
-import type { Account, Job, Notice, Slot } from "./types";
+import type { Account, Job, Notice, Preferences, Slot } from "./types";
 
 export interface Toast {
   id: number;
@@ -17,6 +17,8 @@ export const settingsOpen = signal(false);
 export const viewer = signal<{ jobId: number; slot: Slot } | null>(null);
 export const toasts = signal<Toast[]>([]);
 export const loaded = signal(false);
+/** Loaded with the rest at start, so the settings sheet opens at its full size at once. */
+export const preferences = signal<Preferences | null>(null);
 
 /** The account new prompts go to. */
 export const activeAccount = computed(() => accounts.value.find((a) => a.active) ?? null);
@@ -59,7 +61,7 @@ export function upsertJob(job: Job) {
 export async function start() {
   await onJobUpdated(upsertJob);
   await onNotice(noticed);
-  await Promise.all([refreshJobs(), refreshAccounts()]);
+  await Promise.all([refreshJobs(), refreshAccounts(), loadPreferences()]);
   loaded.value = true;
 }
 
@@ -77,6 +79,24 @@ export async function retry(jobId: number) {
     await api.retry(jobId);
   } catch (err) {
     toast(messageOf(err));
+  }
+}
+
+async function loadPreferences() {
+  try {
+    preferences.value = await api.preferences();
+  } catch (err) {
+    toast(messageOf(err));
+  }
+}
+
+export async function setJobTimeout(minutes: number): Promise<boolean> {
+  try {
+    preferences.value = await api.setJobTimeout(minutes);
+    return true;
+  } catch (err) {
+    toast(messageOf(err));
+    return false;
   }
 }
 

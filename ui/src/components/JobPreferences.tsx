@@ -1,43 +1,30 @@
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { api, messageOf } from "../api";
-import { toast } from "../state";
+import { preferences, setJobTimeout } from "../state";
 
 /** How long Atelier waits for a job before giving up on it (it can always "Keep waiting"). */
 export function JobPreferences() {
-  const minutes = useSignal<number | null>(null);
   const saved = useSignal(false);
+  const prefs = preferences.value;
+  if (!prefs) return null;
 
-  useEffect(() => {
-    api
-      .preferences()
-      .then((p) => (minutes.value = p.jobTimeoutMinutes))
-      .catch((err) => toast(messageOf(err)));
-  }, []);
-
-  const save = async (value: number) => {
+  const save = async (minutes: number) => {
     saved.value = false;
-    try {
-      minutes.value = (await api.setJobTimeout(value)).jobTimeoutMinutes;
-      saved.value = true;
-    } catch (err) {
-      toast(messageOf(err));
-    }
+    saved.value = await setJobTimeout(minutes);
   };
 
-  if (minutes.value === null) return null;
   return (
-    <label class="job-prefs">
-      Give up on a job after
+    <div class="job-prefs">
+      <label for="job-timeout">Give up on a job after</label>
       <input
+        id="job-timeout"
         type="number"
         min={1}
         max={180}
-        value={minutes.value}
+        value={prefs.jobTimeoutMinutes}
         data-testid="job-timeout"
         onChange={(e) => void save(Number((e.target as HTMLInputElement).value))}
       />
-      minutes{saved.value && <span class="muted"> · saved</span>}
-    </label>
+      <span>minutes{saved.value && " · saved"}</span>
+    </div>
   );
 }

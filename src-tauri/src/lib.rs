@@ -16,7 +16,6 @@ const KEYCHAIN_SERVICE: &str = "dev.atelier.app";
 
 pub fn run() {
     tauri::Builder::default()
-        .plugin(tauri_plugin_drag::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
@@ -39,16 +38,33 @@ pub fn run() {
             commands::set_account_token,
             commands::set_active_account,
             commands::delete_account,
+            commands::account_job_count,
             commands::test_connection,
             commands::submit_prompt,
             commands::cancel_job,
             commands::retry_job,
             commands::preferences,
             commands::set_job_timeout,
-            commands::list_jobs,
+            commands::library_page,
+            commands::library_summary,
+            commands::library_facets,
+            commands::library_range,
+            commands::get_job,
+            commands::like,
+            commands::collections,
+            commands::create_collection,
+            commands::rename_collection,
+            commands::delete_collection,
+            commands::collect,
+            commands::saved_searches,
+            commands::save_search,
+            commands::delete_saved_search,
+            commands::delete_items,
+            commands::undo_deletion,
             commands::reveal_image,
             commands::save_image_as,
             commands::copy_image,
+            commands::drag_images,
         ])
         .run(tauri::generate_context!())
         .expect("Atelier could not start its window");

@@ -1,11 +1,13 @@
 //! `atelier://` serves library images to the web view by id, so the web view never learns or
 //! chooses a file path, and images never travel as base64 over IPC.
 //!
-//! Routes: `/image/{image id}`, `/thumb/{image id}`, `/preview/{job id}`.
+//! Routes: `/image/{image id}`, `/thumb/{image id}` (512 px), `/small/{image id}` (256 px),
+//! `/preview/{job id}`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use atelier_core::app::ImageSize;
 use atelier_core::Atelier;
 use tauri::http::{header, Request, Response, StatusCode};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
@@ -19,17 +21,17 @@ pub fn handle<R: Runtime>(
 ) {
     let app = ctx.app_handle().state::<Arc<Atelier>>().inner().clone();
     let path = request.uri().path().to_owned();
-    // File reads happen off the thread that serves the web view.
-    tauri::async_runtime::spawn(async move {
-        responder.respond(respond(&app, &path).await);
+    // Lookups and file reads happen off the thread that serves the web view.
+    tauri::async_runtime::spawn_blocking(move || {
+        responder.respond(respond(&app, &path));
     });
 }
 
-async fn respond(app: &Atelier, path: &str) -> Response<Vec<u8>> {
+fn respond(app: &Atelier, path: &str) -> Response<Vec<u8>> {
     let Some((file, cache)) = resolve(app, path) else {
         return status(StatusCode::NOT_FOUND);
     };
-    match tokio::fs::read(&file).await {
+    match std::fs::read(&file) {
         Ok(bytes) => Response::builder()
             .header(header::CONTENT_TYPE, sniff(&bytes))
             .header(header::CACHE_CONTROL, cache)
@@ -42,19 +44,19 @@ async fn respond(app: &Atelier, path: &str) -> Response<Vec<u8>> {
 fn resolve(app: &Atelier, path: &str) -> Option<(PathBuf, &'static str)> {
     let mut parts = path.trim_start_matches('/').split('/');
     let (kind, id) = (parts.next()?, parts.next()?.parse::<i64>().ok()?);
-    // Library files never change once written; previews are replaced while a job runs.
-    match kind {
-        "image" => Some((
-            app.image_file(id, false).ok()??,
-            "max-age=31536000, immutable",
-        )),
-        "thumb" => Some((
-            app.image_file(id, true).ok()??,
-            "max-age=31536000, immutable",
-        )),
-        "preview" => Some((app.preview_file(id), "no-store")),
-        _ => None,
-    }
+    let size = match kind {
+        // Previews are replaced while a job runs.
+        "preview" => return Some((app.preview_file(id), "no-store")),
+        "image" => ImageSize::Full,
+        "thumb" => ImageSize::Thumb,
+        "small" => ImageSize::Small,
+        _ => return None,
+    };
+    // Library files never change once written.
+    Some((
+        app.image_file(id, size).ok()??,
+        "max-age=31536000, immutable",
+    ))
 }
 
 fn sniff(bytes: &[u8]) -> &'static str {

@@ -1,7 +1,26 @@
 // The only module that talks to the Rust shell. Components call these, never `invoke` directly.
+// Images are named by id, never by path: the web view does not learn where files live.
 import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { Account, Health, HistoryChoice, Job, NewAccount, Notice, Preferences } from "./types";
+import type {
+  Account,
+  Collection,
+  Cursor,
+  Deletion,
+  Facets,
+  Filter,
+  Health,
+  HistoryChoice,
+  Job,
+  LibraryQuery,
+  NewAccount,
+  Notice,
+  Page,
+  Preferences,
+  SavedSearch,
+  Selection,
+  Summary,
+} from "./types";
 
 export const api = {
   accounts: () => invoke<Account[]>("list_accounts"),
@@ -12,6 +31,7 @@ export const api = {
   setActive: (id: number) => invoke<Account>("set_active_account", { id }),
   deleteAccount: (id: number, history: HistoryChoice) =>
     invoke<void>("delete_account", { id, history }),
+  accountJobCount: (id: number) => invoke<number>("account_job_count", { id }),
   testConnection: (id: number) => invoke<Health>("test_connection", { id }),
   submit: (accountId: number, prompt: string) =>
     invoke<Job>("submit_prompt", { accountId, prompt }),
@@ -19,11 +39,33 @@ export const api = {
   retry: (jobId: number) => invoke<void>("retry_job", { jobId }),
   preferences: () => invoke<Preferences>("preferences"),
   setJobTimeout: (minutes: number) => invoke<Preferences>("set_job_timeout", { minutes }),
-  jobs: (search?: string) => invoke<Job[]>("list_jobs", { search: search || null }),
+
+  page: (query: LibraryQuery, from: number | null, limit: number) =>
+    invoke<Page>("library_page", { query, from, limit }),
+  summary: (query: LibraryQuery) => invoke<Summary>("library_summary", { query }),
+  facets: (filter: Filter) => invoke<Facets>("library_facets", { filter }),
+  range: (query: LibraryQuery, from: Cursor, to: Cursor) =>
+    invoke<number[]>("library_range", { query, from, to }),
+  job: (id: number) => invoke<Job | null>("get_job", { id }),
+  like: (selection: Selection, liked: boolean) => invoke<void>("like", { selection, liked }),
+  collections: () => invoke<Collection[]>("collections"),
+  createCollection: (name: string) => invoke<Collection>("create_collection", { name }),
+  renameCollection: (id: number, name: string) => invoke<void>("rename_collection", { id, name }),
+  deleteCollection: (id: number) => invoke<void>("delete_collection", { id }),
+  collect: (collection: number, selection: Selection, add: boolean) =>
+    invoke<void>("collect", { collection, selection, add }),
+  savedSearches: () => invoke<SavedSearch[]>("saved_searches"),
+  saveSearch: (name: string, query: LibraryQuery) =>
+    invoke<SavedSearch>("save_search", { name, query }),
+  deleteSavedSearch: (id: number) => invoke<void>("delete_saved_search", { id }),
+  delete: (selection: Selection) => invoke<Deletion>("delete_items", { selection }),
+  undoDeletion: (receipt: number) => invoke<void>("undo_deletion", { receipt }),
+
   reveal: (imageId: number) => invoke<void>("reveal_image", { imageId }),
   saveAs: (imageId: number, suggestedName: string) =>
     invoke<string | null>("save_image_as", { imageId, suggestedName }),
   copy: (imageId: number) => invoke<void>("copy_image", { imageId }),
+  drag: (imageIds: number[]) => invoke<void>("drag_images", { imageIds }),
 };
 
 export function onJobUpdated(handler: (job: Job) => void): Promise<UnlistenFn> {
@@ -43,7 +85,10 @@ function root(): string {
 }
 
 export const imageUrl = (imageId: number) => `${root()}image/${imageId}`;
+/** 512 px. */
 export const thumbUrl = (imageId: number) => `${root()}thumb/${imageId}`;
+/** 256 px: a quarter of the memory, for small tiles. */
+export const smallUrl = (imageId: number) => `${root()}small/${imageId}`;
 export const previewUrl = (job: Job) => `${root()}preview/${job.id}?rev=${job.previewRev}`;
 
 /** Tauri rejects with the Rust error's sentence; anything else is shown as best we can. */

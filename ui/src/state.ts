@@ -1,20 +1,29 @@
-// App state as signals. Components read these and call the actions below; the actions ask the
-// Rust side through `api` and fold the answers in.
-import { computed, signal } from "@preact/signals";
+// App state as signals: accounts, settings, toasts, the viewer, and starting up. The library's
+// own state lives in `library/`. Components read signals and call the actions; the actions
+// ask the Rust side through `api` and fold the answers in.
+import { computed, effect, signal, untracked } from "@preact/signals";
 import { api, messageOf, onJobUpdated, onNotice } from "./api";
-import type { Account, Job, Notice, Preferences, Slot } from "./types";
+import { loadFacets, loadOrganizers, jobChanged } from "./library/actions";
+import { query } from "./library/query";
+import { open } from "./library/results";
+import { clearSelection, focus } from "./library/selection";
+import type { Account, Job, Notice, Preferences } from "./types";
 
 export interface Toast {
   id: number;
   kind: "error" | "info";
   text: string;
+  /** A button beside the text, such as Undo; the toast goes when it is pressed. */
+  action?: { label: string; run: () => void };
 }
 
-export const jobs = signal<Job[]>([]);
 export const accounts = signal<Account[]>([]);
-export const search = signal("");
 export const settingsOpen = signal(false);
-export const viewer = signal<{ jobId: number; slot: Slot } | null>(null);
+/**
+ * The large view: a position of the current results and, on a card, which of the job's
+ * images (an index into them; -1 for the last).
+ */
+export const viewer = signal<{ index: number; at: number } | null>(null);
 export const toasts = signal<Toast[]>([]);
 export const loaded = signal(false);
 /** Loaded with the rest at start, so the settings sheet opens at its full size at once. */
@@ -23,45 +32,38 @@ export const preferences = signal<Preferences | null>(null);
 /** The account new prompts go to. */
 export const activeAccount = computed(() => accounts.value.find((a) => a.active) ?? null);
 
-export const viewerJob = computed(() => {
-  const v = viewer.value;
-  return v ? (jobs.value.find((j) => j.id === v.jobId) ?? null) : null;
-});
-
 let nextToast = 1;
-export function toast(text: string, kind: Toast["kind"] = "error") {
+export function toast(text: string, kind: Toast["kind"] = "error", action?: Toast["action"]) {
   // The same sentence twice at once says nothing new.
   if (toasts.value.some((t) => t.text === text)) return;
   const id = nextToast++;
-  toasts.value = [...toasts.value, { id, kind, text }];
-  setTimeout(() => dismiss(id), kind === "error" ? 9000 : 4000);
+  toasts.value = [...toasts.value, { id, kind, text, action }];
+  setTimeout(() => dismiss(id), action ? 10_000 : kind === "error" ? 9000 : 4000);
 }
 
 export function dismiss(id: number) {
   toasts.value = toasts.value.filter((t) => t.id !== id);
 }
 
-/** Newest first, as the store orders them. */
-export function upsertJob(job: Job) {
-  const list = jobs.value;
-  const i = list.findIndex((j) => j.id === job.id);
-  if (i >= 0) {
-    if (list[i].updatedAt > job.updatedAt) return;
-    const next = list.slice();
-    next[i] = job;
-    jobs.value = next;
-  } else if (
-    !search.value.trim() ||
-    job.prompt.toLowerCase().includes(search.value.toLowerCase())
-  ) {
-    jobs.value = [job, ...list].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
-  }
-}
+/** Stops following the query (a second `start`, in tests, replaces the first). */
+let stopFollowing: (() => void) | undefined;
 
 export async function start() {
-  await onJobUpdated(upsertJob);
+  await onJobUpdated(jobChanged);
   await onNotice(noticed);
-  await Promise.all([refreshJobs(), refreshAccounts(), loadPreferences()]);
+  // Every change of the query (search, filters, order, unit) asks for its results afresh.
+  stopFollowing?.();
+  stopFollowing = effect(() => {
+    const q = query.value;
+    untracked(() => {
+      clearSelection();
+      focus.value = 0;
+      viewer.value = null;
+      open(q);
+      loadFacets();
+    });
+  });
+  await Promise.all([refreshAccounts(), loadPreferences(), loadOrganizers()]);
   loaded.value = true;
 }
 
@@ -73,26 +75,10 @@ function noticed(notice: Notice) {
   }
 }
 
-/** Follows a job again (missing images, a longer wait, a cancelled job). */
-export async function retry(jobId: number) {
+/** Runs an action and shows its failure as a toast; resolves whether it worked. */
+export async function attempt(work: () => Promise<unknown>): Promise<boolean> {
   try {
-    await api.retry(jobId);
-  } catch (err) {
-    toast(messageOf(err));
-  }
-}
-
-async function loadPreferences() {
-  try {
-    preferences.value = await api.preferences();
-  } catch (err) {
-    toast(messageOf(err));
-  }
-}
-
-export async function setJobTimeout(minutes: number): Promise<boolean> {
-  try {
-    preferences.value = await api.setJobTimeout(minutes);
+    await work();
     return true;
   } catch (err) {
     toast(messageOf(err));
@@ -100,30 +86,29 @@ export async function setJobTimeout(minutes: number): Promise<boolean> {
   }
 }
 
-export async function refreshJobs() {
-  try {
-    jobs.value = await api.jobs(search.value.trim());
-  } catch (err) {
-    toast(messageOf(err));
-  }
+/** Follows a job again (missing images, a longer wait, a cancelled job). */
+export function retry(jobId: number) {
+  return attempt(() => api.retry(jobId));
+}
+
+async function loadPreferences() {
+  await attempt(async () => (preferences.value = await api.preferences()));
+}
+
+export async function setJobTimeout(minutes: number): Promise<boolean> {
+  return attempt(async () => (preferences.value = await api.setJobTimeout(minutes)));
 }
 
 export async function refreshAccounts() {
-  try {
-    accounts.value = await api.accounts();
-  } catch (err) {
-    toast(messageOf(err));
-  }
+  await attempt(async () => (accounts.value = await api.accounts()));
 }
 
 /** Switches the account prompts go to. */
 export async function activate(id: number) {
-  try {
+  await attempt(async () => {
     await api.setActive(id);
     await refreshAccounts();
-  } catch (err) {
-    toast(messageOf(err));
-  }
+  });
 }
 
 /**
@@ -134,8 +119,8 @@ export async function submit(prompt: string, accountId?: number): Promise<boolea
   const account = accounts.value.find((a) => a.id === accountId) ?? activeAccount.value;
   if (!account) return false;
   try {
-    const job = await api.submit(account.id, prompt);
-    upsertJob(job);
+    const job: Job = await api.submit(account.id, prompt);
+    jobChanged(job);
     if (job.status === "failed" && job.error) toast(job.error);
     return job.status !== "failed";
   } catch (err) {

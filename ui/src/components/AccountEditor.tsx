@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { api, messageOf } from "../api";
-import { activate, refreshAccounts, refreshJobs } from "../state";
+import { refresh } from "../library/results";
+import { activate, refreshAccounts } from "../state";
 import type { Account, HistoryChoice } from "../types";
 
 interface Props {
@@ -16,6 +17,8 @@ export function AccountEditor({ account, onDeleted }: Props) {
   const status = useSignal<{ ok: boolean; text: string } | null>(null);
   const busy = useSignal(false);
   const confirmDelete = useSignal(false);
+  /** How many jobs the account's history holds, asked when deleting it. */
+  const jobCount = useSignal<number | null>(null);
 
   const act = async (work: () => Promise<unknown>, done?: string) => {
     busy.value = true;
@@ -45,7 +48,7 @@ export function AccountEditor({ account, onDeleted }: Props) {
   const remove = (history: HistoryChoice) =>
     act(async () => {
       await api.deleteAccount(account.id, history);
-      await refreshJobs();
+      await refresh();
       onDeleted();
     });
 
@@ -134,7 +137,10 @@ export function AccountEditor({ account, onDeleted }: Props) {
             class="danger"
             data-testid="delete-account"
             disabled={busy.value}
-            onClick={() => (confirmDelete.value = true)}
+            onClick={async () => {
+              confirmDelete.value = true;
+              jobCount.value = await api.accountJobCount(account.id).catch(() => null);
+            }}
           >
             Delete…
           </button>
@@ -144,15 +150,16 @@ export function AccountEditor({ account, onDeleted }: Props) {
       {confirmDelete.value && (
         <div class="confirm" role="alertdialog" aria-label="Delete account">
           <p>
-            Delete “{account.label}” and remove its token from the keychain? It has{" "}
-            {account.jobCount} job{account.jobCount === 1 ? "" : "s"} in your history.
+            Delete “{account.label}” and remove its token from the keychain?
+            {jobCount.value !== null &&
+              ` It has ${jobCount.value.toLocaleString()} job${jobCount.value === 1 ? "" : "s"} in your history.`}
           </p>
           <div class="row">
             <button data-testid="delete-keep" onClick={() => remove("keep")}>
               Delete, keep its images
             </button>
             <button class="danger" data-testid="delete-all" onClick={() => remove("delete")}>
-              Delete with its images
+              Delete, images to the trash
             </button>
             <button onClick={() => (confirmDelete.value = false)}>Cancel</button>
           </div>

@@ -1,199 +1,274 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { emit } from "@tauri-apps/api/event";
-import { clearMocks, mockConvertFileSrc, mockIPC } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { accounts, jobs, loaded, settingsOpen, start, toasts, viewer } from "../state";
-import type { Account, Job } from "../types";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { options } from "preact";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { confirming } from "../library/actions";
+import { emptyFilter, filter, setUnit, sort } from "../library/query";
+import { forgetJobsExcept } from "../library/jobs";
+import { clearSelection, focus } from "../library/selection";
+import { accounts, loaded, settingsOpen, start, toasts, viewer } from "../state";
+import { callsTo, DEMO, done, fakeCore, job, WORK } from "../testing/core";
 import { App } from "./App";
-
-const DEMO: Account = {
-  id: 1,
-  provider: "demo",
-  label: "Demo",
-  baseUrl: "",
-  providerName: "Demo",
-  defaultBaseUrl: "",
-  needsToken: false,
-  tokenSet: false,
-  active: false,
-  jobCount: 0,
-  tokenProblem: null,
-};
-
-const WORK: Account = {
-  id: 2,
-  provider: "imagineapi",
-  label: "Work",
-  baseUrl: "https://cl.imagineapi.dev",
-  providerName: "ImagineAPI",
-  defaultBaseUrl: "https://cl.imagineapi.dev",
-  needsToken: true,
-  tokenSet: true,
-  active: true,
-  jobCount: 3,
-  tokenProblem: null,
-};
-
-function job(overrides: Partial<Job>): Job {
-  return {
-    id: 1,
-    reference: "r",
-    provider: "imagineapi",
-    accountId: 2,
-    accountLabel: "Work",
-    remoteId: "x",
-    prompt: "a red fox --ar 16:9",
-    status: "running",
-    progress: 40,
-    error: null,
-    previewRev: 0,
-    credits: null,
-    createdAt: 1_700_000_000_000,
-    updatedAt: 1_700_000_000_000,
-    images: [],
-    ...overrides,
-  };
-}
-
-const done = job({
-  id: 2,
-  prompt: "a lighthouse",
-  status: "done",
-  progress: null,
-  updatedAt: 1_700_000_000_500,
-  images: (["grid", "u1", "u2", "u3", "u4"] as const).map((slot, i) => ({
-    id: 10 + i,
-    slot,
-    file: `/lib/jobs/2/${slot}.png`,
-    thumb: `/lib/jobs/2/${slot}.thumb.jpg`,
-    width: 512,
-    height: 512,
-    bytes: 1000,
-    sourceUrl: null,
-  })),
-});
-
-let calls: { cmd: string; args: unknown }[] = [];
-
-function backend(custom: Record<string, (args: any) => unknown>) {
-  const handlers: Record<string, (args: any) => unknown> = {
-    preferences: () => ({ jobTimeoutMinutes: 15 }),
-    ...custom,
-  };
-  calls = [];
-  mockIPC(
-    (cmd, args) => {
-      calls.push({ cmd, args });
-      const handler = handlers[cmd];
-      if (!handler) throw new Error(`unexpected command ${cmd}`);
-      return handler(args);
-    },
-    { shouldMockEvents: true },
-  );
-}
+import { JobCard } from "./JobCard";
 
 beforeEach(() => {
-  mockConvertFileSrc("linux");
-  jobs.value = [];
   accounts.value = [];
   settingsOpen.value = false;
   viewer.value = null;
   toasts.value = [];
   loaded.value = false;
+  confirming.value = null;
+  filter.value = emptyFilter();
+  sort.value = "newest";
+  setUnit("jobs");
+  clearSelection();
+  focus.value = 0;
+  forgetJobsExcept(new Set());
+  // happy-dom lays nothing out: give the grid a window-sized box to fill.
+  vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockReturnValue({
+    width: 1000,
+    height: 900,
+    top: 0,
+    left: 0,
+    right: 1000,
+    bottom: 900,
+    x: 0,
+    y: 0,
+    toJSON: () => ({}),
+  });
+  vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockReturnValue(1000);
+  vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockReturnValue(900);
 });
 
 afterEach(() => {
   cleanup();
   clearMocks();
+  vi.restoreAllMocks();
 });
+
+async function shown() {
+  render(<App />);
+  await start();
+  return screen.findAllByTestId("job");
+}
 
 describe("App", () => {
   it("shows history newest first with the grid and four upscales from atelier://", async () => {
-    backend({
-      list_accounts: () => [DEMO, WORK],
-      list_jobs: () => [done, job({ id: 1, createdAt: 1 })],
+    const core = fakeCore([job({ id: 1 }), done(2, { prompt: "a lighthouse" })], {
       cancel_job: () => null,
     });
-    render(<App />);
-    await start();
-    const cards = await screen.findAllByTestId("job");
+    const cards = await shown();
     expect(cards.map((c) => c.getAttribute("data-status"))).toEqual(["done", "running"]);
-    const imgs = cards[0].querySelectorAll("figure img");
-    expect([...imgs].map((i) => i.getAttribute("src"))).toEqual([
-      "atelier://localhost/thumb/10",
-      "atelier://localhost/thumb/11",
-      "atelier://localhost/thumb/12",
-      "atelier://localhost/thumb/13",
-      "atelier://localhost/thumb/14",
+    const srcs = [...cards[0].querySelectorAll("figure img")].map((i) => i.getAttribute("src"));
+    // The big picture uses the 512 px thumbnail; the small upscales the 256 px one.
+    expect(srcs).toEqual([
+      "atelier://localhost/thumb/20",
+      "atelier://localhost/small/21",
+      "atelier://localhost/small/22",
+      "atelier://localhost/small/23",
+      "atelier://localhost/small/24",
     ]);
     expect(cards[1].textContent).toContain("Imagining 40%");
+    expect(screen.getByTestId("result-count").textContent).toBe("2 of 2 jobs");
 
-    // Clicking a picture opens the large view at full size; Escape closes it.
-    fireEvent.click(cards[0].querySelector('[data-testid="image-u2"] img')!);
-    const big = (await screen.findByTestId("viewer-image")) as HTMLImageElement;
-    expect(big.getAttribute("src")).toBe("atelier://localhost/image/12");
+    // Double-clicking a picture opens the large view at full size; arrows step, Escape closes.
+    fireEvent.dblClick(cards[0].querySelector('[data-testid="image-u2"] img')!);
+    const big = await screen.findByTestId("viewer-image");
+    expect(big.getAttribute("src")).toBe("atelier://localhost/image/22");
     fireEvent.keyDown(window, { key: "ArrowRight" });
     await waitFor(() =>
       expect(screen.getByTestId("viewer-image").getAttribute("src")).toBe(
-        "atelier://localhost/image/13",
+        "atelier://localhost/image/23",
       ),
     );
+    expect(screen.getByTestId("viewer-position").textContent).toBe("1 of 2");
     fireEvent.keyDown(window, { key: "Escape" });
     await waitFor(() => expect(screen.queryByTestId("viewer")).toBeNull());
 
     // A running job can be cancelled; the change arrives as an event like any other.
     fireEvent.click(within(cards[1]).getByTestId("cancel"));
-    await waitFor(() => expect(calls.some((c) => c.cmd === "cancel_job")).toBe(true));
-    expect(calls.find((c) => c.cmd === "cancel_job")?.args).toEqual({ jobId: 1 });
+    await waitFor(() => expect(callsTo(core, "cancel_job")).toEqual([{ jobId: 1 }]));
   });
 
-  it("submits the prompt and follows the job through its events", async () => {
-    backend({
-      list_accounts: () => [DEMO, WORK],
-      list_jobs: () => [],
-      submit_prompt: ({ prompt }) => job({ id: 5, prompt, status: "queued", progress: null }),
+  it("steps the viewer on through the next jobs, past what is loaded", async () => {
+    fakeCore([done(1), done(2)]);
+    await shown();
+    viewer.value = { index: 0, at: 4 };
+    await waitFor(() =>
+      expect(screen.getByTestId("viewer-image").getAttribute("src")).toBe(
+        "atelier://localhost/image/24",
+      ),
+    );
+    fireEvent.keyDown(window, { key: "ArrowRight" });
+    await waitFor(() =>
+      expect(screen.getByTestId("viewer-image").getAttribute("src")).toBe(
+        "atelier://localhost/image/10",
+      ),
+    );
+    expect(screen.getByTestId("viewer-position").textContent).toBe("2 of 2");
+    fireEvent.keyDown(window, { key: "ArrowLeft" });
+    await waitFor(() =>
+      expect(screen.getByTestId("viewer-image").getAttribute("src")).toBe(
+        "atelier://localhost/image/24",
+      ),
+    );
+  });
+
+  it("submits the prompt, and a progress tick re-renders one card only", async () => {
+    const core = fakeCore([done(1), done(2)], {
+      submit_prompt: ({ prompt }) => {
+        const made = job({ id: 5, prompt, status: "queued", progress: null });
+        core.jobs.push(made);
+        return made;
+      },
     });
-    render(<App />);
-    await start();
+    await shown();
     const box = screen.getByTestId("prompt") as HTMLTextAreaElement;
     fireEvent.input(box, { target: { value: "a fox --chaos 140" } });
     expect(screen.getByLabelText("Parameters").textContent).toContain("--chaos 140");
     expect(screen.getByTitle("--chaos takes 0–100.")).toBeTruthy();
     fireEvent.click(screen.getByTestId("submit"));
-    await waitFor(() =>
-      expect(screen.getByTestId("job").getAttribute("data-status")).toBe("queued"),
-    );
-    expect(calls.find((c) => c.cmd === "submit_prompt")?.args).toEqual({
-      accountId: 2,
-      prompt: "a fox --chaos 140",
-    });
-    expect(screen.getByTestId("sending-with").textContent).toContain("Work (ImagineAPI)");
+    await waitFor(() => expect(screen.getAllByTestId("job")).toHaveLength(3));
+    expect(callsTo(core, "submit_prompt")).toEqual([{ accountId: 2, prompt: "a fox --chaos 140" }]);
     expect(box.value).toBe("");
 
+    let renders = 0;
+    const before = options.diffed;
+    options.diffed = (vnode) => {
+      if (vnode.type === JobCard) renders++;
+      before?.(vnode);
+    };
     await emit(
       "job-updated",
       job({ id: 5, status: "running", progress: 70, updatedAt: 1_800_000_000_000 }),
     );
-    await waitFor(() => expect(screen.getByTestId("job-status").textContent).toBe("Imagining 70%"));
+    await waitFor(() =>
+      expect(screen.getAllByTestId("job-status")[0].textContent).toBe("Imagining 70%"),
+    );
+    options.diffed = before;
+    expect(renders).toBe(1);
+
     await emit(
       "job-updated",
       job({ id: 5, status: "failed", error: "Banned word", updatedAt: 1_900_000_000_000 }),
     );
     await waitFor(() => expect(screen.getByTestId("job-error").textContent).toBe("Banned word"));
-
     // A failed job can be sent again, with the account it used.
     fireEvent.click(screen.getByTestId("run-again"));
-    await waitFor(() => expect(calls.filter((c) => c.cmd === "submit_prompt")).toHaveLength(2));
-    expect(calls.filter((c) => c.cmd === "submit_prompt")[1].args).toEqual({
+    await waitFor(() => expect(callsTo(core, "submit_prompt")).toHaveLength(2));
+    expect(callsTo(core, "submit_prompt")[1]).toEqual({
       accountId: 2,
       prompt: "a red fox --ar 16:9",
     });
   });
 
+  it("selects by click, Ctrl-click and Shift-click, and deletes after asking, with Undo", async () => {
+    const core = fakeCore(
+      [1, 2, 3, 4, 5].map((id) => done(id)),
+      {
+        delete_items: ({ selection }) => {
+          core.jobs = core.jobs.filter((j) => !selection.ids.includes(j.id));
+          return { receipt: 7, jobs: selection.ids.length, images: selection.ids.length * 5 };
+        },
+        undo_deletion: () => null,
+      },
+    );
+    const cards = await shown();
+    fireEvent.click(cards[0]);
+    fireEvent.click(cards[2], { ctrlKey: true });
+    expect(screen.getByTestId("selected-count").textContent).toBe("2 jobs selected");
+    fireEvent.click(cards[4], { shiftKey: true });
+    await waitFor(() =>
+      expect(screen.getByTestId("selected-count").textContent).toBe("4 jobs selected"),
+    );
+    fireEvent.click(cards[2], { ctrlKey: true });
+    await waitFor(() =>
+      expect(screen.getByTestId("selected-count").textContent).toBe("3 jobs selected"),
+    );
+
+    fireEvent.keyDown(screen.getByTestId("gallery"), { key: "Delete" });
+    const dialog = await screen.findByTestId("confirm-delete");
+    expect(dialog.textContent).toContain("Delete 3 jobs?");
+    expect(callsTo(core, "delete_items")).toEqual([]);
+    fireEvent.click(screen.getByTestId("confirm-delete-yes"));
+    await waitFor(() => expect(screen.getAllByTestId("job")).toHaveLength(2));
+    const selection = callsTo(core, "delete_items")[0].selection;
+    expect([selection.kind, [...selection.ids].sort()]).toEqual(["jobs", [1, 2, 5]]);
+    expect(toasts.value[0].text).toBe("Moved 3 jobs to the trash.");
+    fireEvent.click(screen.getByTestId("toast-action"));
+    await waitFor(() => expect(callsTo(core, "undo_deletion")).toEqual([{ receipt: 7 }]));
+  });
+
+  it("moves with the arrows, likes with Space, opens with Enter", async () => {
+    const core = fakeCore(
+      [1, 2, 3, 4].map((id) => done(id)),
+      { like: () => null },
+    );
+    await shown();
+    const grid = screen.getByTestId("gallery");
+    fireEvent.keyDown(grid, { key: "ArrowRight" });
+    expect(screen.getByTestId("selected-count").textContent).toBe("1 job selected");
+    fireEvent.keyDown(grid, { key: " " });
+    await waitFor(() =>
+      expect(callsTo(core, "like")).toEqual([
+        { selection: { kind: "jobs", ids: [3] }, liked: true },
+      ]),
+    );
+    // Three columns: down from the second card is past the last, so it stops there.
+    fireEvent.keyDown(grid, { key: "ArrowDown" });
+    fireEvent.keyDown(grid, { key: "Enter" });
+    expect(viewer.value).toEqual({ index: 3, at: 0 });
+  });
+
+  it("selects everything a query shows without loading it, and likes it in one go", async () => {
+    const core = fakeCore(
+      [1, 2, 3].map((id) => done(id)),
+      { like: () => null },
+    );
+    await shown();
+    fireEvent.keyDown(screen.getByTestId("gallery"), { key: "a", ctrlKey: true });
+    expect(screen.getByTestId("selected-count").textContent).toBe("3 jobs selected");
+    fireEvent.click(screen.getByTestId("bulk-like"));
+    await waitFor(() => expect(callsTo(core, "like")).toHaveLength(1));
+    expect(callsTo(core, "like")[0].selection).toMatchObject({ kind: "query", except: [] });
+  });
+
+  it("shows the wall as images, and says how many of all match", async () => {
+    fakeCore([done(1), done(2)]);
+    setUnit("images");
+    render(<App />);
+    await start();
+    const tiles = await screen.findAllByTestId("wall-tile");
+    expect(tiles.map((t) => t.getAttribute("data-image-id"))).toEqual([
+      "21",
+      "22",
+      "23",
+      "24",
+      "11",
+      "12",
+      "13",
+      "14",
+    ]);
+    expect(screen.getByTestId("result-count").textContent).toBe("8 of 8 images");
+  });
+
+  it("searches as one types and says when nothing matches", async () => {
+    fakeCore([done(1, { prompt: "a red fox" }), done(2, { prompt: "an owl" })]);
+    await shown();
+    fireEvent.input(screen.getByTestId("search"), { target: { value: "owl" } });
+    await waitFor(() => expect(screen.getByTestId("result-count").textContent).toBe("1 of 2 jobs"));
+    fireEvent.input(screen.getByTestId("search"), { target: { value: "zebra" } });
+    await waitFor(() =>
+      expect(screen.getByTestId("gallery").textContent).toContain(
+        "Nothing in your history matches “zebra”",
+      ),
+    );
+  });
+
   it("tells the user what went wrong when a submit is refused, and keeps the prompt", async () => {
-    backend({
+    fakeCore([], {
       list_accounts: () => [DEMO, { ...WORK, tokenSet: false }],
-      list_jobs: () => [],
       submit_prompt: () => {
         throw "“Work” has no token yet: open Settings and paste the token from that account.";
       },
@@ -214,9 +289,8 @@ describe("App", () => {
 
   it("saves a token to an account without ever reading one back", async () => {
     let tokenSet = false;
-    backend({
+    const core = fakeCore([], {
       list_accounts: () => [DEMO, { ...WORK, tokenSet }],
-      list_jobs: () => [],
       set_account_token: () => {
         tokenSet = true;
         return { ...WORK, tokenSet };
@@ -235,25 +309,23 @@ describe("App", () => {
       ),
     );
     expect(field.value).toBe("");
-    expect(calls.filter((c) => c.cmd === "set_account_token")).toEqual([
-      { cmd: "set_account_token", args: { id: 2, token: "tok-123" } },
-    ]);
-    expect(calls.some((c) => JSON.stringify(c).includes("get_token"))).toBe(false);
+    expect(callsTo(core, "set_account_token")).toEqual([{ id: 2, token: "tok-123" }]);
+    expect(core.calls.some((c) => JSON.stringify(c).includes("get_token"))).toBe(false);
   });
 
   it("switches the active account and asks what to do with history on delete", async () => {
     let active = 2;
     let deleted: unknown = null;
-    backend({
+    fakeCore([], {
       list_accounts: () => [
         { ...DEMO, active: active === 1 },
         ...(deleted ? [] : [{ ...WORK, active: active === 2 }]),
       ],
-      list_jobs: () => [],
       set_active_account: ({ id }) => {
         active = id;
         return DEMO;
       },
+      account_job_count: () => 3,
       delete_account: (args) => {
         deleted = args;
         active = 1;
@@ -268,26 +340,23 @@ describe("App", () => {
     fireEvent.click(screen.getByTestId("open-settings"));
     fireEvent.click(screen.getByTestId("account-row-2"));
     fireEvent.click(await screen.findByTestId("delete-account"));
-    expect(screen.getByRole("alertdialog").textContent).toContain("3 jobs");
+    await waitFor(() => expect(screen.getByRole("alertdialog").textContent).toContain("3 jobs"));
     fireEvent.click(screen.getByTestId("delete-keep"));
     await waitFor(() => expect(deleted).toEqual({ id: 2, history: "keep" }));
     await waitFor(() => expect(screen.queryByTestId("account-row-2")).toBeNull());
   });
 
   it("offers the way forward that fits how a job ended", async () => {
-    backend({
-      list_accounts: () => [DEMO, WORK],
-      list_jobs: () => [
+    const core = fakeCore(
+      [
         job({ id: 5, status: "download_failed", error: "Could not download U2: cut short" }),
         job({ id: 4, status: "timed_out", error: "No result after 15 minutes." }),
         job({ id: 3, status: "unknown", remoteId: null, error: "Check your history." }),
         job({ id: 2, status: "failed", remoteId: null, error: "Banned prompt." }),
       ],
-      retry_job: () => null,
-    });
-    render(<App />);
-    await start();
-    const cards = await screen.findAllByTestId("job");
+      { retry_job: () => null },
+    );
+    const cards = await shown();
     const buttons = cards.map((c) =>
       [...c.querySelectorAll("footer button")].map((b) => b.textContent),
     );
@@ -299,15 +368,13 @@ describe("App", () => {
     ]);
     expect(within(cards[0]).getByTestId("job-error").getAttribute("role")).toBe("alert");
     fireEvent.click(within(cards[0]).getByTestId("retry"));
-    await waitFor(() => expect(calls.some((c) => c.cmd === "retry_job")).toBe(true));
-    expect(calls.find((c) => c.cmd === "retry_job")?.args).toEqual({ jobId: 5 });
+    await waitFor(() => expect(callsTo(core, "retry_job")).toEqual([{ jobId: 5 }]));
   });
 
   it("says once that a token was rejected and marks the account", async () => {
     let rejected = false;
-    backend({
+    fakeCore([], {
       list_accounts: () => [DEMO, { ...WORK, tokenProblem: rejected ? "Token revoked." : null }],
-      list_jobs: () => [],
     });
     render(<App />);
     await start();
@@ -320,9 +387,7 @@ describe("App", () => {
   });
 
   it("lets the job timeout be changed, and shows why a bad value is refused", async () => {
-    backend({
-      list_accounts: () => [DEMO, WORK],
-      list_jobs: () => [],
+    const core = fakeCore([], {
       set_job_timeout: ({ minutes }: { minutes: number }) => {
         if (minutes > 180) throw "Choose between 1 and 180 minutes.";
         return { jobTimeoutMinutes: minutes };
@@ -334,8 +399,7 @@ describe("App", () => {
     const field = (await screen.findByTestId("job-timeout")) as HTMLInputElement;
     expect(field.value).toBe("15");
     fireEvent.change(field, { target: { value: "40" } });
-    await waitFor(() => expect(calls.some((c) => c.cmd === "set_job_timeout")).toBe(true));
-    expect(calls.find((c) => c.cmd === "set_job_timeout")?.args).toEqual({ minutes: 40 });
+    await waitFor(() => expect(callsTo(core, "set_job_timeout")).toEqual([{ minutes: 40 }]));
     fireEvent.change(field, { target: { value: "999" } });
     await waitFor(() =>
       expect(toasts.value.map((t) => t.text)).toContain("Choose between 1 and 180 minutes."),

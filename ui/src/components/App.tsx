@@ -1,7 +1,8 @@
-import { settingsOpen, viewer } from "../state";
+import { loaded, settingsOpen, viewer } from "../state";
 import { AccountSwitcher } from "./AccountSwitcher";
 import { AccountsDialog } from "./AccountsDialog";
-import { Gallery } from "./Gallery";
+import { ConfirmDelete } from "./ConfirmDelete";
+import { Library } from "./Library";
 import { PromptBar } from "./PromptBar";
 import { SearchBox } from "./SearchBox";
 import { Toasts } from "./Toasts";
@@ -26,9 +27,10 @@ export function App() {
         </button>
       </header>
       <PromptBar />
-      <Gallery />
+      {loaded.value ? <Library /> : <main class="grid-empty" aria-busy="true" />}
       {settingsOpen.value && <AccountsDialog />}
       {viewer.value && <Viewer />}
+      <ConfirmDelete />
       <Toasts />
     </div>
   );

@@ -1,37 +1,57 @@
-import { startDrag } from "@crabnebula/tauri-plugin-drag";
-import { thumbUrl } from "../api";
+import { api, smallUrl, thumbUrl } from "../api";
+import { marks } from "../library/marks";
+import { opened } from "../library/results";
+import { dragIds } from "../library/selection";
+import { attempt } from "../state";
 import { SLOT_LABELS, type ImageRecord, type Job } from "../types";
 import { ImageActions } from "./ImageActions";
+
+/** The thumbnail that fits a tile of `pixels` CSS pixels: the small one unless it would blur. */
+export function thumbnailFor(imageId: number, pixels: number): string {
+  return pixels * (window.devicePixelRatio || 1) > 280 ? thumbUrl(imageId) : smallUrl(imageId);
+}
+
+/** The images' files leave the window by a native drag (HTML5 drag cannot carry files out of
+ * WebKitGTK); the core resolves the ids to paths. */
+export function dragOut(imageId: number) {
+  return (e: DragEvent) => {
+    e.preventDefault();
+    void attempt(() => api.drag(dragIds(imageId)));
+  };
+}
 
 interface Props {
   image: ImageRecord;
   job: Job;
+  /** The tile's width in CSS pixels, to pick the thumbnail. */
+  pixels: number;
   onOpen: () => void;
-  large?: boolean;
+  /** Save, copy and reveal on hover (large tiles only: buttons would cover a small one). */
+  actions?: boolean;
 }
 
-/** A thumbnail that opens the viewer on click and drags the full file out of the window. */
-export function ImageTile({ image, job, onOpen, large }: Props) {
-  // WebKitGTK cannot carry files out through HTML5 drag, so hand the drag to the OS.
-  const onDragStart = (e: DragEvent) => {
-    e.preventDefault();
-    void startDrag({ item: [image.file], icon: image.thumb });
-  };
+/** A picture of a card: double-click opens the viewer; it drags out as its file. */
+export function ImageTile({ image, job, pixels, onOpen, actions }: Props) {
+  const generation = opened.peek();
   return (
-    <figure class={`tile ${large ? "large" : ""}`} data-testid={`image-${image.slot}`}>
+    <figure class="tile" data-testid={`image-${image.slot}`} data-image-id={image.id}>
       <img
-        src={thumbUrl(image.id)}
+        src={thumbnailFor(image.id, pixels)}
         alt={`${SLOT_LABELS[image.slot]} of “${job.prompt}”`}
-        width={image.width}
-        height={image.height}
+        decoding="async"
         draggable
-        onDragStart={onDragStart}
-        onClick={onOpen}
-        loading="lazy"
+        onDragStart={dragOut(image.id)}
+        onDblClick={(e) => {
+          e.stopPropagation();
+          onOpen();
+        }}
+        onLoad={() => marks.thumbnailShown(generation)}
       />
-      <figcaption>{SLOT_LABELS[image.slot]}</figcaption>
-      {/* Small tiles leave their actions to the viewer: buttons would cover the picture. */}
-      {large && <ImageActions image={image} job={job} />}
+      <figcaption>
+        {SLOT_LABELS[image.slot]}
+        {image.liked && <span class="liked-mark"> ♥</span>}
+      </figcaption>
+      {actions && <ImageActions image={image} job={job} />}
     </figure>
   );
 }

@@ -1,6 +1,10 @@
-import { api, messageOf, previewUrl } from "../api";
+import { api, previewUrl } from "../api";
+import { toggleLikeJob } from "../library/actions";
+import { jobSignal } from "../library/jobs";
+import { cardHeight, cardPicture } from "../library/layout";
+import { focus, isSelected, pick } from "../library/selection";
 import { aspectOf } from "../prompt";
-import { retry, submit, toast, viewer } from "../state";
+import { attempt, retry, submit, viewer } from "../state";
 import { isActive, isProblem, PROVIDER_NAMES, type Job, type JobStatus, type Slot } from "../types";
 import { ImageTile } from "./ImageTile";
 
@@ -24,20 +28,47 @@ const RETRY_TEXT: Partial<Record<JobStatus, [label: string, title: string]>> = {
   cancelled: ["Resume", "Follow this job again"],
 };
 
-export function JobCard({ job }: { job: Job }) {
+const UPSCALES: Slot[] = ["u1", "u2", "u3", "u4"];
+
+interface Props {
+  id: number;
+  /** Its position in the results. */
+  index: number;
+  width: number;
+}
+
+/**
+ * One job: its prompt, grid and four upscales, where it is, and what can be done with it.
+ * Always the same height, so the grid knows every row's place. Reads its own job signal: a
+ * progress tick re-renders this card alone.
+ */
+export function JobCard({ id, index, width }: Props) {
+  const job = jobSignal(id)?.value;
+  if (!job) return <div class="cell-waiting" />;
+  const selected = isSelected(id);
   const grid = job.images.find((i) => i.slot === "grid");
-  const upscales = job.images.filter((i) => i.slot !== "grid");
-  const open = (slot: Slot) => (viewer.value = { jobId: job.id, slot });
+  const open = (slot: Slot) =>
+    (viewer.value = {
+      index,
+      at: Math.max(
+        0,
+        job.images.findIndex((i) => i.slot === slot),
+      ),
+    });
   const active = isActive(job.status);
-  const problem = isProblem(job.status);
-  const retryText = job.remoteId ? RETRY_TEXT[job.status] : undefined;
+  const picture = cardPicture(width);
 
   return (
     <article
-      class={`card ${job.status}`}
+      class={`card ${job.status} ${selected ? "selected" : ""} ${focus.value === index ? "focused" : ""}`}
+      style={{ width: `${width}px`, height: `${cardHeight(width)}px` }}
+      role="option"
+      aria-selected={selected}
       data-testid="job"
       data-job-id={job.id}
       data-status={job.status}
+      onClick={(e) => void attempt(() => pick(e, index, id))}
+      onDblClick={() => job.images.length > 0 && open(grid ? "grid" : job.images[0].slot)}
     >
       <header>
         <p class="prompt" title={job.prompt}>
@@ -49,70 +80,121 @@ export function JobCard({ job }: { job: Job }) {
         </span>
       </header>
 
-      {grid ? (
-        <ImageTile image={grid} job={job} onOpen={() => open("grid")} large />
-      ) : (
-        active && <Placeholder job={job} />
-      )}
+      <div class="picture" style={{ height: `${picture}px` }}>
+        {grid ? (
+          <ImageTile
+            image={grid}
+            job={job}
+            pixels={width - 24}
+            onOpen={() => open("grid")}
+            actions
+          />
+        ) : active ? (
+          <Placeholder job={job} />
+        ) : (
+          <p class="no-picture">{job.images.length > 0 ? "No grid" : "No images"}</p>
+        )}
+      </div>
 
-      {upscales.length > 0 && (
-        <div class="upscales">
-          {upscales.map((img) => (
-            <ImageTile key={img.id} image={img} job={job} onOpen={() => open(img.slot)} />
-          ))}
-        </div>
-      )}
+      <div class="upscales">
+        {UPSCALES.map((slot) => {
+          const img = job.images.find((i) => i.slot === slot);
+          return img ? (
+            <ImageTile
+              key={slot}
+              image={img}
+              job={job}
+              pixels={(width - 42) / 4}
+              onOpen={() => open(slot)}
+            />
+          ) : (
+            <div key={slot} class="tile missing" />
+          );
+        })}
+      </div>
 
-      {active && <Progress job={job} />}
-      {job.error && (
-        <p
-          class={problem ? "error" : "note"}
-          data-testid="job-error"
-          role={problem ? "alert" : undefined}
-        >
-          {job.error}
-        </p>
-      )}
-      <footer>
-        <span class={`via ${job.provider}`} data-testid="job-account">
-          {job.provider === "demo"
-            ? "Demo · made offline"
-            : `${job.accountLabel} · ${PROVIDER_NAMES[job.provider]}`}
-        </span>
-        {job.credits !== null && <span data-testid="job-credits">{job.credits} credits</span>}
-        {active && (
-          <button
-            class="link"
-            data-testid="cancel"
-            title="Stop following this job (the service may still finish it)"
-            onClick={() => void api.cancel(job.id).catch((err) => toast(messageOf(err)))}
-          >
-            Cancel
-          </button>
-        )}
-        {retryText && (
-          <button
-            class="link"
-            data-testid="retry"
-            title={retryText[1]}
-            onClick={() => void retry(job.id)}
-          >
-            {retryText[0]}
-          </button>
-        )}
-        {(problem || job.status === "cancelled") && job.status !== "download_failed" && (
-          <button
-            class="link"
-            data-testid="run-again"
-            title="Send this prompt again with the same account, or the active one if it is gone"
-            onClick={() => void submit(job.prompt, job.accountId ?? undefined)}
-          >
-            Run again
-          </button>
-        )}
-        <time dateTime={new Date(job.createdAt).toISOString()}>{when(job.createdAt)}</time>
-      </footer>
+      <StatusLine job={job} />
+      <Footer job={job} />
     </article>
+  );
+}
+
+function StatusLine({ job }: { job: Job }) {
+  if (isActive(job.status)) return <Progress job={job} />;
+  if (!job.error) return <div class="status-line" />;
+  const problem = isProblem(job.status);
+  return (
+    <p
+      class={`status-line ${problem ? "error" : "note"}`}
+      data-testid="job-error"
+      role={problem ? "alert" : undefined}
+      title={job.error}
+    >
+      {job.error}
+    </p>
+  );
+}
+
+function Footer({ job }: { job: Job }) {
+  const active = isActive(job.status);
+  const problem = isProblem(job.status);
+  const retryText = job.remoteId ? RETRY_TEXT[job.status] : undefined;
+  // Buttons act on this job; the click is not also a click on the card.
+  const act = (work: () => unknown) => (e: Event) => {
+    e.stopPropagation();
+    void work();
+  };
+  return (
+    <footer>
+      <span class={`via ${job.provider}`} data-testid="job-account">
+        {job.provider === "demo"
+          ? "Demo · made offline"
+          : `${job.accountLabel} · ${PROVIDER_NAMES[job.provider]}`}
+      </span>
+      {job.credits !== null && <span data-testid="job-credits">{job.credits} credits</span>}
+      {active && (
+        <button
+          class="link"
+          data-testid="cancel"
+          title="Stop following this job (the service may still finish it)"
+          onClick={act(() => attempt(() => api.cancel(job.id)))}
+        >
+          Cancel
+        </button>
+      )}
+      {retryText && (
+        <button
+          class="link"
+          data-testid="retry"
+          title={retryText[1]}
+          onClick={act(() => retry(job.id))}
+        >
+          {retryText[0]}
+        </button>
+      )}
+      {(problem || job.status === "cancelled") && job.status !== "download_failed" && (
+        <button
+          class="link"
+          data-testid="run-again"
+          title="Send this prompt again with the same account, or the active one if it is gone"
+          onClick={act(() => submit(job.prompt, job.accountId ?? undefined))}
+        >
+          Run again
+        </button>
+      )}
+      <time dateTime={new Date(job.createdAt).toISOString()}>{when(job.createdAt)}</time>
+      {job.images.length > 0 && (
+        <button
+          class={`heart ${job.liked ? "on" : ""}`}
+          aria-pressed={job.liked}
+          aria-label={job.liked ? "Unlike" : "Like"}
+          data-testid="like"
+          onClick={act(() => toggleLikeJob(job))}
+        >
+          ♥
+        </button>
+      )}
+    </footer>
   );
 }
 
@@ -120,7 +202,7 @@ function Placeholder({ job }: { job: Job }) {
   const ratio = aspectOf(job.prompt);
   return (
     <div class="placeholder" style={{ aspectRatio: String(ratio) }}>
-      {job.previewRev > 0 && isActive(job.status) ? (
+      {job.previewRev > 0 ? (
         <img src={previewUrl(job)} alt="Partial preview" data-testid="preview" />
       ) : (
         <div class="shimmer" />
@@ -133,15 +215,17 @@ function Progress({ job }: { job: Job }) {
   const pct = job.status === "downloading" ? 100 : (job.progress ?? 0);
   const indeterminate = job.status !== "running" || job.progress === null;
   return (
-    <div
-      class={`progress ${indeterminate ? "indeterminate" : ""}`}
-      role="progressbar"
-      aria-valuemin={0}
-      aria-valuemax={100}
-      aria-valuenow={indeterminate ? undefined : pct}
-      data-testid="progress"
-    >
-      <span style={{ width: `${pct}%` }} />
+    <div class="status-line">
+      <div
+        class={`progress ${indeterminate ? "indeterminate" : ""}`}
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={indeterminate ? undefined : pct}
+        data-testid="progress"
+      >
+        <span style={{ width: `${pct}%` }} />
+      </div>
     </div>
   );
 }

@@ -1,21 +1,32 @@
-import { refreshJobs, search } from "../state";
+import { useSignal } from "@preact/signals";
+import { marks } from "../library/marks";
+import { filter, setFilter } from "../library/query";
+import { opened } from "../library/results";
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 
+/** Searches prompts as the person types (words, prefixes, "quoted phrases"). */
 export function SearchBox() {
+  const text = useSignal(filter.value.search);
+  // A saved search or "clear" sets the search from elsewhere.
+  if (text.peek() !== filter.value.search && !timer) text.value = filter.value.search;
   const onInput = (e: Event) => {
-    search.value = (e.target as HTMLInputElement).value;
+    text.value = (e.target as HTMLInputElement).value;
+    marks.start("search", opened.peek() + 1);
     clearTimeout(timer);
-    timer = setTimeout(refreshJobs, 200);
+    timer = setTimeout(() => {
+      timer = undefined;
+      setFilter({ search: text.value });
+    }, 120);
   };
   return (
     <input
       class="search"
       type="search"
-      placeholder="Search history"
+      placeholder="Search prompts — words, prefixes, “quoted phrases”"
       aria-label="Search history"
       data-testid="search"
-      value={search.value}
+      value={text.value}
       onInput={onInput}
     />
   );

@@ -11,6 +11,18 @@ export function Toasts() {
           data-testid="toast"
         >
           <span>{t.text}</span>
+          {t.action && (
+            <button
+              class="toast-action"
+              data-testid="toast-action"
+              onClick={() => {
+                dismiss(t.id);
+                t.action?.run();
+              }}
+            >
+              {t.action.label}
+            </button>
+          )}
           <button aria-label="Dismiss" onClick={() => dismiss(t.id)}>
             ✕
           </button>

@@ -1,69 +1,171 @@
-import { useEffect } from "preact/hooks";
+import { useEffect, useLayoutEffect } from "preact/hooks";
 import { imageUrl } from "../api";
-import { viewer, viewerJob } from "../state";
-import { SLOT_LABELS } from "../types";
+import { confirming, toggleLikeImage } from "../library/actions";
+import { jobOfImage, jobSignal } from "../library/jobs";
+import { unit } from "../library/query";
+import { count, idAt, idAtLoaded, pin, revision } from "../library/results";
+import { focus } from "../library/selection";
+import { viewer } from "../state";
+import { SLOT_LABELS, type ImageRecord, type Job } from "../types";
 import { ImageActions } from "./ImageActions";
 
-/** The large view: one image at a time, arrows to step through grid and upscales. */
+/**
+ * The large view, one image at a time. The arrows step through the whole filtered history,
+ * not only what is loaded: on cards, through a job's images and on to the next job; on the
+ * wall, image by image. Pages load as the steps reach them.
+ */
 export function Viewer() {
-  const job = viewerJob.value;
-  const current = viewer.value;
+  const v = viewer.value;
+  revision.value; // a page arriving may bring the item in view
+  const id = v ? idAt(v.index) : undefined;
+  const job = id === undefined ? undefined : current(id);
   const images = job?.images ?? [];
-  const index = images.findIndex((i) => i.slot === current?.slot);
-  const image = images[index];
+  const at =
+    unit.value === "images"
+      ? images.findIndex((i) => i.id === id)
+      : v && v.at < 0
+        ? images.length - 1
+        : Math.min(v?.at ?? 0, images.length - 1);
+  const image = images[at];
 
   useEffect(() => {
+    if (v && id === undefined) void idAtLoaded(v.index);
+  }, [v?.index, id]);
+  useEffect(() => {
+    // The job stays loaded while shown, even when the grid drops its page.
+    pin(job ? [job.id] : []);
+    return () => pin([]);
+  }, [job?.id]);
+
+  const close = () => {
+    if (v) focus.value = v.index;
+    viewer.value = null;
+  };
+  const step = (dir: 1 | -1) => {
+    if (!v) return;
+    const within = at + dir;
+    if (unit.value === "jobs" && within >= 0 && within < images.length) {
+      viewer.value = { index: v.index, at: within };
+    } else if (v.index + dir >= 0 && v.index + dir < count.value) {
+      viewer.value = { index: v.index + dir, at: dir > 0 ? 0 : -1 };
+    }
+  };
+  const remove = () => {
+    if (image)
+      confirming.value = { selection: { kind: "images", ids: [image.id] }, what: "this image" };
+  };
+
+  // Registered as the viewer appears, so a key pressed at once is not lost.
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") viewer.value = null;
-      if (!job || images.length === 0) return;
-      const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
-      if (step) {
-        const next = images[(index + step + images.length) % images.length];
-        viewer.value = { jobId: job.id, slot: next.slot };
+      if (confirming.value) return;
+      const keys: Record<string, () => void> = {
+        Escape: close,
+        ArrowRight: () => step(1),
+        ArrowLeft: () => step(-1),
+        " ": () => job && image && void toggleLikeImage(job, image),
+        Delete: remove,
+      };
+      const run = keys[e.key];
+      if (run) {
+        e.preventDefault();
+        run();
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [job, index, images]);
+  });
 
-  if (!job || !image) return null;
+  if (!v) return null;
   return (
     <div
       class="viewer"
       role="dialog"
       aria-label="Image viewer"
       data-testid="viewer"
-      onClick={() => (viewer.value = null)}
+      onClick={close}
     >
       <div class="viewer-body" onClick={(e) => e.stopPropagation()}>
-        <img
-          src={imageUrl(image.id)}
-          alt={`${SLOT_LABELS[image.slot]} of “${job.prompt}”`}
-          data-testid="viewer-image"
-        />
-        <div class="viewer-bar">
+        {job && image ? (
+          <Shown job={job} image={image} index={v.index} step={step} remove={remove} />
+        ) : (
+          <p class="viewer-loading" aria-busy="true">
+            Loading…
+          </p>
+        )}
+        <button class="close" aria-label="Close" onClick={close}>
+          ✕
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function current(id: number): Job | undefined {
+  return (unit.value === "jobs" ? jobSignal(id) : jobOfImage(id))?.value;
+}
+
+interface ShownProps {
+  job: Job;
+  image: ImageRecord;
+  index: number;
+  step: (dir: 1 | -1) => void;
+  remove: () => void;
+}
+
+function Shown({ job, image, index, step, remove }: ShownProps) {
+  const cards = unit.value === "jobs";
+  return (
+    <>
+      <img
+        key={image.id}
+        src={imageUrl(image.id)}
+        alt={`${SLOT_LABELS[image.slot]} of “${job.prompt}”`}
+        decoding="async"
+        data-testid="viewer-image"
+      />
+      <div class="viewer-bar">
+        <button aria-label="Previous" data-testid="viewer-previous" onClick={() => step(-1)}>
+          ‹
+        </button>
+        <span class="position" data-testid="viewer-position">
+          {(index + 1).toLocaleString()} of {count.value.toLocaleString()}
+        </span>
+        <button aria-label="Next" data-testid="viewer-next" onClick={() => step(1)}>
+          ›
+        </button>
+        {cards && (
           <nav>
-            {images.map((img) => (
+            {job.images.map((img, i) => (
               <button
                 key={img.id}
-                class={img.slot === image.slot ? "current" : ""}
-                onClick={() => (viewer.value = { jobId: job.id, slot: img.slot })}
+                class={img.id === image.id ? "current" : ""}
+                onClick={() => (viewer.value = { index, at: i })}
               >
                 {SLOT_LABELS[img.slot]}
               </button>
             ))}
           </nav>
-          <span class="meta">
-            {image.width}×{image.height} · {size(image.bytes)}
-          </span>
-          <ImageActions image={image} job={job} />
-          <button class="close" aria-label="Close" onClick={() => (viewer.value = null)}>
-            ✕
-          </button>
-        </div>
-        <p class="viewer-prompt">{job.prompt}</p>
+        )}
+        <span class="meta">
+          {image.width}×{image.height} · {size(image.bytes)}
+        </span>
+        <button
+          class={`heart ${image.liked ? "on" : ""}`}
+          aria-pressed={image.liked}
+          aria-label={image.liked ? "Unlike" : "Like"}
+          data-testid="viewer-like"
+          onClick={() => void toggleLikeImage(job, image)}
+        >
+          ♥
+        </button>
+        <ImageActions image={image} job={job} />
+        <button class="danger" data-testid="viewer-delete" onClick={remove}>
+          Delete
+        </button>
       </div>
-    </div>
+      <p class="viewer-prompt">{job.prompt}</p>
+    </>
   );
 }
 

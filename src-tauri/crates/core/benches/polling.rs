@@ -13,11 +13,12 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use atelier_core::app::ImageSize;
 use atelier_core::app::NewAccount;
 use atelier_core::jobs::{EngineConfig, Job, JobSink, JobStatus};
+use atelier_core::library::LibraryQuery;
 use atelier_core::providers::ProviderKind;
 use atelier_core::secrets::MemoryStore;
-use atelier_core::store::JobQuery;
 use atelier_core::Atelier;
 use atelier_standin::{ImagineApi, ImagineApiConfig};
 use serde_json::{json, Value};
@@ -245,10 +246,17 @@ async fn run_atelier(plan: &Plan) -> Outcome {
     while ended.lock().unwrap().len() < jobs() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    for job in app.jobs(&JobQuery::default()).expect("history") {
+    let history = app.library_page(&LibraryQuery::default(), None, 1000);
+    for job in history.expect("history").jobs {
+        let on_disk = |id| {
+            app.image_file(id, ImageSize::Full)
+                .ok()
+                .flatten()
+                .is_some_and(|p| p.is_file())
+        };
         match job.status {
             JobStatus::Done => assert!(
-                job.images.len() == 5 && job.images.iter().all(|i| Path::new(&i.file).is_file()),
+                job.images.len() == 5 && job.images.iter().all(|i| on_disk(i.id)),
                 "job {} is done without its five images",
                 job.id
             ),

@@ -2,11 +2,13 @@
 //! neither and cannot be deleted, so a fresh install always has something that works.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::providers::ProviderKind;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Account {
     pub id: i64,
     pub provider: ProviderKind,
@@ -25,8 +27,9 @@ impl Account {
 }
 
 /// What the settings screen and prompt bar show about an account.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct AccountView {
     #[serde(flatten)]
     pub account: Account,
@@ -35,12 +38,12 @@ pub struct AccountView {
     pub needs_token: bool,
     pub token_set: bool,
     pub active: bool,
-    pub job_count: u32,
 }
 
 /// What to do with an account's jobs when it is deleted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export)]
 pub enum HistoryChoice {
     /// Keep them in the gallery, labelled with the deleted account's name.
     Keep,

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod app;
 pub mod jobs;
+pub mod library;
 pub mod media;
 pub mod preferences;
 pub mod providers;

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::store::{Store, StoreError};
 
@@ -10,8 +11,9 @@ const JOB_TIMEOUT_KEY: &str = "job_timeout_minutes";
 /// Long enough for a relaxed-mode render; short enough that a lost job is noticed.
 pub const JOB_TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 1..=180;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Preferences {
     /// How long to wait for a job's result before giving up on it.
     pub job_timeout_minutes: u32,

@@ -12,7 +12,6 @@ use atelier_core::jobs::{Job, JobStatus, Slot};
 use atelier_core::providers::demo::Demo;
 use atelier_core::providers::ProviderKind;
 use atelier_core::secrets::{MemoryStore, SecretStore};
-use atelier_core::store::JobQuery;
 use atelier_core::Atelier;
 use common::{fast, finished};
 
@@ -118,7 +117,10 @@ async fn accounts_keep_tokens_in_the_secret_store_and_delete_cleanly() {
     assert_eq!(app.accounts().unwrap().len(), 1);
     assert!(app.accounts().unwrap()[0].active, "Demo is active again");
     assert_eq!(
-        app.jobs(&JobQuery::default()).unwrap().len(),
+        app.library_page(&Default::default(), None, 10)
+            .unwrap()
+            .jobs
+            .len(),
         1,
         "other accounts' jobs stay"
     );

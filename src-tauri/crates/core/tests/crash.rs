@@ -23,9 +23,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use atelier_core::app::NewAccount;
 use atelier_core::jobs::{EngineConfig, Job, JobSink, JobStatus, Slot};
+use atelier_core::library::LibraryQuery;
+use atelier_core::media::small_of;
 use atelier_core::providers::ProviderKind;
 use atelier_core::secrets::MemoryStore;
-use atelier_core::store::{JobQuery, Store};
+use atelier_core::store::Store;
 use atelier_core::Atelier;
 use atelier_standin::ImagineApiConfig;
 
@@ -144,11 +146,9 @@ async fn child(dir: &Path, url: &str, submit: usize, trial: &str, seed: u64) {
 }
 
 fn all_jobs(app: &Atelier) -> Vec<Job> {
-    let query = JobQuery {
-        limit: Some(u32::MAX),
-        ..JobQuery::default()
-    };
-    app.jobs(&query).expect("listing jobs")
+    app.library_page(&LibraryQuery::default(), None, 1000)
+        .expect("listing jobs")
+        .jobs
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,11 +299,9 @@ fn check(data: &Path, received: &[(String, Option<String>)], problems: &mut Vec<
     }
     let store = Store::open(&db).expect("opening the history after the last run");
     let jobs = store
-        .jobs(&JobQuery {
-            limit: Some(u32::MAX),
-            ..JobQuery::default()
-        })
-        .unwrap();
+        .page(&LibraryQuery::default(), None, 1000)
+        .unwrap()
+        .jobs;
     let media = data.join("media");
 
     // Nothing sent twice, nothing sent without its reference.
@@ -367,7 +365,7 @@ fn check(data: &Path, received: &[(String, Option<String>)], problems: &mut Vec<
     let known: HashSet<PathBuf> = jobs
         .iter()
         .flat_map(|j| &j.images)
-        .flat_map(|i| [media.join(&i.file), media.join(&i.thumb)])
+        .flat_map(|i| [&i.file, &i.thumb, &small_of(&i.thumb)].map(|f| media.join(f)))
         .collect();
     let mut files = Vec::new();
     walk(&media, &mut files);

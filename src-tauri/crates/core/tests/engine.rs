@@ -120,7 +120,11 @@ async fn a_rejected_token_pauses_the_account_says_so_once_and_a_new_token_resume
     let before = server.requests();
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(server.requests(), before, "nothing is asked while paused");
-    let jobs = h.app.jobs(&Default::default()).unwrap();
+    let jobs = h
+        .app
+        .library_page(&Default::default(), None, 100)
+        .unwrap()
+        .jobs;
     assert!(jobs.iter().all(|j| !j.status.is_finished()), "no job fails");
     assert!(jobs.iter().all(|j| j
         .error

@@ -12,12 +12,13 @@ use std::time::{Duration, Instant};
 
 use atelier_core::app::NewAccount;
 use atelier_core::jobs::{EngineConfig, Job, JobStatus, Slot};
+use atelier_core::library::LibraryQuery;
+use atelier_core::media::small_of;
 use atelier_core::providers::ProviderKind;
 use atelier_core::secrets::MemoryStore;
-use atelier_core::store::JobQuery;
 use atelier_core::Atelier;
 use atelier_standin::{AiClient, AiClientConfig, Fault, ImagineApi, ImagineApiConfig};
-use common::finished;
+use common::{finished, with_paths};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -204,10 +205,16 @@ impl<S: Service> Lab<S> {
     /// The media folder holds exactly the files the library's image rows name, all there:
     /// no temporary or half files, no row pointing at nothing.
     fn assert_media_consistent(&self) {
-        let jobs = self.app.jobs(&JobQuery::default()).unwrap();
+        let jobs = self
+            .app
+            .library_page(&LibraryQuery::default(), None, 1000)
+            .unwrap()
+            .jobs;
+        let jobs: Vec<Job> = jobs.into_iter().map(|j| with_paths(&self.app, j)).collect();
         let mut named = BTreeSet::new();
         for img in jobs.iter().flat_map(|j| &j.images) {
-            for file in [&img.file, &img.thumb] {
+            let small = small_of(&img.thumb);
+            for file in [&img.file, &img.thumb, &small] {
                 assert!(Path::new(file).is_file(), "row points at nothing: {file}");
                 named.insert(PathBuf::from(file));
             }
@@ -259,10 +266,13 @@ fn assert_failed(job: &Job) -> String {
 async fn until(app: &Atelier, id: i64, settled: impl Fn(&Job) -> bool) -> Job {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let jobs = app.jobs(&JobQuery::default()).unwrap();
+        let jobs = app
+            .library_page(&LibraryQuery::default(), None, 1000)
+            .unwrap()
+            .jobs;
         let job = jobs.into_iter().find(|j| j.id == id).unwrap();
         if job.status.is_finished() || settled(&job) {
-            return job;
+            return with_paths(app, job);
         }
         assert!(Instant::now() < deadline, "job never settled: {job:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;

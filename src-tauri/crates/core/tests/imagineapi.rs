@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use atelier_core::app::NewAccount;
 use atelier_core::jobs::{EngineConfig, Job, JobStatus, Slot};
+use atelier_core::library::LibraryQuery;
 use atelier_core::providers::http::shared_client;
 use atelier_core::providers::imagineapi::ImagineApi;
 use atelier_core::providers::{Provider, ProviderError, ProviderKind, RemoteState};
 use atelier_core::secrets::{MemoryStore, Secret};
-use atelier_core::store::JobQuery;
 use atelier_core::Atelier;
 use atelier_standin::{Fault, ImagineApiConfig};
 use common::{fast, finished, poll_to_completion};
@@ -284,7 +284,11 @@ async fn a_wrong_token_fails_the_job_with_a_message_and_no_token_refuses_to_send
     let err = h2.submit("anything").await.unwrap_err();
     assert!(err.to_string().contains("has no token yet"), "{err}");
     assert!(
-        h2.app.jobs(&JobQuery::default()).unwrap().is_empty(),
+        h2.app
+            .library_page(&LibraryQuery::default(), None, 1000)
+            .unwrap()
+            .jobs
+            .is_empty(),
         "nothing recorded, nothing sent"
     );
     assert_eq!(server.submissions(), 0);
@@ -350,7 +354,11 @@ async fn deleting_an_account_keeps_or_removes_its_history_as_asked() {
         let done = finished(&h.app, job.id).await;
         assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
         h.app.delete_account(h.account, choice).unwrap();
-        let left = h.app.jobs(&JobQuery::default()).unwrap();
+        let left = h
+            .app
+            .library_page(&LibraryQuery::default(), None, 1000)
+            .unwrap()
+            .jobs;
         let files_left = done
             .images
             .iter()

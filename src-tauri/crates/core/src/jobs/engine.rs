@@ -17,13 +17,14 @@ use crate::media::MediaLibrary;
 use crate::providers::{Provider, ProviderError, RemoteJob, RemoteState};
 use crate::store::{now_ms, Store, StoreError};
 
-/// Receives every job after it changed, with absolute image paths.
+/// Receives every job after it changed.
 pub type JobSink = Arc<dyn Fn(&Job) + Send + Sync>;
 /// Receives what the person should hear about once, not once per job.
 pub type NoticeSink = Arc<dyn Fn(&Notice) + Send + Sync>;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
 pub enum Notice {
     /// The service rejected an account's token; its jobs wait for a new one.
     #[serde(rename_all = "camelCase")]
@@ -300,7 +301,7 @@ impl Inner {
     /// Tells listeners the job's current state, straight from the store.
     pub fn emit(&self, job_id: i64) {
         match self.store.job(job_id) {
-            Ok(Some(job)) => (self.sink)(&self.media.absolutize(job)),
+            Ok(Some(job)) => (self.sink)(&job),
             Ok(None) => {}
             Err(e) => tracing::error!("reading job {job_id} for an update: {e}"),
         }

@@ -1,12 +1,14 @@
 //! A job and its images as the rest of the app sees them.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::providers::ProviderKind;
 
 /// Where a job is in its life. Stored by name; the order of variants is the order of life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum JobStatus {
     /// Recorded, and the request is on its way to the service.
     Submitting,
@@ -81,8 +83,9 @@ impl JobStatus {
 
 /// Which picture of a job: the 2×2 grid or one of its four upscales (U1..U4 = top-left,
 /// top-right, bottom-left, bottom-right).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export)]
 pub enum Slot {
     Grid,
     U1,
@@ -118,8 +121,9 @@ impl Slot {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Job {
     pub id: i64,
     /// Atelier's own id for the job, sent to the service as its `ref`.
@@ -141,22 +145,30 @@ pub struct Job {
     /// Unix milliseconds.
     pub created_at: i64,
     pub updated_at: i64,
+    /// Any of its images is liked.
+    pub liked: bool,
+    /// Its place in the library's order (by creation time, then by arrival).
+    pub seq: i64,
     pub images: Vec<ImageRecord>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ImageRecord {
     pub id: i64,
     pub slot: Slot,
-    /// Relative to the media folder in the store; absolute in what the app hands out.
+    /// Relative to the media folder. Never sent to the web view, which asks for images by id.
+    #[serde(skip)]
     pub file: String,
+    #[serde(skip)]
     pub thumb: String,
     pub width: u32,
     pub height: u32,
     pub bytes: u64,
     /// Where the service served it: provenance only, never loaded again.
     pub source_url: Option<String>,
+    pub liked: bool,
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use image::{imageops, DynamicImage, RgbaImage};
 
-use super::download::{finish, write_atomically};
+use super::download::finish;
 use super::{MediaError, MediaLibrary, SavedImage};
 use crate::jobs::model::Slot;
 
@@ -15,18 +15,19 @@ impl MediaLibrary {
         singles: Vec<String>,
     ) -> Result<SavedImage, MediaError> {
         let stem = self.relative_stem(job_id, Slot::Grid);
-        let root = self.root().to_path_buf();
+        let library = self.clone();
         tokio::task::spawn_blocking(move || {
             let images = singles
                 .iter()
                 .map(|rel| {
-                    image::open(root.join(rel)).map_err(|e| MediaError::NotAnImage(e.to_string()))
+                    image::open(library.resolve(rel))
+                        .map_err(|e| MediaError::NotAnImage(e.to_string()))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let png = encode_png(&tile(&images))?;
-            let part = root.join(format!("{stem}.part"));
-            write_atomically(&part, &png)?;
-            finish(&root, &stem, &part, png.len() as u64)
+            let part = library.temp_file(&format!("{job_id}-grid"));
+            part.write(&png)?;
+            finish(&library, &stem, part, png.len() as u64)
         })
         .await
         .map_err(|e| MediaError::NotAnImage(format!("composer stopped: {e}")))?

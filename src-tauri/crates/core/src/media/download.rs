@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use image::{ImageFormat, ImageReader};
 use tokio::io::AsyncWriteExt;
 
-use super::{make_thumbnail, MediaError, MediaLibrary, THUMB_EDGE};
+use super::temp::TempFile;
+use super::{make_thumbnails, small_of, MediaError, MediaLibrary};
 use crate::jobs::model::Slot;
 use crate::providers::Asset;
 
@@ -24,47 +25,44 @@ pub struct SavedImage {
 
 impl MediaLibrary {
     /// Streams the asset to a temporary file, syncs it, decodes it once to prove it is an
-    /// image, writes a thumbnail, and only then renames both into place.
+    /// image, writes its thumbnails, and only then moves them all into the job's folder.
     pub async fn save(
         &self,
         job_id: i64,
         slot: Slot,
         asset: Asset,
     ) -> Result<SavedImage, MediaError> {
+        // Made here and never by `finish`: a job deleted while its image was on the way has
+        // no folder, and its image then has nowhere to land rather than becoming an orphan.
+        let dir = self.resolve(&self.job_dir(job_id));
+        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
         let stem = self.relative_stem(job_id, slot);
-        let part = self.resolve(&format!("{stem}.part"));
-        let bytes = stream_to_file(asset, &part).await?;
-        let root = self.root().to_path_buf();
-        let result = tokio::task::spawn_blocking(move || finish(&root, &stem, &part, bytes))
+        let part = self.temp_file(&format!("{job_id}-{}", slot.stem()));
+        let bytes = stream_to_file(asset, part.path()).await?;
+        let library = self.clone();
+        // The temp file moves into the blocking task, which cleans it up whatever happens to
+        // this one.
+        tokio::task::spawn_blocking(move || finish(&library, &stem, part, bytes))
             .await
-            .map_err(|e| MediaError::NotAnImage(format!("decoder stopped: {e}")))?;
-        result
+            .map_err(|e| MediaError::NotAnImage(format!("decoder stopped: {e}")))?
     }
 
     /// Keeps the latest partial render of a running job. It is replaced whole, so a reader
     /// never sees half a preview.
     pub async fn save_preview(&self, job_id: i64, asset: Asset) -> Result<(), MediaError> {
+        let part = self.temp_file(&format!("preview-{job_id}"));
+        stream_to_file(asset, part.path()).await?;
         let dest = self.preview_path(job_id);
-        let part = dest.with_extension("part");
-        stream_to_file(asset, &part).await?;
-        let check = part.clone();
-        let decoded = tokio::task::spawn_blocking(move || decode(&check).map(|_| ()))
-            .await
-            .map_err(|e| MediaError::NotAnImage(e.to_string()))?;
-        if let Err(e) = decoded {
-            let _ = std::fs::remove_file(&part);
-            return Err(e);
-        }
-        rename(&part, &dest)
+        tokio::task::spawn_blocking(move || {
+            decode(part.path())?;
+            part.keep_as(&dest)
+        })
+        .await
+        .map_err(|e| MediaError::NotAnImage(e.to_string()))?
     }
 }
 
 async fn stream_to_file(asset: Asset, part: &Path) -> Result<u64, MediaError> {
-    if let Some(dir) = part.parent() {
-        tokio::fs::create_dir_all(dir)
-            .await
-            .map_err(|e| io(dir, e))?;
-    }
     let mut file = tokio::fs::File::create(part)
         .await
         .map_err(|e| io(part, e))?;
@@ -93,32 +91,24 @@ async fn stream_to_file(asset: Asset, part: &Path) -> Result<u64, MediaError> {
         file.sync_all().await.map_err(|e| io(part, e))
     }
     .await;
-    if let Err(e) = outcome {
-        drop(file);
-        let _ = tokio::fs::remove_file(part).await;
-        return Err(e);
-    }
-    Ok(written)
+    outcome.map(|()| written)
 }
 
+/// Verifies a downloaded (or composed) image and moves it and its thumbnails into place,
+/// thumbnails first so that nothing points at a picture without them.
 pub(super) fn finish(
-    root: &Path,
+    library: &MediaLibrary,
     stem: &str,
-    part: &Path,
+    part: TempFile,
     bytes: u64,
 ) -> Result<SavedImage, MediaError> {
-    let (img, format) = match decode(part) {
-        Ok(ok) => ok,
-        Err(e) => {
-            let _ = std::fs::remove_file(part);
-            return Err(e);
-        }
-    };
+    let (img, format) = decode(part.path())?;
+    let thumbs = make_thumbnails(&img).map_err(MediaError::NotAnImage)?;
     let thumb_rel = format!("{stem}.thumb.jpg");
-    let thumb = make_thumbnail(&img, THUMB_EDGE).map_err(MediaError::NotAnImage)?;
-    write_atomically(&root.join(&thumb_rel), &thumb)?;
+    library.write_atomically(&thumb_rel, &thumbs.regular)?;
+    library.write_atomically(&small_of(&thumb_rel), &thumbs.small)?;
     let file_rel = format!("{stem}.{}", extension(format));
-    rename(part, &root.join(&file_rel))?;
+    part.keep_as(&library.resolve(&file_rel))?;
     Ok(SavedImage {
         file: file_rel,
         thumb: thumb_rel,
@@ -128,7 +118,7 @@ pub(super) fn finish(
     })
 }
 
-fn decode(path: &Path) -> Result<(image::DynamicImage, ImageFormat), MediaError> {
+pub(super) fn decode(path: &Path) -> Result<(image::DynamicImage, ImageFormat), MediaError> {
     let reader = ImageReader::open(path)
         .map_err(|e| io(path, e))?
         .with_guessed_format()
@@ -178,19 +168,17 @@ fn extension(format: ImageFormat) -> &'static str {
     }
 }
 
-/// Writes `bytes` to `dest` (a `.part` name when it is to be verified before it counts) so
-/// that it is whole on disk before anything points at it.
-pub(crate) fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<(), MediaError> {
-    use std::io::Write;
-    let part = dest.with_extension("partial");
-    let mut f = std::fs::File::create(&part).map_err(|e| io(&part, e))?;
-    f.write_all(bytes)
-        .and_then(|()| f.sync_all())
-        .map_err(|e| io(&part, e))?;
-    rename(&part, dest)
+impl MediaLibrary {
+    /// Writes `bytes` to the library path `rel` so that it is whole on disk before anything
+    /// points at it.
+    pub(crate) fn write_atomically(&self, rel: &str, bytes: &[u8]) -> Result<(), MediaError> {
+        let part = self.temp_file("write");
+        part.write(bytes)?;
+        part.keep_as(&self.resolve(rel))
+    }
 }
 
-fn rename(from: &Path, to: &Path) -> Result<(), MediaError> {
+pub(super) fn rename(from: &Path, to: &Path) -> Result<(), MediaError> {
     std::fs::rename(from, to).map_err(|e| io(to, e))?;
     sync_dir(to);
     Ok(())
@@ -208,7 +196,7 @@ fn sync_dir(path: &Path) {
     let _ = path;
 }
 
-fn io(path: &Path, source: std::io::Error) -> MediaError {
+pub(super) fn io(path: &Path, source: std::io::Error) -> MediaError {
     MediaError::Io {
         path: PathBuf::from(path),
         source,

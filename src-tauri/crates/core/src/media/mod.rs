@@ -1,18 +1,21 @@
 //! The image library on disk: downloads land here, verified, with thumbnails beside them.
 //!
-//! Layout under the root: `jobs/{job id}/{slot}.{png|jpg|webp}` and `{slot}.thumb.jpg`, plus
-//! `previews/{job id}` for the latest partial render of a running job. Names come only from
-//! the job id and slot, never from anything a server sent.
+//! Layout under the root: `jobs/{job id}/{slot}.{png|jpg|webp}` with `{slot}.thumb.jpg`
+//! (512 px) and `{slot}.small.jpg` (256 px) beside it; `previews/{job id}` for the latest
+//! partial render of a running job; `tmp/` for files on their way in. Names come only from the
+//! job id and slot, never from anything a server sent.
 
 mod compose;
 mod download;
+mod temp;
 mod thumbnail;
+mod trash;
 
 use std::path::{Path, PathBuf};
 
 pub use compose::tile;
 pub use download::SavedImage;
-pub use thumbnail::{make_thumbnail, THUMB_EDGE};
+pub use thumbnail::{make_thumbnail, make_thumbnails, Thumbnails, SMALL_EDGE, THUMB_EDGE};
 
 use crate::jobs::model::Slot;
 use crate::providers::ProviderError;
@@ -27,6 +30,10 @@ pub enum MediaError {
     NotAnImage(String),
     #[error("The image is larger than Atelier accepts ({0} MB).")]
     TooLarge(u64),
+    #[error("Could not use the system trash: {0}")]
+    Trash(String),
+    #[error("The files are no longer in the trash, so this cannot be undone.")]
+    NotInTrash,
     #[error("Could not write to the image folder {path}: {source}")]
     Io {
         path: PathBuf,
@@ -53,30 +60,12 @@ pub struct MediaLibrary {
 impl MediaLibrary {
     pub fn open(root: impl Into<PathBuf>) -> Result<Self, MediaError> {
         let root = root.into();
-        for dir in [root.join("jobs"), root.join("previews")] {
+        for dir in [root.join("jobs"), root.join("previews"), root.join("tmp")] {
             std::fs::create_dir_all(&dir).map_err(|source| MediaError::Io { path: dir, source })?;
         }
         let library = Self { root };
         library.sweep_temp_files();
         Ok(library)
-    }
-
-    /// Removes what a crash left half-written. Nothing is writing while the library opens,
-    /// and every temp name is rewritten from scratch when its download runs again.
-    fn sweep_temp_files(&self) {
-        let job_dirs = std::fs::read_dir(self.root.join("jobs"))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|entry| entry.path());
-        for dir in job_dirs.chain([self.root.join("previews")]) {
-            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if is_temp(&path) {
-                    let _ = std::fs::remove_file(&path);
-                }
-            }
-        }
     }
 
     pub fn root(&self) -> &Path {
@@ -98,9 +87,7 @@ impl MediaLibrary {
 
     pub fn remove_preview(&self, job_id: i64) {
         // Missing is fine: not every service sends previews.
-        let path = self.preview_path(job_id);
-        let _ = std::fs::remove_file(path.with_extension("part"));
-        let _ = std::fs::remove_file(path);
+        let _ = std::fs::remove_file(self.preview_path(job_id));
     }
 
     pub fn relative_stem(&self, job_id: i64, slot: Slot) -> String {
@@ -108,21 +95,26 @@ impl MediaLibrary {
     }
 }
 
-fn is_temp(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("part" | "partial")
-    )
+/// The small thumbnail's library path, from the regular one's: `u1.thumb.jpg` → `u1.small.jpg`.
+pub fn small_of(thumb: &str) -> String {
+    match thumb.strip_suffix(".thumb.jpg") {
+        Some(stem) => format!("{stem}.small.jpg"),
+        None => format!("{thumb}.small.jpg"),
+    }
 }
 
 impl MediaLibrary {
-    /// The job with its image paths made absolute, as the app hands it out.
-    pub fn absolutize(&self, mut job: crate::jobs::Job) -> crate::jobs::Job {
-        for img in &mut job.images {
-            img.file = self.resolve(&img.file).to_string_lossy().into_owned();
-            img.thumb = self.resolve(&img.thumb).to_string_lossy().into_owned();
+    /// The small thumbnail of an image, made from its regular one the first time it is asked
+    /// for (libraries from before small thumbnails existed have none).
+    pub fn small_thumbnail(&self, thumb: &str) -> Result<PathBuf, MediaError> {
+        let small = small_of(thumb);
+        let path = self.resolve(&small);
+        if !path.is_file() {
+            let (regular, _) = download::decode(&self.resolve(thumb))?;
+            let jpeg = make_thumbnail(&regular, SMALL_EDGE).map_err(MediaError::NotAnImage)?;
+            self.write_atomically(&small, &jpeg)?;
         }
-        job
+        Ok(path)
     }
 }
 
@@ -133,14 +125,6 @@ pub fn load_rgba(path: &Path) -> Result<RgbaImage, MediaError> {
     image::open(path)
         .map(|img| img.into_rgba8())
         .map_err(|e| MediaError::NotAnImage(e.to_string()))
-}
-
-impl MediaLibrary {
-    /// Removes a job's files (when its history is deleted).
-    pub fn remove_job(&self, job_id: i64) {
-        let _ = std::fs::remove_dir_all(self.resolve(&self.job_dir(job_id)));
-        self.remove_preview(job_id);
-    }
 }
 
 #[cfg(test)]
@@ -154,18 +138,48 @@ mod tests {
         let job = library.root().join("jobs/3");
         std::fs::create_dir_all(&job).unwrap();
         let kept = job.join("u1.png");
-        let halves = [
-            job.join("u2.part"),
-            job.join("u1.thumb.partial"),
-            library.preview_path(4).with_extension("part"),
-        ];
-        for path in halves.iter().chain([&kept]) {
-            std::fs::write(path, b"x").unwrap();
-        }
+        std::fs::write(&kept, b"x").unwrap();
+        let half = library.temp_file("3-u2");
+        std::fs::write(half.path(), b"x").unwrap();
+        let left = half.path().to_owned();
+        std::mem::forget(half);
         MediaLibrary::open(dir.path()).unwrap();
         assert!(kept.exists(), "finished files stay");
-        for path in &halves {
-            assert!(!path.exists(), "{} should be swept", path.display());
-        }
+        assert!(!left.exists(), "{} should be swept", left.display());
+    }
+
+    #[test]
+    fn a_temp_file_dropped_on_the_way_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = MediaLibrary::open(dir.path()).unwrap();
+        let part = library.temp_file("1-grid");
+        part.write(b"half").unwrap();
+        let path = part.path().to_owned();
+        drop(part);
+        assert!(!path.exists());
+        let part = library.temp_file("1-grid");
+        part.write(b"whole").unwrap();
+        let gone = library.resolve("jobs/9/grid.png");
+        assert!(
+            part.keep_as(&gone).is_err(),
+            "no folder: the job was deleted"
+        );
+        assert_eq!(std::fs::read_dir(library.tmp_dir()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn small_thumbnails_are_made_on_first_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = MediaLibrary::open(dir.path()).unwrap();
+        std::fs::create_dir_all(library.resolve("jobs/1")).unwrap();
+        let img = image::DynamicImage::new_rgb8(512, 256);
+        let jpeg = make_thumbnail(&img, THUMB_EDGE).unwrap();
+        library
+            .write_atomically("jobs/1/u1.thumb.jpg", &jpeg)
+            .unwrap();
+        let small = library.small_thumbnail("jobs/1/u1.thumb.jpg").unwrap();
+        assert!(small.ends_with("jobs/1/u1.small.jpg"));
+        assert_eq!(image::open(&small).unwrap().width(), SMALL_EDGE);
+        assert_eq!(small_of("jobs/1/grid.thumb.jpg"), "jobs/1/grid.small.jpg");
     }
 }

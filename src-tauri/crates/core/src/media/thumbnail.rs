@@ -5,10 +5,34 @@ use image::{DynamicImage, ExtendedColorType, ImageEncoder};
 
 /// The long edge of a thumbnail: sharp in a gallery card on a 2× display.
 pub const THUMB_EDGE: u32 = 512;
+/// The long edge of a small thumbnail, for wall tiles and a card's upscale strip: a quarter of
+/// the decoded memory of a regular one, which is what a scrolled wall of them costs.
+pub const SMALL_EDGE: u32 = 256;
 
-/// A JPEG thumbnail that fits in `edge`×`edge`, keeping the aspect ratio. fast_image_resize is
-/// used because it is about ten times quicker than `image`'s own resize on 2048² grids.
+/// A picture's two thumbnails, as JPEG.
+pub struct Thumbnails {
+    pub regular: Vec<u8>,
+    pub small: Vec<u8>,
+}
+
+/// Both thumbnails; the small one is made from the regular one's pixels, not the original's.
+pub fn make_thumbnails(img: &DynamicImage) -> Result<Thumbnails, String> {
+    let regular = resize(img, THUMB_EDGE)?;
+    let small = resize(&regular, SMALL_EDGE)?;
+    Ok(Thumbnails {
+        regular: encode(&regular)?,
+        small: encode(&small)?,
+    })
+}
+
+/// A JPEG thumbnail that fits in `edge`×`edge`, keeping the aspect ratio.
 pub fn make_thumbnail(img: &DynamicImage, edge: u32) -> Result<Vec<u8>, String> {
+    encode(&resize(img, edge)?)
+}
+
+/// fast_image_resize is used because it is about five times quicker than `image`'s own
+/// resize on 2048² grids.
+fn resize(img: &DynamicImage, edge: u32) -> Result<DynamicImage, String> {
     let rgb = DynamicImage::ImageRgb8(img.to_rgb8());
     let (w, h) = fit(rgb.width(), rgb.height(), edge);
     let mut dst = Image::new(w, h, PixelType::U8x3);
@@ -21,9 +45,16 @@ pub fn make_thumbnail(img: &DynamicImage, edge: u32) -> Result<Vec<u8>, String> 
             )),
         )
         .map_err(|e| e.to_string())?;
+    image::RgbImage::from_raw(w, h, dst.into_vec())
+        .map(DynamicImage::ImageRgb8)
+        .ok_or_else(|| "the resized picture has the wrong size".to_owned())
+}
+
+fn encode(img: &DynamicImage) -> Result<Vec<u8>, String> {
+    let (w, h) = (img.width(), img.height());
     let mut out = Vec::with_capacity((w * h / 4) as usize);
     JpegEncoder::new_with_quality(&mut out, 82)
-        .write_image(dst.buffer(), w, h, ExtendedColorType::Rgb8)
+        .write_image(img.as_bytes(), w, h, ExtendedColorType::Rgb8)
         .map_err(|e| e.to_string())?;
     Ok(out)
 }
@@ -63,5 +94,20 @@ mod tests {
             p[0] > 180 && p[1] < 60 && p[2] < 60,
             "colour drifted: {p:?}"
         );
+    }
+
+    #[test]
+    fn the_small_thumbnail_is_a_quarter_of_the_regular_one() {
+        let img =
+            DynamicImage::ImageRgba8(RgbaImage::from_pixel(2048, 1152, Rgba([20, 200, 40, 255])));
+        let both = make_thumbnails(&img).unwrap();
+        let size = |jpeg: &[u8]| {
+            image::load_from_memory(jpeg)
+                .unwrap()
+                .to_rgb8()
+                .dimensions()
+        };
+        assert_eq!(size(&both.regular), (512, 288));
+        assert_eq!(size(&both.small), (256, 144));
     }
 }

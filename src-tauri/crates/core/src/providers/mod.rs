@@ -16,14 +16,16 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use url::Url;
 
 pub use error::ProviderError;
 pub use http::HttpApi;
 
 /// Which service a job or account belongs to. Stored in the database by its `as_str` name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export)]
 pub enum ProviderKind {
     ImagineApi,
     AiClient,
@@ -112,7 +114,8 @@ pub enum Asset {
 }
 
 /// Bot health as reported by a service's status endpoint.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
 pub struct Health {
     pub summary: String,
     pub healthy: bool,

@@ -1,19 +1,13 @@
 //! Job and image rows. Each state change is one statement, so each is its own transaction.
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::{now_ms, Store, StoreError};
+use super::schema::SEQ_PER_MS;
+use super::{now_ms, Layout, Store, StoreError};
 use crate::accounts::Account;
 use crate::jobs::model::{ImageRecord, Job, JobStatus, Slot};
+use crate::library::{fts_text, PromptParams};
 use crate::providers::ProviderKind;
-
-/// What the gallery asks for: newest first, optionally filtered by prompt text.
-#[derive(Debug, Clone, Default)]
-pub struct JobQuery {
-    pub search: Option<String>,
-    pub status: Option<JobStatus>,
-    pub limit: Option<u32>,
-}
 
 pub struct NewImage<'a> {
     pub slot: Slot,
@@ -25,8 +19,37 @@ pub struct NewImage<'a> {
     pub source_url: Option<&'a str>,
 }
 
-const JOB_COLUMNS: &str = "id, reference, provider, remote_id, prompt, status, progress, error, \
-                           preview_rev, created_at, updated_at, account_id, account_label, credits";
+/// A finished job brought into the history whole (an import, or a seeded test history). Its
+/// files go where `Layout::image_names` says, once the job has its id.
+pub struct PastJob<'a> {
+    pub reference: &'a str,
+    pub account: &'a Account,
+    pub prompt: &'a str,
+    pub remote_id: Option<&'a str>,
+    pub created_at: i64,
+    /// A finished status; the history keeps failures too.
+    pub status: JobStatus,
+    pub error: Option<&'a str>,
+    pub images: &'a [PastImage],
+}
+
+#[derive(Debug, Clone)]
+pub struct PastImage {
+    pub slot: Slot,
+    /// The file's extension ("png", "jpg", "webp").
+    pub extension: &'static str,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+}
+
+/// The columns `job_from_row` reads, in its order, for a `jobs` table aliased `j`.
+pub(super) const JOB_COLUMNS: &str = "j.id, j.reference, j.provider, j.remote_id, j.prompt, \
+    j.status, j.progress, j.error, j.preview_rev, j.created_at, j.updated_at, j.account_id, \
+    j.account_label, j.credits, j.liked, j.seq";
+/// The columns `image_from_row` reads, for an `images` table aliased `i`.
+pub(super) const IMAGE_COLUMNS: &str =
+    "i.id, i.slot, i.file, i.thumb, i.width, i.height, i.bytes, i.source_url, i.liked";
 
 impl Store {
     /// Records a job before anything is sent, so nothing sent is ever unrecorded.
@@ -36,27 +59,65 @@ impl Store {
         account: &Account,
         prompt: &str,
     ) -> Result<Job, StoreError> {
-        let now = now_ms();
         let id = {
-            let conn = self.conn();
-            conn.execute(
-                "INSERT INTO jobs (reference, provider, account_id, account_label, prompt, status,
-                                   created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-                params![
-                    reference,
-                    account.provider.as_str(),
-                    account.id,
-                    account.label,
-                    prompt,
-                    JobStatus::Submitting.as_str(),
-                    now
-                ],
-            )?;
-            conn.last_insert_rowid()
+            let mut conn = self.conn();
+            let tx = conn.transaction()?;
+            let row = NewJobRow {
+                reference,
+                account,
+                prompt,
+                status: JobStatus::Submitting,
+                remote_id: None,
+                created_at: now_ms(),
+            };
+            let id = insert_job_row(&tx, &row)?;
+            tx.commit()?;
+            id
         };
         self.job(id)?
             .ok_or(StoreError(rusqlite::Error::QueryReturnedNoRows))
+    }
+
+    /// Adds finished jobs with their image rows in one transaction; returns their ids.
+    pub fn insert_past_jobs(
+        &self,
+        jobs: &[PastJob<'_>],
+        layout: &dyn Layout,
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut ids = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let row = NewJobRow {
+                reference: job.reference,
+                account: job.account,
+                prompt: job.prompt,
+                status: job.status,
+                remote_id: job.remote_id,
+                created_at: job.created_at,
+            };
+            let id = insert_job_row(&tx, &row)?;
+            if let Some(error) = job.error {
+                tx.prepare_cached("UPDATE jobs SET error = ?2 WHERE id = ?1")?
+                    .execute(params![id, error])?;
+            }
+            for img in job.images {
+                let (file, thumb) = layout.image_names(id, img.slot, img.extension);
+                let row = NewImage {
+                    slot: img.slot,
+                    file: &file,
+                    thumb: &thumb,
+                    width: img.width,
+                    height: img.height,
+                    bytes: img.bytes,
+                    source_url: None,
+                };
+                put_image_row(&tx, id, &row)?;
+            }
+            ids.push(id);
+        }
+        tx.commit()?;
+        Ok(ids)
     }
 
     pub fn set_remote_id(&self, id: i64, remote_id: &str) -> Result<(), StoreError> {
@@ -103,16 +164,6 @@ impl Store {
         Ok(())
     }
 
-    /// Removes jobs (their images go with them); returns the ids, whose files the caller removes.
-    pub fn delete_jobs_of_account(&self, account_id: i64) -> Result<Vec<i64>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare("DELETE FROM jobs WHERE account_id = ?1 RETURNING id")?;
-        let ids = stmt
-            .query_map([account_id], |r| r.get(0))?
-            .collect::<Result<Vec<i64>, _>>()?;
-        Ok(ids)
-    }
-
     pub fn bump_preview(&self, id: i64) -> Result<(), StoreError> {
         self.conn().execute(
             "UPDATE jobs SET preview_rev = preview_rev + 1, updated_at = ?2 WHERE id = ?1",
@@ -122,29 +173,13 @@ impl Store {
     }
 
     pub fn put_image(&self, job_id: i64, img: &NewImage<'_>) -> Result<(), StoreError> {
-        self.conn().execute(
-            "INSERT INTO images (job_id, slot, file, thumb, width, height, bytes, source_url)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (job_id, slot) DO UPDATE SET file = excluded.file, thumb = excluded.thumb,
-               width = excluded.width, height = excluded.height, bytes = excluded.bytes,
-               source_url = excluded.source_url",
-            params![
-                job_id,
-                img.slot.index(),
-                img.file,
-                img.thumb,
-                img.width,
-                img.height,
-                img.bytes as i64,
-                img.source_url
-            ],
-        )?;
+        put_image_row(&self.conn(), job_id, img)?;
         Ok(())
     }
 
     pub fn job(&self, id: i64) -> Result<Option<Job>, StoreError> {
         let conn = self.conn();
-        let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1");
+        let sql = format!("SELECT {JOB_COLUMNS} FROM jobs j WHERE j.id = ?1");
         let Some(mut job) = conn.query_row(&sql, [id], job_from_row).optional()? else {
             return Ok(None);
         };
@@ -152,40 +187,12 @@ impl Store {
         Ok(Some(job))
     }
 
-    pub fn jobs(&self, query: &JobQuery) -> Result<Vec<Job>, StoreError> {
-        let conn = self.conn();
-        let sql = format!(
-            "SELECT {JOB_COLUMNS} FROM jobs
-             WHERE (?1 IS NULL OR prompt LIKE '%' || ?1 || '%' ESCAPE '\\')
-               AND (?2 IS NULL OR status = ?2)
-             ORDER BY created_at DESC, id DESC LIMIT ?3"
-        );
-        let search = query
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(escape_like);
-        let limit = query.limit.unwrap_or(500);
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut jobs = stmt
-            .query_map(
-                params![search, query.status.map(JobStatus::as_str), limit],
-                job_from_row,
-            )?
-            .collect::<Result<Vec<_>, _>>()?;
-        for job in &mut jobs {
-            job.images = images_of(&conn, job.id)?;
-        }
-        Ok(jobs)
-    }
-
     /// Jobs the app must pick up again: everything still on its way, oldest first.
     pub fn unfinished_jobs(&self) -> Result<Vec<Job>, StoreError> {
         let conn = self.conn();
         let sql = format!(
-            "SELECT {JOB_COLUMNS} FROM jobs
-             WHERE status IN ('submitting', 'queued', 'running', 'downloading') ORDER BY id"
+            "SELECT {JOB_COLUMNS} FROM jobs j
+             WHERE j.status IN ('submitting', 'queued', 'running', 'downloading') ORDER BY j.id"
         );
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut jobs = stmt
@@ -199,27 +206,98 @@ impl Store {
     }
 
     pub fn image(&self, image_id: i64) -> Result<Option<ImageRecord>, StoreError> {
+        let sql = format!("SELECT {IMAGE_COLUMNS} FROM images i WHERE i.id = ?1");
         Ok(self
             .conn()
-            .query_row(
-                "SELECT id, slot, file, thumb, width, height, bytes, source_url FROM images WHERE id = ?1",
-                [image_id],
-                image_from_row,
-            )
+            .query_row(&sql, [image_id], |r| image_from_row(r, 0))
             .optional()?)
     }
 }
 
-fn images_of(conn: &rusqlite::Connection, job_id: i64) -> Result<Vec<ImageRecord>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, slot, file, thumb, width, height, bytes, source_url FROM images
-         WHERE job_id = ?1 ORDER BY slot",
-    )?;
-    let rows = stmt.query_map([job_id], image_from_row)?;
+struct NewJobRow<'a> {
+    reference: &'a str,
+    account: &'a Account,
+    prompt: &'a str,
+    status: JobStatus,
+    remote_id: Option<&'a str>,
+    created_at: i64,
+}
+
+/// The job row, in its place in time, filed under its prompt's parameters and in the search
+/// index.
+fn insert_job_row(conn: &Connection, job: &NewJobRow<'_>) -> Result<i64, StoreError> {
+    let params = PromptParams::of(job.prompt);
+    let seq = next_seq(conn, job.created_at)?;
+    conn.prepare_cached(
+        "INSERT INTO jobs (reference, provider, account_id, account_label, prompt, status,
+                           remote_id, aspect, model, created_at, updated_at, seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)",
+    )?
+    .execute(params![
+        job.reference,
+        job.account.provider.as_str(),
+        job.account.id,
+        job.account.label,
+        job.prompt,
+        job.status.as_str(),
+        job.remote_id,
+        params.aspect,
+        params.model,
+        job.created_at,
+        seq,
+    ])?;
+    let id = conn.last_insert_rowid();
+    conn.prepare_cached("INSERT INTO jobs_fts (rowid, text) VALUES (?1, ?2)")?
+        .execute(params![seq, fts_text(job.prompt)])?;
+    Ok(id)
+}
+
+/// The first free `seq` at or after `created_at`'s own: jobs of the same millisecond line up
+/// one after another (and a thousand of them spill into the next millisecond's room).
+fn next_seq(conn: &Connection, created_at: i64) -> Result<i64, StoreError> {
+    let base = created_at.saturating_mul(SEQ_PER_MS);
+    let taken: Option<i64> = conn
+        .prepare_cached("SELECT MAX(seq) FROM jobs WHERE seq >= ?1 AND seq < ?1 + ?2")?
+        .query_row(params![base, SEQ_PER_MS], |r| r.get(0))?;
+    let mut seq = taken.map_or(base, |t| t + 1);
+    while conn
+        .prepare_cached("SELECT 1 FROM jobs WHERE seq = ?1")?
+        .exists([seq])?
+    {
+        seq += 1;
+    }
+    Ok(seq)
+}
+
+fn put_image_row(conn: &Connection, job_id: i64, img: &NewImage<'_>) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO images (job_id, slot, file, thumb, width, height, bytes, source_url)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (job_id, slot) DO UPDATE SET file = excluded.file, thumb = excluded.thumb,
+           width = excluded.width, height = excluded.height, bytes = excluded.bytes,
+           source_url = excluded.source_url",
+    )?
+    .execute(params![
+        job_id,
+        img.slot.index(),
+        img.file,
+        img.thumb,
+        img.width,
+        img.height,
+        img.bytes as i64,
+        img.source_url
+    ])?;
+    Ok(())
+}
+
+pub(super) fn images_of(conn: &Connection, job_id: i64) -> Result<Vec<ImageRecord>, StoreError> {
+    let sql = format!("SELECT {IMAGE_COLUMNS} FROM images i WHERE i.job_id = ?1 ORDER BY i.slot");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([job_id], |r| image_from_row(r, 0))?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-fn job_from_row(r: &Row<'_>) -> rusqlite::Result<Job> {
+pub(super) fn job_from_row(r: &Row<'_>) -> rusqlite::Result<Job> {
     let provider: String = r.get(2)?;
     let status: String = r.get(5)?;
     Ok(Job {
@@ -237,22 +315,29 @@ fn job_from_row(r: &Row<'_>) -> rusqlite::Result<Job> {
         account_id: r.get(11)?,
         account_label: r.get(12)?,
         credits: r.get(13)?,
+        liked: r.get(14)?,
+        seq: r.get(15)?,
         images: Vec::new(),
     })
 }
 
-fn image_from_row(r: &Row<'_>) -> rusqlite::Result<ImageRecord> {
-    let slot: u8 = r.get(1)?;
-    let bytes: i64 = r.get(6)?;
+/// How many columns `job_from_row` reads: where the image columns start in a joined row.
+pub(super) const JOB_WIDTH: usize = 16;
+
+/// An image from the row's columns starting at `at` (the order of `IMAGE_COLUMNS`).
+pub(super) fn image_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<ImageRecord> {
+    let slot: u8 = r.get(at + 1)?;
+    let bytes: i64 = r.get(at + 6)?;
     Ok(ImageRecord {
-        id: r.get(0)?,
-        slot: Slot::from_index(slot).ok_or_else(|| bad_value(1, &slot.to_string()))?,
-        file: r.get(2)?,
-        thumb: r.get(3)?,
-        width: r.get(4)?,
-        height: r.get(5)?,
+        id: r.get(at)?,
+        slot: Slot::from_index(slot).ok_or_else(|| bad_value(at + 1, &slot.to_string()))?,
+        file: r.get(at + 2)?,
+        thumb: r.get(at + 3)?,
+        width: r.get(at + 4)?,
+        height: r.get(at + 5)?,
         bytes: bytes.max(0) as u64,
-        source_url: r.get(7)?,
+        source_url: r.get(at + 7)?,
+        liked: r.get(at + 8)?,
     })
 }
 
@@ -262,12 +347,6 @@ pub(super) fn bad_value(col: usize, value: &str) -> rusqlite::Error {
         rusqlite::types::Type::Text,
         format!("unexpected value {value:?}").into(),
     )
-}
-
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 #[cfg(test)]
@@ -348,34 +427,5 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         store.insert_job("same", &demo(&store), "a").unwrap();
         assert!(store.insert_job("same", &demo(&store), "b").is_err());
-    }
-
-    #[test]
-    fn search_is_newest_first_and_literal() {
-        let store = Store::open_in_memory().unwrap();
-        for (i, prompt) in ["red fox", "blue 100% whale", "red panda"]
-            .iter()
-            .enumerate()
-        {
-            store
-                .insert_job(&format!("r{i}"), &demo(&store), prompt)
-                .unwrap();
-        }
-        let prompts = |q: &str| -> Vec<String> {
-            let query = JobQuery {
-                search: Some(q.into()),
-                ..JobQuery::default()
-            };
-            store
-                .jobs(&query)
-                .unwrap()
-                .into_iter()
-                .map(|j| j.prompt)
-                .collect()
-        };
-        assert_eq!(prompts("red"), ["red panda", "red fox"]);
-        assert_eq!(prompts("100%"), ["blue 100% whale"]);
-        assert_eq!(prompts("%"), ["blue 100% whale"]);
-        assert_eq!(prompts("  "), ["red panda", "blue 100% whale", "red fox"]);
     }
 }

@@ -1,10 +1,16 @@
 //! History in SQLite: the source of truth for every job and image.
 //!
-//! Calls are short single statements on a WAL database, so they run inline behind a mutex
-//! rather than through a connection pool.
+//! Calls are short statements on a WAL database, so they run inline behind a mutex rather than
+//! through a pool. The one exception is the library's long reads (summaries, counts), which
+//! have a connection of their own so they never hold up a page or a job's progress.
 
 mod accounts;
 mod jobs;
+mod library;
+#[cfg(test)]
+mod library_tests;
+mod organize;
+mod removal;
 mod schema;
 
 use std::path::Path;
@@ -13,7 +19,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension};
 
-pub use jobs::{JobQuery, NewImage};
+pub use jobs::{NewImage, PastImage, PastJob};
+pub use removal::{Layout, Removed};
 
 #[derive(Debug, thiserror::Error)]
 #[error("The history database failed: {0}")]
@@ -22,6 +29,8 @@ pub struct StoreError(#[from] rusqlite::Error);
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    /// For long reads; the same connection as `conn` for an in-memory database.
+    reader: Arc<Mutex<Connection>>,
 }
 
 impl Store {
@@ -31,25 +40,41 @@ impl Store {
         // NORMAL with WAL keeps every commit atomic and durable across app crashes; only an
         // OS crash may lose the last commits, never corrupt the file.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        Self::setup(conn)
+        let conn = Self::setup(conn)?;
+        // Opened after the migrations, so it sees the schema they made.
+        let reader = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        reader.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+            reader: Arc::new(Mutex::new(reader)),
+        })
     }
 
     pub fn open_in_memory() -> Result<Store, StoreError> {
-        Self::setup(Connection::open_in_memory()?)
+        let conn = Arc::new(Mutex::new(Self::setup(Connection::open_in_memory()?)?));
+        Ok(Store {
+            reader: conn.clone(),
+            conn,
+        })
     }
 
-    fn setup(mut conn: Connection) -> Result<Store, StoreError> {
+    fn setup(mut conn: Connection) -> Result<Connection, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn)?;
-        Ok(Store {
-            conn: Arc::new(Mutex::new(conn)),
-        })
+        Ok(conn)
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic elsewhere while holding the lock leaves SQLite itself consistent.
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        self.reader.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {

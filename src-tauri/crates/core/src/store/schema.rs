@@ -1,11 +1,26 @@
 //! Migrations, applied in order and recorded in `PRAGMA user_version`. Append only: a shipped
 //! migration is never edited, so every user's database reaches the same shape.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
-const MIGRATIONS: &[&str] = &[
+use crate::library::{fts_text, PromptParams};
+
+/// Schema changes, then (for some) a pass in Rust over the rows already there.
+struct Migration {
+    sql: &'static str,
+    backfill: Option<fn(&Transaction<'_>) -> rusqlite::Result<()>>,
+}
+
+const fn sql(sql: &'static str) -> Migration {
+    Migration {
+        sql,
+        backfill: None,
+    }
+}
+
+const MIGRATIONS: &[Migration] = &[
     // 1: accounts (with the built-in Demo one), jobs, their images, and settings.
-    "CREATE TABLE accounts (
+    sql("CREATE TABLE accounts (
         id         INTEGER PRIMARY KEY AUTOINCREMENT,
         provider   TEXT NOT NULL,
         label      TEXT NOT NULL,
@@ -47,21 +62,142 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE settings (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
-    );",
+    );"),
     // 2: why an account's token stopped working (NULL while it works), so the person is told
     // once, and statuses looked up by the engine on start.
-    "ALTER TABLE accounts ADD COLUMN token_problem TEXT;",
+    sql("ALTER TABLE accounts ADD COLUMN token_problem TEXT;"),
+    // 3: the library at any size. `seq`, a job's place in time, orders everything and keys
+    // the full-text index, so a search reads its newest matches first and stops at a page.
+    // Parameters parsed from the prompt, likes and a `phase` derived from the status, each
+    // behind an index in that order; the wall's image counts; collections, saved searches;
+    // and paths waiting to go to the trash (a deletion cut short by a crash is finished on the
+    // next start).
+    Migration {
+        sql: LIBRARY,
+        backfill: Some(index_history),
+    },
 ];
+
+/// Jobs created in the same millisecond get consecutive `seq`s: `created_at * SEQ_PER_MS + n`.
+/// Stays below 2^53, so the web view holds it as an ordinary number.
+pub const SEQ_PER_MS: i64 = 1024;
+
+const LIBRARY: &str = "
+    ALTER TABLE jobs ADD COLUMN seq INTEGER;
+    ALTER TABLE jobs ADD COLUMN aspect TEXT NOT NULL DEFAULT '1:1';
+    ALTER TABLE jobs ADD COLUMN model TEXT NOT NULL DEFAULT 'default';
+    -- 1 while any of the job's images is liked; both kept so by the triggers below.
+    ALTER TABLE jobs ADD COLUMN liked INTEGER NOT NULL DEFAULT 0;
+    -- How many of its images the wall shows: its upscales, or its grid when it has none.
+    ALTER TABLE jobs ADD COLUMN wall_count INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN phase TEXT GENERATED ALWAYS AS (CASE
+        WHEN status IN ('submitting', 'queued', 'running', 'downloading') THEN 'in_flight'
+        WHEN status IN ('done', 'cancelled') THEN status
+        ELSE 'failed' END) VIRTUAL;
+    ALTER TABLE images ADD COLUMN liked INTEGER NOT NULL DEFAULT 0;
+    UPDATE jobs SET wall_count = (SELECT CASE WHEN SUM(slot > 0) > 0 THEN SUM(slot > 0)
+        ELSE COUNT(*) END FROM images WHERE job_id = jobs.id);
+    DROP INDEX jobs_by_created;
+
+    CREATE TRIGGER image_added AFTER INSERT ON images BEGIN
+        UPDATE jobs SET liked = liked OR NEW.liked, wall_count = (
+            SELECT CASE WHEN SUM(slot > 0) > 0 THEN SUM(slot > 0) ELSE COUNT(*) END
+            FROM images WHERE job_id = NEW.job_id)
+        WHERE id = NEW.job_id;
+    END;
+    CREATE TRIGGER image_removed AFTER DELETE ON images BEGIN
+        UPDATE jobs SET
+            liked = EXISTS (SELECT 1 FROM images WHERE job_id = OLD.job_id AND liked = 1),
+            wall_count = (
+                SELECT CASE WHEN SUM(slot > 0) > 0 THEN SUM(slot > 0) ELSE COUNT(*) END
+                FROM images WHERE job_id = OLD.job_id)
+        WHERE id = OLD.job_id;
+    END;
+    CREATE TRIGGER image_liked AFTER UPDATE OF liked ON images BEGIN
+        UPDATE jobs SET liked = EXISTS (SELECT 1 FROM images WHERE job_id = NEW.job_id AND liked = 1)
+        WHERE id = NEW.job_id;
+    END;
+
+    CREATE TABLE collections (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE collection_jobs (
+        collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+        job_id        INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        added_at      INTEGER NOT NULL,
+        PRIMARY KEY (collection_id, job_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX collection_jobs_by_job ON collection_jobs(job_id);
+    CREATE TABLE saved_searches (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        query      TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    -- Library paths (relative to the media folder) that must not stay there: written in the
+    -- transaction that deletes their rows, cleared once they are in the trash.
+    CREATE TABLE pending_trash (path TEXT PRIMARY KEY) WITHOUT ROWID;
+
+    -- Contentless: prompts live in `jobs`; this holds only the index, by `seq`.
+    CREATE VIRTUAL TABLE jobs_fts USING fts5(
+        text, content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+    );
+";
+
+/// Indexes made once every job has its `seq`.
+const LIBRARY_INDEXES: &str = "
+    CREATE UNIQUE INDEX jobs_by_seq ON jobs(seq);
+    CREATE INDEX jobs_by_phase ON jobs(phase, seq);
+    CREATE INDEX jobs_by_account ON jobs(account_id, seq);
+    CREATE INDEX jobs_by_provider ON jobs(provider, seq);
+    CREATE INDEX jobs_by_aspect ON jobs(aspect, seq);
+    CREATE INDEX jobs_by_model ON jobs(model, seq);
+    CREATE INDEX jobs_liked ON jobs(seq) WHERE liked = 1;
+    -- Covers the wall's summary, which counts every job's images in order.
+    CREATE INDEX jobs_wall ON jobs(seq, wall_count);
+";
+
+/// Gives every job already in the history its `seq`, its parameters and its place in the
+/// search index.
+fn index_history(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let mut jobs = tx.prepare("SELECT id, prompt, created_at FROM jobs ORDER BY created_at, id")?;
+    let mut update =
+        tx.prepare("UPDATE jobs SET seq = ?2, aspect = ?3, model = ?4 WHERE id = ?1")?;
+    let mut index = tx.prepare("INSERT INTO jobs_fts (rowid, text) VALUES (?1, ?2)")?;
+    let mut rows = jobs.query([])?;
+    let mut last = i64::MIN;
+    while let Some(row) = rows.next()? {
+        let (id, prompt, at): (i64, String, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        let seq = (at * SEQ_PER_MS).max(last + 1);
+        last = seq;
+        let p = PromptParams::of(&prompt);
+        update.execute(rusqlite::params![id, seq, p.aspect, p.model])?;
+        index.execute(rusqlite::params![seq, fts_text(&prompt)])?;
+    }
+    tx.execute_batch(LIBRARY_INDEXES)
+}
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let current: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+    for (i, migration) in MIGRATIONS.iter().enumerate().skip(current) {
         let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
+        tx.execute_batch(migration.sql)?;
+        if let Some(backfill) = migration.backfill {
+            backfill(&tx)?;
+        }
         tx.pragma_update(None, "user_version", i + 1)?;
         tx.commit()?;
     }
     Ok(())
+}
+
+/// The SQL of the first `n` migrations, to make a database as an older Atelier left it.
+#[cfg(test)]
+pub(super) fn first_migrations(n: usize) -> impl Iterator<Item = &'static str> {
+    MIGRATIONS.iter().take(n).map(|m| m.sql)
 }
 
 #[cfg(test)]

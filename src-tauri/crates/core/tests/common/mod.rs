@@ -4,10 +4,25 @@
 
 use std::time::{Duration, Instant};
 
+use atelier_core::app::ImageSize;
 use atelier_core::jobs::{EngineConfig, Job};
 use atelier_core::providers::{Outputs, Provider, RemoteState};
-use atelier_core::store::JobQuery;
 use atelier_core::Atelier;
+
+/// Points the system trash of this test process at a folder of its own (the trash lives in
+/// `$XDG_DATA_HOME/Trash`), so deleting in tests never touches the person's trash. Every test
+/// that deletes calls it first; the `Once` makes the others wait until it is set.
+pub fn private_trash() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("a folder for the trash");
+        // SAFETY of intent: set before any test of this binary reads it (they all call this
+        // first), and nothing else in these tests reads XDG_DATA_HOME.
+        std::env::set_var("XDG_DATA_HOME", dir.path());
+        dir
+    })
+    .path()
+}
 
 /// An engine that polls quickly, for servers whose jobs take a second.
 pub fn fast() -> EngineConfig {
@@ -17,18 +32,29 @@ pub fn fast() -> EngineConfig {
     }
 }
 
-/// Waits for a job to be done, failed or cancelled; fails the test after 60 s.
+/// The job with its images' paths made absolute, for tests that open the files.
+pub fn with_paths(app: &Atelier, mut job: Job) -> Job {
+    for img in &mut job.images {
+        let path = |size| {
+            let p = app
+                .image_file(img.id, size)
+                .unwrap()
+                .expect("the image has a row");
+            p.to_string_lossy().into_owned()
+        };
+        (img.file, img.thumb) = (path(ImageSize::Full), path(ImageSize::Thumb));
+    }
+    job
+}
+
+/// Waits for a job to be done, failed or cancelled (images with absolute paths); fails the
+/// test after 60 s.
 pub async fn finished(app: &Atelier, id: i64) -> Job {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let job = app
-            .jobs(&JobQuery::default())
-            .unwrap()
-            .into_iter()
-            .find(|j| j.id == id)
-            .unwrap();
+        let job = app.job(id).unwrap().expect("the job exists");
         if job.status.is_finished() {
-            return job;
+            return with_paths(app, job);
         }
         assert!(Instant::now() < deadline, "job never finished: {job:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;

@@ -5,7 +5,7 @@
 //! It keeps no state: a job's id carries its start time and prompt, so a Demo job still
 //! finishes after the app restarts.
 
-mod art;
+pub mod art;
 
 use std::time::Duration;
 

@@ -1,0 +1,160 @@
+//! Accounts: adding, editing, switching and deleting them, and their keychain tokens.
+
+use super::{Atelier, AtelierError};
+use crate::accounts::{clean_label, clean_token, Account, AccountView, HistoryChoice};
+use crate::app::NewAccount;
+use crate::library::{Filter, LibraryQuery};
+use crate::providers::http::parse_base_url;
+use crate::providers::{Health, ProviderKind};
+
+impl Atelier {
+    pub fn accounts(&self) -> Result<Vec<AccountView>, AtelierError> {
+        let active = self.store.active_account()?.id;
+        self.store
+            .accounts()?
+            .into_iter()
+            .map(|account| self.view(account, active))
+            .collect()
+    }
+
+    pub fn add_account(&self, new: &NewAccount) -> Result<AccountView, AtelierError> {
+        if !new.provider.needs_token() {
+            return Err(AtelierError::Invalid(
+                "The Demo account is built in.".into(),
+            ));
+        }
+        let label = clean_label(&new.label).map_err(AtelierError::Invalid)?;
+        let token = clean_token(&new.token).map_err(AtelierError::Invalid)?;
+        let base_url = normalize_url(new.provider, &new.base_url)?;
+        let account = self.store.insert_account(new.provider, &label, &base_url)?;
+        if let Err(e) = self.secrets.set(&account.keychain_name(), token) {
+            // No token, no account: never leave one behind that cannot work.
+            self.store.delete_account(account.id)?;
+            return Err(e.into());
+        }
+        self.store.set_active_account(account.id)?;
+        self.view(account, self.store.active_account()?.id)
+    }
+
+    pub fn update_account(
+        &self,
+        id: i64,
+        label: &str,
+        base_url: &str,
+    ) -> Result<AccountView, AtelierError> {
+        let account = self.account(id)?;
+        let label = clean_label(label).map_err(AtelierError::Invalid)?;
+        let base_url = if account.provider.needs_token() {
+            normalize_url(account.provider, base_url)?
+        } else {
+            String::new()
+        };
+        self.store.update_account(id, &label, &base_url)?;
+        if base_url != account.base_url {
+            self.refresh_provider(&self.account(id)?)?;
+        }
+        self.view(self.account(id)?, self.store.active_account()?.id)
+    }
+
+    pub fn set_token(&self, id: i64, raw: &str) -> Result<AccountView, AtelierError> {
+        let account = self.account(id)?;
+        if !account.provider.needs_token() {
+            return Err(AtelierError::Invalid(
+                "The Demo account needs no token.".into(),
+            ));
+        }
+        let token = clean_token(raw).map_err(AtelierError::Invalid)?;
+        self.secrets.set(&account.keychain_name(), token)?;
+        self.refresh_provider(&account)?;
+        self.view(self.account(id)?, self.store.active_account()?.id)
+    }
+
+    pub fn set_active(&self, id: i64) -> Result<AccountView, AtelierError> {
+        let account = self.account(id)?;
+        self.store.set_active_account(id)?;
+        self.view(account, id)
+    }
+
+    /// Removes the account and its keychain entry; its jobs are kept or deleted as asked.
+    pub fn delete_account(&self, id: i64, history: HistoryChoice) -> Result<(), AtelierError> {
+        let account = self.account(id)?;
+        if !account.provider.needs_token() {
+            return Err(AtelierError::Invalid(
+                "The built-in Demo account cannot be deleted.".into(),
+            ));
+        }
+        self.engine.forget_account(id);
+        for job in self.store.unfinished_jobs()? {
+            if job.account_id == Some(id) {
+                self.engine.cancel(job.id)?;
+            }
+        }
+        if history == HistoryChoice::Delete {
+            let query = LibraryQuery {
+                filter: Filter {
+                    account: Some(id),
+                    ..Filter::default()
+                },
+                ..LibraryQuery::default()
+            };
+            let jobs = self.store.ids_matching(&query)?;
+            let removed = self.store.remove_jobs(&jobs, &self.media)?;
+            self.to_trash(removed)?;
+        }
+        self.secrets.delete(&account.keychain_name())?;
+        self.store.delete_account(id)?;
+        Ok(())
+    }
+
+    /// How many jobs the account's history holds (asked when deleting it).
+    pub fn account_job_count(&self, id: i64) -> Result<u32, AtelierError> {
+        Ok(self.store.job_count(id)?)
+    }
+
+    pub async fn test_connection(&self, id: i64) -> Result<Health, AtelierError> {
+        Ok(self.provider(&self.account(id)?)?.health().await?)
+    }
+
+    pub(super) fn account(&self, id: i64) -> Result<Account, AtelierError> {
+        self.store.account(id)?.ok_or(AtelierError::NoAccount)
+    }
+
+    /// A new token or address: the account gets a fresh chance, and its jobs use it.
+    pub(super) fn refresh_provider(&self, account: &Account) -> Result<(), AtelierError> {
+        if !account.provider.needs_token() {
+            return Ok(());
+        }
+        self.store.clear_token_problem(account.id)?;
+        match self.provider(account) {
+            Ok(provider) => self.engine.set_provider(account.id, provider),
+            // No token yet: nothing to follow jobs with until one is pasted.
+            Err(AtelierError::NoToken(_)) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    }
+
+    fn view(&self, account: Account, active: i64) -> Result<AccountView, AtelierError> {
+        let kind = account.provider;
+        let token_set = kind.needs_token() && self.secrets.get(&account.keychain_name())?.is_some();
+        Ok(AccountView {
+            provider_name: kind.display_name(),
+            default_base_url: kind.default_base_url(),
+            needs_token: kind.needs_token(),
+            token_set,
+            active: account.id == active,
+            account,
+        })
+    }
+}
+
+fn normalize_url(kind: ProviderKind, url: &str) -> Result<String, AtelierError> {
+    let url = if url.trim().is_empty() {
+        kind.default_base_url().to_owned()
+    } else {
+        parse_base_url(url)
+            .map_err(AtelierError::Invalid)?
+            .to_string()
+    };
+    Ok(url.trim_end_matches('/').to_owned())
+}

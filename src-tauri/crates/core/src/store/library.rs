@@ -1,0 +1,529 @@
+//! The library's queries: pages from a cursor, a summary that lays out the whole result, and
+//! counts per filter value.
+//!
+//! Everything is ordered by `seq`. Every filter has an index in that order, and a search is
+//! driven by the full-text index (keyed by `seq`) newest match first, so a page costs about
+//! the same at the end of a 100,000-job history as at its start, for any search.
+
+use rusqlite::types::{FromSql, Value};
+use rusqlite::{params_from_iter, Connection, Row};
+
+use super::jobs::{image_from_row, job_from_row, IMAGE_COLUMNS, JOB_COLUMNS, JOB_WIDTH};
+use super::schema::SEQ_PER_MS;
+use super::{Store, StoreError};
+use crate::jobs::model::{Job, Slot};
+use crate::library::{
+    fts_query, Checkpoint, Count, Cursor, Facets, Filter, LibraryQuery, Month, Page, Phase, Sort,
+    Summary, Unit, PAGE_SIZE,
+};
+use crate::providers::ProviderKind;
+
+/// Most jobs a page may ask for.
+const MAX_PAGE_JOBS: u32 = 1000;
+
+impl Store {
+    /// At most `limit` jobs of `query` from the job with `from` (inclusive; the start when
+    /// `None`), each with all its images.
+    pub fn page(
+        &self,
+        query: &LibraryQuery,
+        from: Option<i64>,
+        limit: u32,
+    ) -> Result<Page, StoreError> {
+        let limit = limit.clamp(1, MAX_PAGE_JOBS);
+        let mut plan = Plan::new(query, None);
+        if let Some(seq) = from {
+            plan.from(seq);
+        }
+        // One job more than asked tells where the next page starts.
+        let sql = format!(
+            "SELECT {JOB_COLUMNS}, {IMAGE_COLUMNS} FROM (
+                 SELECT j.* FROM {tables} WHERE {where_} ORDER BY {order} LIMIT {n}
+             ) j LEFT JOIN images i ON i.job_id = j.id
+             ORDER BY j.seq {dir}, i.slot",
+            tables = plan.tables(),
+            where_ = plan.filter.sql(),
+            order = plan.order(),
+            dir = plan.direction(),
+            n = limit + 1,
+        );
+        let conn = self.conn();
+        let mut jobs = read_jobs(&conn, &sql, &plan.filter.params)?;
+        let next = (jobs.len() > limit as usize).then(|| jobs.pop().expect("more than limit").seq);
+        let images = match query.unit {
+            Unit::Jobs => Vec::new(),
+            Unit::Images => jobs
+                .iter()
+                .flat_map(|j| on_the_wall(j, query.filter.liked))
+                .collect(),
+        };
+        Ok(Page { jobs, images, next })
+    }
+
+    /// How many positions `query` has, where each page and each month starts.
+    pub fn summary(&self, query: &LibraryQuery) -> Result<Summary, StoreError> {
+        let conn = self.reader();
+        let plan = Plan::new(query, None);
+        let mut months = MonthRuler::new(&conn);
+        let mut checkpoints: Vec<Checkpoint> = Vec::new();
+        let mut count: u32 = 0;
+        let mut since_checkpoint = PAGE_SIZE;
+        let sql = format!(
+            "SELECT {key}, {positions} FROM {tables} WHERE {where_} ORDER BY {order}",
+            key = plan.key(),
+            positions = plan.positions(),
+            tables = plan.tables(),
+            where_ = plan.filter.sql(),
+            order = plan.order(),
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(&plan.filter.params))?;
+        while let Some(row) = rows.next()? {
+            let (seq, positions): (i64, u32) = (row.get(0)?, row.get(1)?);
+            if since_checkpoint >= PAGE_SIZE {
+                checkpoints.push(Checkpoint {
+                    seq,
+                    index: count,
+                    jobs: 0,
+                });
+                since_checkpoint = 0;
+            }
+            checkpoints.last_mut().expect("pushed above").jobs += 1;
+            if positions > 0 {
+                months.place(seq / SEQ_PER_MS, count, positions)?;
+            }
+            count += positions;
+            since_checkpoint += positions;
+        }
+        let total = match query.unit {
+            Unit::Jobs => "SELECT COUNT(*) FROM jobs",
+            Unit::Images => "SELECT COALESCE(SUM(wall_count), 0) FROM jobs",
+        };
+        Ok(Summary {
+            count,
+            total: conn.query_row(total, [], |r| r.get(0))?,
+            checkpoints,
+            months: months.finish(),
+        })
+    }
+
+    /// The ids (jobs or images, by the query's unit) from one position to another, both
+    /// included, in the query's order: what a Shift-click selects.
+    pub fn ids_between(
+        &self,
+        query: &LibraryQuery,
+        a: &Cursor,
+        b: &Cursor,
+    ) -> Result<Vec<i64>, StoreError> {
+        let (first, last) = if precedes(query.sort, b, a) {
+            (b, a)
+        } else {
+            (a, b)
+        };
+        let mut plan = Plan::new(query, None);
+        plan.between(first.seq, last.seq);
+        let mut ids = Vec::new();
+        for (seq, slot, id) in position_ids(&self.conn(), &plan)? {
+            let before = seq == first.seq && slot < first.slot;
+            let after = seq == last.seq && slot > last.slot;
+            if !before && !after {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Every id (jobs or images, by the query's unit) the query matches, in its order.
+    pub fn ids_matching(&self, query: &LibraryQuery) -> Result<Vec<i64>, StoreError> {
+        let plan = Plan::new(query, None);
+        let ids = position_ids(&self.reader(), &plan)?;
+        Ok(ids.into_iter().map(|(_, _, id)| id).collect())
+    }
+
+    /// How many jobs each filter value would show, with the other filters as they are.
+    pub fn facets(&self, filter: &Filter) -> Result<Facets, StoreError> {
+        let conn = self.reader();
+        let phases = parsed(group(&conn, filter, Facet::Phase, "j.phase")?, Phase::parse);
+        let providers = parsed(
+            group(&conn, filter, Facet::Provider, "j.provider")?,
+            ProviderKind::parse,
+        );
+        let query = jobs_query(filter);
+        let mut plan = Plan::new(&query, Some(Facet::Liked));
+        plan.filter.push("j.liked = 1", []);
+        let sql = format!(
+            "SELECT COUNT(*) FROM {} WHERE {}",
+            plan.tables(),
+            plan.filter.sql()
+        );
+        let liked = conn.query_row(&sql, params_from_iter(&plan.filter.params), |r| r.get(0))?;
+        Ok(Facets {
+            phases,
+            accounts: group(&conn, filter, Facet::Account, "j.account_id")?,
+            providers,
+            aspects: group(&conn, filter, Facet::Aspect, "j.aspect")?,
+            models: group(&conn, filter, Facet::Model, "j.model")?,
+            liked,
+            months: months(&conn, filter)?,
+        })
+    }
+}
+
+/// The filter a facet count leaves out (its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Facet {
+    Phase,
+    Account,
+    Provider,
+    Aspect,
+    Model,
+    Liked,
+    Dates,
+}
+
+/// Facets count jobs, whatever the unit on screen.
+fn jobs_query(filter: &Filter) -> LibraryQuery {
+    LibraryQuery {
+        filter: filter.clone(),
+        ..LibraryQuery::default()
+    }
+}
+
+/// A `WHERE` clause and its parameters.
+#[derive(Default)]
+struct Where {
+    clauses: Vec<String>,
+    params: Vec<Value>,
+}
+
+impl Where {
+    fn push<const N: usize>(&mut self, clause: &str, params: [Value; N]) {
+        self.clauses.push(clause.to_owned());
+        self.params.extend(params);
+    }
+
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            "1".into()
+        } else {
+            self.clauses.join(" AND ")
+        }
+    }
+}
+
+/// How a query reads: from the jobs in `seq` order, or (when it searches) from the full-text
+/// index in the same order, with the filter's conditions.
+struct Plan {
+    searching: bool,
+    descending: bool,
+    unit: Unit,
+    liked: bool,
+    filter: Where,
+}
+
+impl Plan {
+    fn new(query: &LibraryQuery, leave_out: Option<Facet>) -> Plan {
+        let filter = &query.filter;
+        let keep = |facet| leave_out != Some(facet);
+        let mut w = Where::default();
+        let fts = fts_query(&filter.search);
+        if let Some(fts) = fts.clone() {
+            w.push("f.jobs_fts MATCH ?", [fts.into()]);
+        }
+        if let Some(id) = filter.account.filter(|_| keep(Facet::Account)) {
+            w.push("j.account_id = ?", [id.into()]);
+        }
+        if let Some(p) = filter.provider.filter(|_| keep(Facet::Provider)) {
+            w.push("j.provider = ?", [p.as_str().to_owned().into()]);
+        }
+        if let Some(p) = filter.phase.filter(|_| keep(Facet::Phase)) {
+            w.push("j.phase = ?", [p.as_str().to_owned().into()]);
+        }
+        if let Some(from) = filter.from.filter(|_| keep(Facet::Dates)) {
+            w.push("j.created_at >= ?", [from.into()]);
+        }
+        if let Some(until) = filter.until.filter(|_| keep(Facet::Dates)) {
+            w.push("j.created_at < ?", [until.into()]);
+        }
+        if let Some(a) = filter.aspect.clone().filter(|_| keep(Facet::Aspect)) {
+            w.push("j.aspect = ?", [a.into()]);
+        }
+        if let Some(m) = filter.model.clone().filter(|_| keep(Facet::Model)) {
+            w.push("j.model = ?", [m.into()]);
+        }
+        let liked = filter.liked && keep(Facet::Liked);
+        if liked {
+            w.push("j.liked = 1", []);
+        }
+        if let Some(c) = filter.collection {
+            w.push(
+                "j.id IN (SELECT job_id FROM collection_jobs WHERE collection_id = ?)",
+                [c.into()],
+            );
+        }
+        Plan {
+            searching: fts.is_some(),
+            descending: query.sort == Sort::Newest,
+            unit: query.unit,
+            liked,
+            filter: w,
+        }
+    }
+
+    /// A search reads the index first (a CROSS JOIN keeps SQLite to that order), newest match
+    /// first, and looks each match's job up by `seq`.
+    fn tables(&self) -> &'static str {
+        if self.searching {
+            "jobs_fts f CROSS JOIN jobs j ON j.seq = f.rowid"
+        } else {
+            "jobs j"
+        }
+    }
+
+    /// The column that orders: the index's own rowid when searching, so it can stop early.
+    fn key(&self) -> &'static str {
+        if self.searching {
+            "f.rowid"
+        } else {
+            "j.seq"
+        }
+    }
+
+    fn direction(&self) -> &'static str {
+        if self.descending {
+            "DESC"
+        } else {
+            "ASC"
+        }
+    }
+
+    fn order(&self) -> String {
+        format!("{} {}", self.key(), self.direction())
+    }
+
+    /// How many positions a job is: one, or its wall images (its liked ones when likes are
+    /// asked).
+    fn positions(&self) -> &'static str {
+        match (self.unit, self.liked) {
+            (Unit::Jobs, _) => "1",
+            (Unit::Images, false) => "j.wall_count",
+            (Unit::Images, true) => {
+                "(SELECT COUNT(*) FROM images i WHERE i.job_id = j.id AND i.liked = 1)"
+            }
+        }
+    }
+
+    /// Starts at the job with this `seq`.
+    fn from(&mut self, seq: i64) {
+        let op = if self.descending { "<=" } else { ">=" };
+        let clause = format!("{} {op} ?", self.key());
+        self.filter.push(&clause, [seq.into()]);
+    }
+
+    /// Keeps the jobs from `first` to `last` in the query's order, both included.
+    fn between(&mut self, first: i64, last: i64) {
+        let (low, high) = (first.min(last), first.max(last));
+        let clause = format!("{} BETWEEN ? AND ?", self.key());
+        self.filter.push(&clause, [low.into(), high.into()]);
+    }
+}
+
+/// The images of a job the wall shows: its upscales (its grid only when it has none, as the
+/// grid holds the upscales again), or its liked images when likes are asked for.
+fn on_the_wall(job: &Job, liked: bool) -> Vec<i64> {
+    let upscaled = job.images.iter().any(|i| i.slot != Slot::Grid);
+    job.images
+        .iter()
+        .filter(|i| {
+            if liked {
+                i.liked
+            } else {
+                !upscaled || i.slot != Slot::Grid
+            }
+        })
+        .map(|i| i.id)
+        .collect()
+}
+
+/// Whether `a` comes before `b` in the order of `sort`.
+fn precedes(sort: Sort, a: &Cursor, b: &Cursor) -> bool {
+    match sort {
+        Sort::Newest => a.seq > b.seq || (a.seq == b.seq && a.slot < b.slot),
+        Sort::Oldest => a.seq < b.seq || (a.seq == b.seq && a.slot < b.slot),
+    }
+}
+
+/// (seq, slot, id) of every position the plan matches, in order: jobs (slot 0), or images.
+fn position_ids(conn: &Connection, plan: &Plan) -> Result<Vec<(i64, u8, i64)>, StoreError> {
+    let sql = match plan.unit {
+        Unit::Jobs => format!(
+            "SELECT {key}, 0, j.id FROM {tables} WHERE {where_} ORDER BY {order}",
+            key = plan.key(),
+            tables = plan.tables(),
+            where_ = plan.filter.sql(),
+            order = plan.order(),
+        ),
+        Unit::Images => format!(
+            "SELECT {key}, i.slot, i.id FROM {tables} JOIN images i ON i.job_id = j.id
+             WHERE {where_} {liked} ORDER BY {order}, i.slot",
+            key = plan.key(),
+            tables = plan.tables(),
+            where_ = plan.filter.sql(),
+            liked = if plan.liked {
+                "AND i.liked = 1"
+            } else {
+                // As `on_the_wall`: a grid only where there is no upscale.
+                "AND (i.slot > 0 OR NOT EXISTS (
+                     SELECT 1 FROM images u WHERE u.job_id = j.id AND u.slot > 0))"
+            },
+            order = plan.order(),
+        ),
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(&plan.filter.params), |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Jobs with their images from a query that returns `JOB_COLUMNS, IMAGE_COLUMNS` rows, a
+/// job's rows together.
+fn read_jobs(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Job>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params_from_iter(params))?;
+    let mut jobs: Vec<Job> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        if jobs.last().is_none_or(|j| j.id != id) {
+            jobs.push(job_from_row(row)?);
+        }
+        if row.get::<_, Option<i64>>(JOB_WIDTH)?.is_some() {
+            let image = image_from_row(row, JOB_WIDTH)?;
+            jobs.last_mut().expect("pushed above").images.push(image);
+        }
+    }
+    Ok(jobs)
+}
+
+/// Counts per value of one column, the other filters applied, the largest first.
+fn group<T: FromSql>(
+    conn: &Connection,
+    filter: &Filter,
+    facet: Facet,
+    column: &str,
+) -> Result<Vec<Count<T>>, StoreError> {
+    let plan = Plan::new(&jobs_query(filter), Some(facet));
+    let sql = format!(
+        "SELECT {column}, COUNT(*) FROM {} WHERE {} GROUP BY {column} ORDER BY 2 DESC",
+        plan.tables(),
+        plan.filter.sql()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(&plan.filter.params), |r: &Row<'_>| {
+        Ok(Count {
+            value: r.get(0)?,
+            count: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Jobs per local-time month, newest first, with the date range left out: what the From and
+/// To pickers offer. One index range count per month, not a pass over every row.
+fn months(conn: &Connection, filter: &Filter) -> Result<Vec<Count<String>>, StoreError> {
+    let plan = Plan::new(&jobs_query(filter), Some(Facet::Dates));
+    let (tables, where_, key) = (plan.tables(), plan.filter.sql(), plan.key());
+    let params = &plan.filter.params;
+    let ends: (Option<i64>, Option<i64>) = conn.query_row(
+        &format!("SELECT MAX({key}), MIN({key}) FROM {tables} WHERE {where_}"),
+        params_from_iter(params),
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let (Some(mut at), Some(oldest)) = ends else {
+        return Ok(Vec::new());
+    };
+    let count_sql =
+        format!("SELECT COUNT(*) FROM {tables} WHERE {where_} AND {key} >= ? AND {key} < ?");
+    let mut counts = Vec::new();
+    loop {
+        let (month, start, end) = month_span(conn, at / SEQ_PER_MS)?;
+        let (low, high) = (start * SEQ_PER_MS, end * SEQ_PER_MS);
+        let range = params.iter().cloned().chain([low.into(), high.into()]);
+        let count: u32 = conn.query_row(&count_sql, params_from_iter(range), |r| r.get(0))?;
+        if count > 0 {
+            counts.push(Count {
+                value: month,
+                count,
+            });
+        }
+        if low <= oldest {
+            return Ok(counts);
+        }
+        at = low - 1;
+    }
+}
+
+/// The local-time month of an instant (ms): its "YYYY-MM" and its edges, [start, end) in ms,
+/// from SQLite's own calendar.
+fn month_span(conn: &Connection, at: i64) -> Result<(String, i64, i64), StoreError> {
+    Ok(conn.query_row(
+        "SELECT strftime('%Y-%m', ?1 / 1000, 'unixepoch', 'localtime'),
+                unixepoch(?1 / 1000, 'unixepoch', 'localtime', 'start of month', 'utc') * 1000,
+                unixepoch(?1 / 1000, 'unixepoch', 'localtime', 'start of month', '+1 month',
+                          'utc') * 1000",
+        [at],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?)
+}
+
+/// Counts whose stored names read as `T`; a name this version does not know is left out.
+fn parsed<T>(counts: Vec<Count<String>>, parse: fn(&str) -> Option<T>) -> Vec<Count<T>> {
+    counts
+        .into_iter()
+        .filter_map(|c| {
+            Some(Count {
+                value: parse(&c.value)?,
+                count: c.count,
+            })
+        })
+        .collect()
+}
+
+/// Sorts positions into local-time months as a scan passes them in order. Month edges come
+/// from SQLite's own calendar (time zone and all), asked once per month met, not per row.
+struct MonthRuler<'c> {
+    conn: &'c Connection,
+    months: Vec<Month>,
+    /// The current month's edges: [start, end) in Unix milliseconds; empty before the first.
+    span: (i64, i64),
+}
+
+impl<'c> MonthRuler<'c> {
+    fn new(conn: &'c Connection) -> Self {
+        Self {
+            conn,
+            months: Vec::new(),
+            span: (0, 0),
+        }
+    }
+
+    /// Counts `positions` positions at time `at` (ms), the first of them at `index`.
+    fn place(&mut self, at: i64, index: u32, positions: u32) -> Result<(), StoreError> {
+        if at < self.span.0 || at >= self.span.1 {
+            let (key, start, end) = month_span(self.conn, at)?;
+            self.span = (start, end);
+            self.months.push(Month {
+                key,
+                start,
+                index,
+                count: 0,
+            });
+        }
+        self.months.last_mut().expect("pushed above").count += positions;
+        Ok(())
+    }
+
+    fn finish(self) -> Vec<Month> {
+        self.months
+    }
+}

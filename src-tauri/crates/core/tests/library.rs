@@ -1,0 +1,254 @@
+//! Deleting from the library with the real system trash, and undoing it: files leave the
+//! folder for the trash and come back, rows go and come back whole, a job in flight is
+//! cancelled first, and a deletion a crash cut short is finished on the next start.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use atelier_core::app::ImageSize;
+use atelier_core::jobs::{Job, JobStatus, Slot};
+use atelier_core::library::{Filter, LibraryQuery, Selection};
+use atelier_core::providers::demo::Demo;
+use atelier_core::secrets::MemoryStore;
+use atelier_core::Atelier;
+use common::{fast, finished, private_trash};
+
+fn open(dir: &Path, demo: Demo) -> Atelier {
+    let app = Atelier::open(
+        dir,
+        Arc::new(MemoryStore::default()),
+        fast(),
+        Arc::new(|_: &Job| {}),
+    )
+    .unwrap();
+    app.with_demo(demo)
+}
+
+fn instant() -> Demo {
+    Demo::new(Duration::ZERO, Duration::ZERO)
+}
+
+async fn made(app: &Atelier, prompts: &[&str]) -> Vec<Job> {
+    let demo = app.accounts().unwrap()[0].account.id;
+    let mut jobs = Vec::new();
+    for prompt in prompts {
+        let job = app.submit(demo, prompt).await.unwrap();
+        jobs.push(finished(app, job.id).await);
+    }
+    jobs
+}
+
+/// Everything under `dir`, relative to it.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(
+                files(&path)
+                    .into_iter()
+                    .map(|p| Path::new(&entry.file_name()).join(p)),
+            );
+        } else {
+            out.push(PathBuf::from(entry.file_name()));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// What the trash holds that came from `media`, by original path.
+fn in_trash(media: &Path) -> Vec<PathBuf> {
+    let info = private_trash().join("Trash/info");
+    let mut out: Vec<PathBuf> = std::fs::read_dir(info)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            let path = text.lines().find_map(|l| l.strip_prefix("Path="))?;
+            let path = PathBuf::from(path.replace("%20", " "));
+            path.strip_prefix(media).ok().map(Path::to_owned)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn listed(app: &Atelier) -> Vec<i64> {
+    let page = app
+        .library_page(&LibraryQuery::default(), None, 100)
+        .unwrap();
+    page.jobs.iter().map(|j| j.id).collect()
+}
+
+#[tokio::test]
+async fn deleted_jobs_and_images_go_to_the_trash_and_undo_brings_them_back() {
+    private_trash();
+    let dir = tempfile::tempdir().unwrap();
+    let media = dir.path().join("media");
+    let app = open(dir.path(), instant());
+    let jobs = made(&app, &["a red fox", "a blue owl", "a green frog"]).await;
+    let (fox, owl, frog) = (&jobs[0], &jobs[1], &jobs[2]);
+    let fox_row = app.job(fox.id).unwrap().unwrap();
+    let everything = files(&media);
+    assert_eq!(
+        everything.len(),
+        3 * 5 * 3,
+        "five pictures, each with two thumbnails"
+    );
+
+    let gone = app.delete(&Selection::Jobs { ids: vec![fox.id] }).unwrap();
+    assert_eq!((gone.jobs, gone.images), (1, 5));
+    assert_eq!(listed(&app), [frog.id, owl.id]);
+    assert!(!media.join(format!("jobs/{}", fox.id)).exists());
+    assert!(in_trash(&media).contains(&PathBuf::from(format!("jobs/{}", fox.id))));
+    let search = |text: &str| {
+        let q = LibraryQuery {
+            filter: Filter {
+                search: text.into(),
+                ..Filter::default()
+            },
+            ..LibraryQuery::default()
+        };
+        app.library_page(&q, None, 10).unwrap().jobs.len()
+    };
+    assert_eq!(search("fox"), 0);
+
+    // Two single images of the owl: each with its thumbnails.
+    let two = vec![owl.images[1].id, owl.images[3].id];
+    let thinned = app.delete(&Selection::Images { ids: two }).unwrap();
+    assert_eq!((thinned.jobs, thinned.images), (0, 2));
+    let owl_now = app.job(owl.id).unwrap().unwrap();
+    let slots: Vec<Slot> = owl_now.images.iter().map(|i| i.slot).collect();
+    assert_eq!(slots, [Slot::Grid, Slot::U2, Slot::U4]);
+    for name in ["u1.png", "u1.thumb.jpg", "u1.small.jpg", "u3.png"] {
+        let path = PathBuf::from(format!("jobs/{}/{name}", owl.id));
+        assert!(!media.join(&path).exists(), "{name} left the folder");
+        assert!(in_trash(&media).contains(&path), "{name} is in the trash");
+    }
+
+    app.undo_deletion(gone.receipt).unwrap();
+    assert_eq!(
+        app.job(fox.id).unwrap().unwrap(),
+        fox_row,
+        "the row comes back as it was"
+    );
+    assert_eq!(search("fox"), 1);
+    app.undo_deletion(thinned.receipt).unwrap();
+    assert_eq!(files(&media), everything, "every file is back where it was");
+    assert!(in_trash(&media).is_empty());
+    assert_eq!(listed(&app), [frog.id, owl.id, fox.id]);
+    let again = app.undo_deletion(gone.receipt).unwrap_err().to_string();
+    assert!(again.contains("can no longer be undone"), "{again}");
+}
+
+#[tokio::test]
+async fn a_job_in_flight_is_cancelled_before_it_is_deleted_and_leaves_nothing() {
+    private_trash();
+    let dir = tempfile::tempdir().unwrap();
+    let media = dir.path().join("media");
+    let app = open(
+        dir.path(),
+        Demo::new(Duration::from_millis(50), Duration::from_millis(700)),
+    );
+    let demo = app.accounts().unwrap()[0].account.id;
+    let job = app.submit(demo, "still painting").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert!(!app.job(job.id).unwrap().unwrap().status.is_finished());
+    let gone = app.delete(&Selection::Jobs { ids: vec![job.id] }).unwrap();
+    assert_eq!(gone.jobs, 1);
+    // Long past when the Demo job would have finished and downloaded.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(app.job(job.id).unwrap().is_none());
+    assert_eq!(
+        files(&media),
+        Vec::<PathBuf>::new(),
+        "nothing landed after the deletion"
+    );
+
+    app.undo_deletion(gone.receipt).unwrap();
+    let back = app.job(job.id).unwrap().unwrap();
+    assert_eq!(
+        back.status,
+        JobStatus::Cancelled,
+        "it comes back stopped: Resume picks it up"
+    );
+}
+
+#[tokio::test]
+async fn undo_says_so_when_the_trash_was_emptied_and_keeps_the_deletion_whole() {
+    private_trash();
+    let dir = tempfile::tempdir().unwrap();
+    let media = dir.path().join("media");
+    let app = open(dir.path(), instant());
+    let jobs = made(&app, &["emptied later"]).await;
+    let gone = app
+        .delete(&Selection::Jobs {
+            ids: vec![jobs[0].id],
+        })
+        .unwrap();
+    // The person empties the trash (of this library's files) meanwhile.
+    let trash = private_trash().join("Trash");
+    for entry in std::fs::read_dir(trash.join("info")).unwrap().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        if text.contains(media.to_str().unwrap()) {
+            let name = entry.path().file_stem().unwrap().to_owned();
+            std::fs::remove_dir_all(trash.join("files").join(name)).unwrap();
+            std::fs::remove_file(entry.path()).unwrap();
+        }
+    }
+    let said = app.undo_deletion(gone.receipt).unwrap_err().to_string();
+    assert!(said.contains("no longer in the trash"), "{said}");
+    assert!(
+        app.job(jobs[0].id).unwrap().is_none(),
+        "no row without its files"
+    );
+    assert!(listed(&app).is_empty());
+}
+
+#[tokio::test]
+async fn a_deletion_cut_short_is_finished_when_the_library_opens() {
+    private_trash();
+    let dir = tempfile::tempdir().unwrap();
+    let media = dir.path().join("media");
+    let id = {
+        let app = open(dir.path(), instant());
+        let jobs = made(&app, &["interrupted"]).await;
+        let id = jobs[0].id;
+        // As a crash right after the rows went: rows deleted, paths journaled, files still
+        // in the folder.
+        let removed = app
+            .store()
+            .remove_jobs(
+                &[id],
+                &atelier_core::media::MediaLibrary::open(&media).unwrap(),
+            )
+            .unwrap();
+        assert_eq!(app.store().pending_trash().unwrap(), removed.paths);
+        id
+    };
+    assert!(media.join(format!("jobs/{id}")).exists());
+    let app = open(dir.path(), instant());
+    assert!(
+        !media.join(format!("jobs/{id}")).exists(),
+        "finished on open"
+    );
+    assert!(in_trash(&media).contains(&PathBuf::from(format!("jobs/{id}"))));
+    assert!(app.store().pending_trash().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn small_thumbnails_are_served_and_made_when_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path(), instant());
+    let jobs = made(&app, &["small"]).await;
+    let grid = &jobs[0].images[0];
+    let small = app.image_file(grid.id, ImageSize::Small).unwrap().unwrap();
+    std::fs::remove_file(&small).unwrap();
+    let again = app.image_file(grid.id, ImageSize::Small).unwrap().unwrap();
+    assert_eq!(image::open(again).unwrap().width(), 256);
+}

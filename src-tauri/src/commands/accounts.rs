@@ -1,0 +1,82 @@
+//! Accounts, their tokens, prompts and the jobs they start.
+
+use atelier_core::accounts::{AccountView, HistoryChoice};
+use atelier_core::app::NewAccount;
+use atelier_core::jobs::Job;
+use atelier_core::preferences::Preferences;
+use atelier_core::providers::Health;
+
+use super::{blocking, say, App, Result};
+
+#[tauri::command]
+pub async fn list_accounts(app: App<'_>) -> Result<Vec<AccountView>> {
+    blocking(&app, |app| app.accounts()).await
+}
+
+#[tauri::command]
+pub async fn add_account(app: App<'_>, account: NewAccount) -> Result<AccountView> {
+    blocking(&app, move |app| app.add_account(&account)).await
+}
+
+#[tauri::command]
+pub async fn update_account(
+    app: App<'_>,
+    id: i64,
+    label: String,
+    base_url: String,
+) -> Result<AccountView> {
+    blocking(&app, move |app| app.update_account(id, &label, &base_url)).await
+}
+
+#[tauri::command]
+pub async fn set_account_token(app: App<'_>, id: i64, token: String) -> Result<AccountView> {
+    blocking(&app, move |app| app.set_token(id, &token)).await
+}
+
+#[tauri::command]
+pub async fn set_active_account(app: App<'_>, id: i64) -> Result<AccountView> {
+    blocking(&app, move |app| app.set_active(id)).await
+}
+
+#[tauri::command]
+pub async fn delete_account(app: App<'_>, id: i64, history: HistoryChoice) -> Result<()> {
+    blocking(&app, move |app| app.delete_account(id, history)).await
+}
+
+/// How many jobs an account's history holds (asked before deleting it).
+#[tauri::command]
+pub async fn account_job_count(app: App<'_>, id: i64) -> Result<u32> {
+    blocking(&app, move |app| app.account_job_count(id)).await
+}
+
+#[tauri::command]
+pub async fn test_connection(app: App<'_>, id: i64) -> Result<Health> {
+    app.test_connection(id).await.map_err(say)
+}
+
+#[tauri::command]
+pub async fn submit_prompt(app: App<'_>, account_id: i64, prompt: String) -> Result<Job> {
+    app.submit(account_id, &prompt).await.map_err(say)
+}
+
+/// Stops following a job; the service may still finish it.
+#[tauri::command]
+pub async fn cancel_job(app: App<'_>, job_id: i64) -> Result<()> {
+    blocking(&app, move |app| app.cancel(job_id)).await
+}
+
+/// Follows a job again: fetches missing images, keeps waiting, or resumes a cancelled one.
+#[tauri::command]
+pub async fn retry_job(app: App<'_>, job_id: i64) -> Result<()> {
+    blocking(&app, move |app| app.retry(job_id)).await
+}
+
+#[tauri::command]
+pub async fn preferences(app: App<'_>) -> Result<Preferences> {
+    blocking(&app, |app| app.preferences()).await
+}
+
+#[tauri::command]
+pub async fn set_job_timeout(app: App<'_>, minutes: u32) -> Result<Preferences> {
+    blocking(&app, move |app| app.set_job_timeout(minutes)).await
+}

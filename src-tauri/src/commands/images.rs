@@ -1,0 +1,124 @@
+//! What leaves the library: reveal, save a copy, copy to the clipboard, drag out. The web view
+//! names images by id; paths are resolved here and never sent to it.
+
+use std::path::PathBuf;
+
+use atelier_core::app::ImageSize;
+use atelier_core::Atelier;
+use tauri::{AppHandle, Window};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
+
+use super::{blocking, say, App, Result};
+
+#[tauri::command]
+pub async fn reveal_image(handle: AppHandle, app: App<'_>, image_id: i64) -> Result<()> {
+    let path = image_path(&app, image_id)?;
+    handle.opener().reveal_item_in_dir(path).map_err(say)
+}
+
+/// Asks where to save a copy; `Ok(None)` when the person cancels.
+#[tauri::command]
+pub async fn save_image_as(
+    handle: AppHandle,
+    app: App<'_>,
+    image_id: i64,
+    suggested_name: String,
+) -> Result<Option<String>> {
+    let source = image_path(&app, image_id)?;
+    let ext = source
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("png")
+        .to_owned();
+    // The dialog answers through a callback, so no worker waits while it is open.
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    handle
+        .dialog()
+        .file()
+        .set_file_name(format!("{suggested_name}.{ext}"))
+        .add_filter("Image", &[ext.as_str()])
+        .save_file(move |dest| {
+            let _ = tx.send(dest);
+        });
+    let Some(dest) = rx.await.map_err(say)? else {
+        return Ok(None);
+    };
+    let dest = dest.into_path().map_err(say)?;
+    tokio::fs::copy(&source, &dest)
+        .await
+        .map_err(|e| format!("Could not save to {}: {e}", dest.display()))?;
+    Ok(Some(dest.display().to_string()))
+}
+
+#[tauri::command]
+pub async fn copy_image(handle: AppHandle, app: App<'_>, image_id: i64) -> Result<()> {
+    let path = image_path(&app, image_id)?;
+    let rgba = tokio::task::spawn_blocking(move || atelier_core::media::load_rgba(&path))
+        .await
+        .map_err(say)?
+        .map_err(say)?;
+    let (w, h) = rgba.dimensions();
+    let img = tauri::image::Image::new_owned(rgba.into_raw(), w, h);
+    handle.clipboard().write_image(&img).map_err(say)
+}
+
+/// Starts a native drag of the images' files out of the window (HTML5 drag cannot carry files
+/// out of WebKitGTK), with the first one's small thumbnail under the pointer.
+#[tauri::command]
+pub async fn drag_images(
+    handle: AppHandle,
+    window: Window,
+    app: App<'_>,
+    image_ids: Vec<i64>,
+) -> Result<()> {
+    let Some(&first) = image_ids.first() else {
+        return Ok(());
+    };
+    let (files, icon) = blocking(&app, move |app| {
+        let files = image_ids
+            .iter()
+            .map(|id| app.image_file(*id, ImageSize::Full))
+            .collect::<std::result::Result<Option<Vec<PathBuf>>, _>>()?;
+        Ok((files, app.image_file(first, ImageSize::Small)?))
+    })
+    .await?;
+    let (Some(files), Some(icon)) = (files, icon) else {
+        return Err(gone());
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    handle
+        .run_on_main_thread(move || {
+            let _ = tx.send(start_drag(&window, files, icon));
+        })
+        .map_err(say)?;
+    rx.await.map_err(say)?
+}
+
+/// Runs on the main thread, as the toolkit requires.
+fn start_drag(window: &Window, files: Vec<PathBuf>, icon: PathBuf) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    let target = window.gtk_window().map_err(say)?;
+    #[cfg(not(target_os = "linux"))]
+    let target = window.clone();
+    drag::start_drag(
+        &target,
+        drag::DragItem::Files(files),
+        drag::Image::File(icon),
+        |_, _| {},
+        drag::Options::default(),
+    )
+    .map_err(say)
+}
+
+fn image_path(app: &Atelier, image_id: i64) -> Result<PathBuf> {
+    app.image_file(image_id, ImageSize::Full)
+        .map_err(say)?
+        .filter(|p| p.is_file())
+        .ok_or_else(gone)
+}
+
+fn gone() -> String {
+    "That image is no longer in the library.".to_owned()
+}

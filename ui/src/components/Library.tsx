@@ -1,0 +1,19 @@
+import { selectedCount } from "../library/selection";
+import { Grid } from "./Grid";
+import { SelectionBar } from "./SelectionBar";
+import { Sidebar } from "./Sidebar";
+import { Toolbar } from "./Toolbar";
+
+/** The history: where to look on the left; the count, order and view, then the grid. */
+export function Library() {
+  return (
+    <div class="library">
+      <Sidebar />
+      <section class="browse">
+        {/* The selection's actions take the toolbar's place: the grid never shifts. */}
+        {selectedCount.value > 0 ? <SelectionBar /> : <Toolbar />}
+        <Grid />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import { DENSITY, density, setDensity, setUnit, sort, unit } from "../library/query";
+import { count, failure, loading, refresh, summary } from "../library/results";
+import type { Sort, Unit } from "../types";
+
+const NOUN: Record<Unit, [string, string]> = { jobs: ["job", "jobs"], images: ["image", "images"] };
+
+/** How many match, the order, cards or wall, and the tile size. */
+export function Toolbar() {
+  const u = unit.value;
+  const s = summary.value;
+  const range = DENSITY[u];
+  return (
+    <div class="toolbar" data-testid="toolbar">
+      <span class="count" data-testid="result-count" aria-live="polite">
+        {s
+          ? `${s.count.toLocaleString()} of ${s.total.toLocaleString()} ${NOUN[u][s.total === 1 ? 0 : 1]}`
+          : loading.value
+            ? "…"
+            : `${count.value.toLocaleString()}+ ${NOUN[u][1]}`}
+      </span>
+      {failure.value && (
+        <span class="error" role="alert" data-testid="library-problem">
+          {failure.value}{" "}
+          <button class="link" onClick={() => void refresh()}>
+            Try again
+          </button>
+        </span>
+      )}
+      <span class="spacer" />
+      <label class="compact">
+        <span class="sr-only">Order</span>
+        <select
+          data-testid="sort"
+          value={sort.value}
+          onChange={(e) => (sort.value = (e.target as HTMLSelectElement).value as Sort)}
+        >
+          <option value="newest">Newest first</option>
+          <option value="oldest">Oldest first</option>
+        </select>
+      </label>
+      <div class="segmented" role="group" aria-label="Show">
+        <button
+          aria-pressed={u === "jobs"}
+          data-testid="mode-cards"
+          onClick={() => setUnit("jobs")}
+        >
+          Cards
+        </button>
+        <button
+          aria-pressed={u === "images"}
+          data-testid="mode-wall"
+          onClick={() => setUnit("images")}
+        >
+          Wall
+        </button>
+      </div>
+      <label class="compact density" title="Thumbnail size">
+        <span aria-hidden="true">▫</span>
+        <input
+          type="range"
+          data-testid="density"
+          aria-label="Thumbnail size"
+          min={range.min}
+          max={range.max}
+          step={4}
+          value={density.value[u]}
+          onInput={(e) => setDensity(u, Number((e.target as HTMLInputElement).value))}
+        />
+        <span aria-hidden="true">◻</span>
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,167 @@
+// A stand-in for the Rust core in UI tests: the library's commands over an array of jobs,
+// paged from checkpoints as the real store pages them, and a log of every call.
+import { mockConvertFileSrc, mockIPC } from "@tauri-apps/api/mocks";
+import type { Account, Job, LibraryQuery, Page, Summary } from "../types";
+
+export const DEMO: Account = {
+  id: 1,
+  provider: "demo",
+  label: "Demo",
+  baseUrl: "",
+  providerName: "Demo",
+  defaultBaseUrl: "",
+  needsToken: false,
+  tokenSet: false,
+  active: false,
+  tokenProblem: null,
+};
+
+export const WORK: Account = {
+  id: 2,
+  provider: "imagineapi",
+  label: "Work",
+  baseUrl: "https://cl.imagineapi.dev",
+  providerName: "ImagineAPI",
+  defaultBaseUrl: "https://cl.imagineapi.dev",
+  needsToken: true,
+  tokenSet: true,
+  active: true,
+  tokenProblem: null,
+};
+
+const SLOTS = ["grid", "u1", "u2", "u3", "u4"] as const;
+
+export function job(overrides: Partial<Job>): Job {
+  const id = overrides.id ?? 1;
+  return {
+    id,
+    reference: `r${id}`,
+    provider: "imagineapi",
+    accountId: 2,
+    accountLabel: "Work",
+    remoteId: "x",
+    prompt: "a red fox --ar 16:9",
+    status: "running",
+    progress: 40,
+    error: null,
+    previewRev: 0,
+    credits: null,
+    createdAt: 1_700_000_000_000 + id,
+    updatedAt: 1_700_000_000_000,
+    liked: false,
+    seq: (1_700_000_000_000 + id) * 1024,
+    images: [],
+    ...overrides,
+  };
+}
+
+/** A finished job with its grid and four upscales (image ids from `id * 10`). */
+export function done(id: number, overrides: Partial<Job> = {}): Job {
+  return job({
+    id,
+    status: "done",
+    progress: null,
+    prompt: `job ${id}`,
+    images: SLOTS.map((slot, i) => ({
+      id: id * 10 + i,
+      slot,
+      width: 512,
+      height: 512,
+      bytes: 1000,
+      sourceUrl: null,
+      liked: false,
+    })),
+    ...overrides,
+  });
+}
+
+export interface Call {
+  cmd: string;
+  args: any;
+}
+
+/** The fake's state and its call log; `jobs` may be changed between calls. */
+export interface Core {
+  jobs: Job[];
+  calls: Call[];
+  pageSize: number;
+  /** Delays a page reply (ms) for queries whose search matches. */
+  slow: Record<string, number>;
+}
+
+type Handlers = Record<string, (args: any) => unknown>;
+
+export function fakeCore(jobs: Job[], extra: Handlers = {}): Core {
+  const core: Core = { jobs, calls: [], pageSize: 120, slow: {} };
+  const matching = (q: LibraryQuery) =>
+    core.jobs
+      .filter((j) => j.prompt.includes(q.filter.search.trim()))
+      .filter((j) => !q.filter.liked || j.liked)
+      .sort((a, b) => (q.sort === "newest" ? b.seq - a.seq : a.seq - b.seq));
+  const positions = (q: LibraryQuery, j: Job) =>
+    q.unit === "jobs" ? 1 : j.images.filter((i) => i.slot !== "grid").length;
+  const handlers: Handlers = {
+    preferences: () => ({ jobTimeoutMinutes: 15 }),
+    list_accounts: () => [DEMO, WORK],
+    collections: () => [],
+    saved_searches: () => [],
+    library_facets: () => ({
+      phases: [],
+      accounts: [],
+      providers: [],
+      aspects: [],
+      models: [],
+      liked: core.jobs.filter((j) => j.liked).length,
+      months: [],
+    }),
+    library_summary: ({ query }: { query: LibraryQuery }): Summary => {
+      const all = matching(query);
+      const checkpoints = [];
+      let index = 0;
+      for (let k = 0; k < all.length; k += core.pageSize) {
+        const jobs = all.slice(k, k + core.pageSize);
+        checkpoints.push({ seq: jobs[0].seq, index, jobs: jobs.length });
+        index += jobs.reduce((n, j) => n + positions(query, j), 0);
+      }
+      const total = core.jobs.reduce((n, j) => n + positions(query, j), 0);
+      return { count: index, total, checkpoints, months: [] };
+    },
+    library_page: async ({
+      query,
+      from,
+      limit,
+    }: {
+      query: LibraryQuery;
+      from: number | null;
+      limit: number;
+    }): Promise<Page> => {
+      const delay = core.slow[query.filter.search];
+      if (delay) await new Promise((r) => setTimeout(r, delay));
+      const all = matching(query);
+      const start = from === null ? 0 : all.findIndex((j) => j.seq === from);
+      const jobs = all.slice(start, start + limit);
+      const images =
+        query.unit === "images"
+          ? jobs.flatMap((j) => j.images.filter((i) => i.slot !== "grid").map((i) => i.id))
+          : [];
+      return { jobs, images, next: all[start + limit]?.seq ?? null };
+    },
+    get_job: ({ id }: { id: number }) => core.jobs.find((j) => j.id === id) ?? null,
+    ...extra,
+  };
+  mockConvertFileSrc("linux");
+  mockIPC(
+    (cmd, args) => {
+      core.calls.push({ cmd, args });
+      const handler = handlers[cmd];
+      if (!handler) throw new Error(`unexpected command ${cmd}`);
+      return handler(args);
+    },
+    { shouldMockEvents: true },
+  );
+  return core;
+}
+
+export function callsTo(core: Core, cmd: string): any[] {
+  return core.calls.filter((c) => c.cmd === cmd).map((c) => c.args);
+}

@@ -20,7 +20,17 @@ step "front-end unit tests"
 npx vitest run
 
 step "core, stand-in and shell tests"
+# The web view's types are written from the Rust ones by these tests (ts-rs); emptied first so
+# a type that no longer exists shows as a deleted file below.
+rm -f ui/src/bindings/*.ts
 cargo test --workspace --locked
+
+step "the web view's types match the Rust ones"
+if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
+  git status --short -- ui/src/bindings
+  echo "ui/src/bindings differs from what the Rust types generate: commit the regenerated files" >&2
+  exit 1
+fi
 
 # --workspace, as above, so these reuse that build (a -p build would unify features
 # differently and compile everything again).

@@ -15,12 +15,16 @@ use tauri::{AppHandle, Emitter, Manager};
 const KEYCHAIN_SERVICE: &str = "dev.atelier.app";
 
 pub fn run() {
+    #[cfg(target_os = "linux")]
+    hand_large_blocks_back();
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handle)
         .setup(|app| {
+            #[cfg(target_os = "linux")]
+            lighten_webkit(app);
             let atelier = Arc::new(open(app.handle())?);
             app.manage(atelier.clone());
             // Jobs that were in flight when the app last closed carry on in the background.
@@ -68,6 +72,51 @@ pub fn run() {
         ])
         .run(tauri::generate_context!())
         .expect("Atelier could not start its window");
+}
+
+/// WebKit's processes inherit this environment, and glibc's defaults let a long scroll's
+/// decoded thumbnails fragment their heaps (measured: ~45 MB kept after scrolling 100,000 jobs,
+/// see BENCHMARKS.md). A fixed threshold gives every block of 128 KB or more (a decoded
+/// thumbnail) a mapping of its own, returned when freed, instead of one that rises as blocks
+/// are freed; two arenas keep WebKit's decoding threads from each fragmenting one of their
+/// own. Set before any thread starts; values the person set are kept.
+#[cfg(target_os = "linux")]
+fn hand_large_blocks_back() {
+    for (key, value) in [
+        ("MALLOC_MMAP_THRESHOLD_", "131072"),
+        ("MALLOC_ARENA_MAX", "2"),
+    ] {
+        if std::env::var_os(key).is_none() {
+            std::env::set_var(key, value);
+        }
+    }
+}
+
+/// Keeps WebKitGTK's memory to what a long library needs, measured with
+/// `scripts/bench-library.sh` (BENCHMARKS.md):
+/// - no GL compositing: on machines without a GPU driver (software GL, remote sessions, Xvfb)
+///   it costs ~100 MB before anything is shown and grows by more as the grid scrolls, for
+///   nothing this UI needs (no 3D, video or heavy animation). "On demand" is not enough: the
+///   scrolling grid turns it on (measured +193 MB after a long scroll, against +91 MB);
+/// - a document viewer's cache model: a web browser's keeps hundreds of MB of images that have
+///   left the page; this keeps what is on screen, and a thumbnail scrolled back into view is
+///   read again from the library (a file read).
+#[cfg(target_os = "linux")]
+fn lighten_webkit(app: &tauri::App) {
+    use webkit2gtk::{SettingsExt, WebContextExt, WebViewExt};
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    let _ = window.with_webview(|webview| {
+        let view = webview.inner();
+        if let Some(settings) = WebViewExt::settings(&view) {
+            settings
+                .set_hardware_acceleration_policy(webkit2gtk::HardwareAccelerationPolicy::Never);
+        }
+        if let Some(context) = view.context() {
+            context.set_cache_model(webkit2gtk::CacheModel::DocumentViewer);
+        }
+    });
 }
 
 fn open(app: &AppHandle) -> Result<Atelier, Box<dyn std::error::Error>> {

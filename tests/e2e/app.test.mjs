@@ -11,6 +11,7 @@ import {
   fileContains,
   filesUnder,
   openApp,
+  screenshot,
   startDriver,
   startStandin,
   stopAll,
@@ -35,7 +36,7 @@ before(async () => {
 afterEach(async (t) => {
   mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
   const name = t.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
-  await browser?.saveScreenshot(join(ROOT, `target/e2e/${name}.png`)).catch(() => {});
+  if (browser) await screenshot(browser, join(ROOT, `target/e2e/${name}.png`)).catch(() => {});
 });
 
 after(async () => {
@@ -176,7 +177,7 @@ test("an ImagineAPI account: wrong token caught, prompt to grid and four upscale
   assert.match(done.account, /Stand-in · ImagineAPI/);
   assert.ok(Math.abs(done.images[0].ratio - 16 / 9) < 0.02, `grid ratio ${done.images[0].ratio}`);
 
-  await click('[data-testid="image-u3"] img');
+  await (await $('[data-testid="image-u3"] img')).doubleClick();
   await until(
     browser,
     () =>
@@ -221,14 +222,14 @@ test("an ImagineAPI account: wrong token caught, prompt to grid and four upscale
   assert.equal(await (await newest.$('[data-testid="run-again"]')).isExisting(), false);
 
   mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
-  await browser.saveScreenshot(join(ROOT, "target/e2e/gallery.png"));
+  await screenshot(browser, join(ROOT, "target/e2e/gallery.png"));
 });
 
 test("an AI-Client account: four singles become a grid, credits shown; deleting it clears the keychain", async () => {
   await addAccount("aiclient", "Client", aiclientUrl, TOKEN);
   await click('[data-testid="test-connection"]');
   await statusSays("Token accepted", "the AI-Client token to be accepted");
-  await browser.saveScreenshot(join(ROOT, "target/e2e/accounts.png"));
+  await screenshot(browser, join(ROOT, "target/e2e/accounts.png"));
   await click('[data-testid="close-settings"]');
 
   const prompt = "cats and dogs with lightsabers --ar 16:9 --v 5";

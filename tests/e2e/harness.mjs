@@ -1,6 +1,6 @@
 // Starts the pieces an end-to-end run needs: the stand-in ImagineAPI server, tauri-driver
 // (which drives WebKitWebDriver, which launches the real app), and WebDriver sessions.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -38,9 +38,12 @@ export async function startStandin(service) {
   return m[1];
 }
 
-/** tauri-driver passes its environment on to the app: each run gets its own data folder. */
-export async function startDriver() {
-  const dataHome = mkdtempSync(join(tmpdir(), "atelier-e2e-"));
+/**
+ * tauri-driver passes its environment on to the app: each run gets its own data folder
+ * (`$XDG_DATA_HOME/dev.atelier.app`), a fresh one unless one is given. The system trash is
+ * `$XDG_DATA_HOME/Trash`, so deletions stay in the run's folder too.
+ */
+export async function startDriver(dataHome = mkdtempSync(join(tmpdir(), "atelier-e2e-"))) {
   const driver = spawn("tauri-driver", ["--port", String(DRIVER_PORT)], {
     env: { ...process.env, XDG_DATA_HOME: dataHome },
     stdio: ["ignore", "inherit", "inherit"],
@@ -80,6 +83,14 @@ export function stopAll() {
   for (const child of children) child.kill("SIGTERM");
 }
 
+/** A data folder holding `jobs` finished jobs with real files, written by the core's own store. */
+export function seededHistory(jobs) {
+  const dataHome = mkdtempSync(join(tmpdir(), "atelier-e2e-library-"));
+  const seeder = join(ROOT, "target/debug/examples/seed_history");
+  execFileSync(seeder, [join(dataHome, "dev.atelier.app"), String(jobs)], { stdio: "inherit" });
+  return dataHome;
+}
+
 /** Every file under `dir`, to check what the app wrote. */
 export function filesUnder(dir) {
   const out = [];
@@ -106,4 +117,33 @@ export async function until(browser, fn, what, timeout = 30_000) {
     { timeout, interval: 200, timeoutMsg: `timed out waiting for ${what}` },
   );
   return last;
+}
+
+/**
+ * Saves a picture of the window. WebKitWebDriver takes it after the page's next paint, and
+ * the app paints without GL compositing (see `lighten_webkit` in src-tauri/src/lib.rs), so a
+ * still page would never paint again and the request would hang: a one-pixel dot in a corner
+ * changes its (nearly invisible) colour every frame while the picture is taken.
+ */
+export async function screenshot(browser, path) {
+  await browser.execute(() => {
+    const dot = document.createElement("div");
+    dot.id = "e2e-repaint";
+    dot.style.cssText =
+      "position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;z-index:2147483647";
+    document.body.append(dot);
+    let on = false;
+    const tick = () => {
+      if (!dot.isConnected) return;
+      on = !on;
+      dot.style.background = on ? "rgba(0,0,0,0.01)" : "rgba(0,0,0,0.02)";
+      requestAnimationFrame(tick);
+    };
+    tick();
+  });
+  try {
+    await browser.saveScreenshot(path);
+  } finally {
+    await browser.execute(() => document.getElementById("e2e-repaint")?.remove());
+  }
 }

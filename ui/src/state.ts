@@ -34,8 +34,9 @@ export const activeAccount = computed(() => accounts.value.find((a) => a.active)
 
 let nextToast = 1;
 export function toast(text: string, kind: Toast["kind"] = "error", action?: Toast["action"]) {
-  // The same sentence twice at once says nothing new.
-  if (toasts.value.some((t) => t.text === text)) return;
+  // The same sentence twice at once says nothing new, unless each offers its own action
+  // (two deletions, two Undos).
+  if (!action && toasts.value.some((t) => t.text === text)) return;
   const id = nextToast++;
   toasts.value = [...toasts.value, { id, kind, text, action }];
   setTimeout(() => dismiss(id), action ? 10_000 : kind === "error" ? 9000 : 4000);

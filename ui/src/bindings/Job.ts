@@ -3,11 +3,7 @@ import type { ImageRecord } from "./ImageRecord";
 import type { JobStatus } from "./JobStatus";
 import type { ProviderKind } from "./ProviderKind";
 
-export type Job = { id: number, 
-/**
- * Atelier's own id for the job, sent to the service as its `ref`.
- */
-reference: string, provider: ProviderKind, 
+export type Job = { id: number, provider: ProviderKind, 
 /**
  * The account it was sent with; `None` once that account is deleted.
  */

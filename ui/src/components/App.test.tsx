@@ -61,9 +61,9 @@ describe("App", () => {
     const cards = await shown();
     expect(cards.map((c) => c.getAttribute("data-status"))).toEqual(["done", "running"]);
     const srcs = [...cards[0].querySelectorAll("figure img")].map((i) => i.getAttribute("src"));
-    // The big picture uses the 512 px thumbnail; the small upscales the 256 px one.
+    // Cards this size show the 256 px thumbnails, the big picture included.
     expect(srcs).toEqual([
-      "atelier://localhost/thumb/20",
+      "atelier://localhost/small/20",
       "atelier://localhost/small/21",
       "atelier://localhost/small/22",
       "atelier://localhost/small/23",

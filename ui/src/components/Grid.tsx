@@ -18,11 +18,12 @@ import {
   clearSelection,
   extendTo,
   focus,
+  reveal,
   selectAll,
   selectedCount,
   selectOnly,
 } from "../library/selection";
-import { useVirtualizer } from "../library/virtual";
+import { useVirtualizer, useWidth } from "../library/virtual";
 import { attempt, viewer } from "../state";
 import { DateRail } from "./DateRail";
 import { JobCard } from "./JobCard";
@@ -40,14 +41,16 @@ export function Grid() {
   const u = unit.value;
   const n = count.value;
   revision.value; // re-read the rows when pages arrive
-  const width = (scroller.current?.clientWidth ?? 0) - 2 * PAD;
+  const width = useWidth(scroller) - 2 * PAD;
   const layout = layoutFor(u, width, density.value[u]);
   const rows = Math.ceil(n / layout.columns);
   const virtualizer = useVirtualizer({
     count: rows,
     getScrollElement: () => scroller.current,
     estimateSize: () => layout.rowHeight,
-    overscan: 2,
+    // One row beyond each edge is enough to scroll into; each row more keeps a few more
+    // pictures decoded.
+    overscan: 1,
     paddingStart: PAD,
     paddingEnd: PAD,
   });
@@ -56,7 +59,11 @@ export function Grid() {
   const last = ((items[items.length - 1]?.index ?? 0) + 1) * layout.columns - 1;
 
   useEffect(() => virtualizer.measure(), [layout.rowHeight]);
-  useEffect(() => virtualizer.scrollToOffset(0), [opened.value]);
+  useEffect(() => {
+    if (reveal.value === null) return;
+    virtualizer.scrollToIndex(Math.floor(reveal.value / layout.columns), { align: "auto" });
+    reveal.value = null;
+  }, [reveal.value]);
   useEffect(() => {
     if (n > 0) ensure(first, last);
   }, [first, last, n, revision.value]);
@@ -104,7 +111,9 @@ export function Grid() {
               key={row.key}
               class="grid-row"
               style={{
-                transform: `translateY(${row.start}px)`,
+                // `top`, not a transform: WebKitGTK would give each row a compositing layer
+                // with a backing store of its own.
+                top: `${row.start}px`,
                 height: `${layout.height}px`,
                 gridTemplateColumns: `repeat(${layout.columns}, ${layout.width}px)`,
                 columnGap: `${layout.gap}px`,
@@ -140,8 +149,8 @@ function cells(from: number, to: number): number[] {
 }
 
 function visibleRows(rendered: number): number {
-  // Two rows of overscan on each side are rendered but not seen.
-  return Math.max(1, rendered - 4);
+  // The rows of overscan on each side are rendered but not seen.
+  return Math.max(1, rendered - 2);
 }
 
 /** Arrows move, Shift extends, Enter opens, Space likes, Delete deletes (asking first). */

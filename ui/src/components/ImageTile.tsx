@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "preact/hooks";
 import { api, smallUrl, thumbUrl } from "../api";
 import { marks } from "../library/marks";
 import { opened } from "../library/results";
@@ -6,9 +7,23 @@ import { attempt } from "../state";
 import { SLOT_LABELS, type ImageRecord, type Job } from "../types";
 import { ImageActions } from "./ImageActions";
 
-/** The thumbnail that fits a tile of `pixels` CSS pixels: the small one unless it would blur. */
+/**
+ * The thumbnail that fits a tile of `pixels` CSS pixels: the 256 px one unless it would be
+ * stretched by more than a fifth (then the 512 px one, four times the memory once decoded).
+ */
 export function thumbnailFor(imageId: number, pixels: number): string {
-  return pixels * (window.devicePixelRatio || 1) > 280 ? thumbUrl(imageId) : smallUrl(imageId);
+  return pixels * (window.devicePixelRatio || 1) > 320 ? thumbUrl(imageId) : smallUrl(imageId);
+}
+
+/**
+ * Lets go of an image's pixels the moment its tile leaves the page. WebKit keeps a removed
+ * image decoded for as long as its element lives, which is until the garbage collector gets to
+ * it; on a long scroll that is hundreds of MB.
+ */
+export function useReleasedImage() {
+  const img = useRef<HTMLImageElement>(null);
+  useEffect(() => () => img.current?.removeAttribute("src"), []);
+  return img;
 }
 
 /** The images' files leave the window by a native drag (HTML5 drag cannot carry files out of
@@ -33,9 +48,11 @@ interface Props {
 /** A picture of a card: double-click opens the viewer; it drags out as its file. */
 export function ImageTile({ image, job, pixels, onOpen, actions }: Props) {
   const generation = opened.peek();
+  const img = useReleasedImage();
   return (
     <figure class="tile" data-testid={`image-${image.slot}`} data-image-id={image.id}>
       <img
+        ref={img}
         src={thumbnailFor(image.id, pixels)}
         alt={`${SLOT_LABELS[image.slot]} of “${job.prompt}”`}
         decoding="async"

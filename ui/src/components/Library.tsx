@@ -1,3 +1,4 @@
+import { opened } from "../library/results";
 import { selectedCount } from "../library/selection";
 import { Grid } from "./Grid";
 import { SelectionBar } from "./SelectionBar";
@@ -12,7 +13,8 @@ export function Library() {
       <section class="browse">
         {/* The selection's actions take the toolbar's place: the grid never shifts. */}
         {selectedCount.value > 0 ? <SelectionBar /> : <Toolbar />}
-        <Grid />
+        {/* A new query gets a fresh grid, at its top; a refresh of the same one keeps its place. */}
+        <Grid key={opened.value} />
       </section>
     </div>
   );

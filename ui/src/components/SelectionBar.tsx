@@ -29,6 +29,9 @@ export function SelectionBar() {
   return (
     <div class="selection-bar" role="toolbar" aria-label="Selection" data-testid="selection-bar">
       <b data-testid="selected-count">{what} selected</b>
+      <span class="muted-count" data-testid="selection-of">
+        of {count.value.toLocaleString()}
+      </span>
       {!picked.value.all && n < count.value && (
         <button class="link" data-testid="select-all" onClick={selectAll}>
           Select all {count.value.toLocaleString()}

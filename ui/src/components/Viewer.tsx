@@ -4,7 +4,7 @@ import { confirming, toggleLikeImage } from "../library/actions";
 import { jobOfImage, jobSignal } from "../library/jobs";
 import { unit } from "../library/query";
 import { count, idAt, idAtLoaded, pin, revision } from "../library/results";
-import { focus } from "../library/selection";
+import { focus, reveal } from "../library/selection";
 import { viewer } from "../state";
 import { SLOT_LABELS, type ImageRecord, type Job } from "../types";
 import { ImageActions } from "./ImageActions";
@@ -38,7 +38,11 @@ export function Viewer() {
   }, [job?.id]);
 
   const close = () => {
-    if (v) focus.value = v.index;
+    if (v) {
+      // The grid follows to where the viewer stepped.
+      focus.value = v.index;
+      reveal.value = v.index;
+    }
     viewer.value = null;
   };
   const step = (dir: 1 | -1) => {

@@ -6,7 +6,7 @@ import { focus, isSelected, pick } from "../library/selection";
 import { promptText } from "../prompt";
 import { attempt, viewer } from "../state";
 import { SLOT_LABELS } from "../types";
-import { dragOut, thumbnailFor } from "./ImageTile";
+import { dragOut, thumbnailFor, useReleasedImage } from "./ImageTile";
 
 interface Props {
   id: number;
@@ -16,6 +16,7 @@ interface Props {
 
 /** One image of the wall: a square crop, selected by click, opened by double-click. */
 export function WallTile({ id, index, size }: Props) {
+  const img = useReleasedImage();
   const job = jobOfImage(id)?.value;
   const image = job?.images.find((i) => i.id === id);
   if (!job || !image) return <div class="cell-waiting" />;
@@ -35,6 +36,7 @@ export function WallTile({ id, index, size }: Props) {
       onDblClick={() => (viewer.value = { index, at: 0 })}
     >
       <img
+        ref={img}
         src={thumbnailFor(id, size)}
         alt={`${SLOT_LABELS[image.slot]} of “${job.prompt}”`}
         decoding="async"

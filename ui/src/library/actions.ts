@@ -2,6 +2,7 @@
 // asks the core, then refreshes what is on screen (positions may have moved).
 import { signal } from "@preact/signals";
 import { api } from "../api";
+import { promptText } from "../prompt";
 import { attempt, toast } from "../state";
 import type {
   Collection,
@@ -71,20 +72,22 @@ async function reload(jobId: number) {
   if (job) putJob(job);
 }
 
-export async function like(selection: Selection, liked: boolean) {
+/** Likes or unlikes; `shown` is a job on screen that no page may hold (the viewer's). */
+export async function like(selection: Selection, liked: boolean, shown?: number) {
   await attempt(async () => {
     await api.like(selection, liked);
     await refresh();
     loadFacets();
+    if (shown !== undefined) await reload(shown);
   });
 }
 
 export function toggleLikeJob(job: Job) {
-  return like({ kind: "jobs", ids: [job.id] }, !job.liked).then(() => reload(job.id));
+  return like({ kind: "jobs", ids: [job.id] }, !job.liked, job.id);
 }
 
 export function toggleLikeImage(job: Job, image: ImageRecord) {
-  return like({ kind: "images", ids: [image.id] }, !image.liked).then(() => reload(job.id));
+  return like({ kind: "images", ids: [image.id] }, !image.liked, job.id);
 }
 
 /** Space: likes the job (cards) or the image (wall) with this id, or unlikes it. */
@@ -112,13 +115,17 @@ export function askToDelete(id: number) {
 
 /** Deletes after the person said yes; the toast offers Undo while it lasts. */
 export async function remove(selection: Selection) {
+  // A single job is named by its prompt, read before it goes.
+  const only = selection.kind === "jobs" && selection.ids.length === 1;
+  const prompt = only ? jobSignal(selection.ids[0])?.value.prompt : undefined;
+  // Consumed now: what is picked while the deletion is on its way is a new selection.
+  clearSelection();
   await attempt(async () => {
     const done = await api.delete(selection);
-    clearSelection();
     await refresh();
     loadFacets();
     void loadOrganizers();
-    toast(`Moved ${describe(done, selection)} to the trash.`, "info", {
+    toast(`Moved ${describe(done, selection, prompt)} to the trash.`, "info", {
       label: "Undo",
       run: () => void undo(done.receipt),
     });
@@ -136,11 +143,13 @@ async function undo(receipt: number) {
 }
 
 /** Says what went in the words of what was picked: jobs on the cards, images on the wall. */
-function describe(d: Deletion, picked: Selection): string {
+function describe(d: Deletion, picked: Selection, prompt: string | undefined): string {
   const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
   const images =
     picked.kind === "images" || (picked.kind === "query" && picked.query.unit === "images");
-  return images ? plural(d.images, "image") : plural(d.jobs, "job");
+  if (images) return plural(d.images, "image");
+  if (prompt !== undefined && d.jobs === 1) return `“${promptText(prompt).slice(0, 40)}”`;
+  return plural(d.jobs, "job");
 }
 
 export async function createCollection(name: string): Promise<Collection | null> {

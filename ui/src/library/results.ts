@@ -9,10 +9,11 @@ import type { LibraryQuery, Page, Summary } from "../types";
 import { forgetJobsExcept, jobOfImage, putJob } from "./jobs";
 import { marks } from "./marks";
 
-/** Jobs in the first page, asked for before the summary says how many make a page. */
-const FIRST_PAGE_JOBS = { jobs: 120, images: 24 } as const;
+/** Jobs in the first page, asked for before the summary says how many make a page (the
+ * core's checkpoints are every 48 positions). */
+const FIRST_PAGE_JOBS = { jobs: 48, images: 12 } as const;
 /** Pages kept around the view; the rest are dropped with their jobs. */
-const KEPT_PAGES = 10;
+const KEPT_PAGES = 12;
 
 interface Loaded {
   /** The page's positions: job ids, or image ids on the wall. */

@@ -18,6 +18,8 @@ interface Picked {
 export const picked = signal<Picked>({ ids: new Set(), all: false });
 /** The position a Shift-click extends from, and arrows move. */
 export const focus = signal(0);
+/** A position the grid should bring into view (set when the viewer closes elsewhere). */
+export const reveal = signal<number | null>(null);
 let anchor: number | null = null;
 
 export const selectedCount = computed(() => {

@@ -7,7 +7,8 @@ import {
   Virtualizer,
   type VirtualizerOptions,
 } from "@tanstack/virtual-core";
-import { useLayoutEffect, useReducer, useState } from "preact/hooks";
+import type { RefObject } from "preact";
+import { useEffect, useLayoutEffect, useReducer, useRef, useState } from "preact/hooks";
 
 type Options = Pick<
   VirtualizerOptions<HTMLElement, HTMLElement>,
@@ -28,4 +29,29 @@ export function useVirtualizer(options: Options): Virtualizer<HTMLElement, HTMLE
   useLayoutEffect(() => instance._didMount(), []);
   useLayoutEffect(() => instance._willUpdate());
   return instance;
+}
+
+/**
+ * The element's inner width, followed as the window, the side bar or the date rail change it
+ * (read during a render it would be the width before that render's changes). The element may
+ * mount after the component does: every commit looks whether it is the one observed.
+ */
+export function useWidth(ref: RefObject<HTMLElement>): number {
+  const [width, setWidth] = useState(0);
+  const observed = useRef<{ el: HTMLElement; observer?: ResizeObserver } | null>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || observed.current?.el === el) return;
+    observed.current?.observer?.disconnect();
+    setWidth(el.clientWidth);
+    // Test DOMs have no ResizeObserver; their width is fixed anyway.
+    const observer =
+      typeof ResizeObserver === "undefined"
+        ? undefined
+        : new ResizeObserver(() => setWidth(el.clientWidth));
+    observer?.observe(el);
+    observed.current = { el, observer };
+  });
+  useEffect(() => () => observed.current?.observer?.disconnect(), []);
+  return width;
 }

@@ -35,7 +35,6 @@ export function job(overrides: Partial<Job>): Job {
   const id = overrides.id ?? 1;
   return {
     id,
-    reference: `r${id}`,
     provider: "imagineapi",
     accountId: 2,
     accountLabel: "Work",
@@ -68,7 +67,6 @@ export function done(id: number, overrides: Partial<Job> = {}): Job {
       width: 512,
       height: 512,
       bytes: 1000,
-      sourceUrl: null,
       liked: false,
     })),
     ...overrides,
@@ -92,7 +90,8 @@ export interface Core {
 type Handlers = Record<string, (args: any) => unknown>;
 
 export function fakeCore(jobs: Job[], extra: Handlers = {}): Core {
-  const core: Core = { jobs, calls: [], pageSize: 120, slow: {} };
+  // Checkpoints every 48 jobs, as the core makes them.
+  const core: Core = { jobs, calls: [], pageSize: 48, slow: {} };
   const matching = (q: LibraryQuery) =>
     core.jobs
       .filter((j) => j.prompt.includes(q.filter.search.trim()))

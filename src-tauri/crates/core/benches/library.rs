@@ -121,7 +121,7 @@ fn cases() -> Vec<(&'static str, Case)> {
     let month = 30 * 86_400_000;
     vec![
         (
-            "first page (120 jobs with their images)",
+            "first page (48 jobs with their images)",
             Case::Page(all.clone(), Depth::Start),
         ),
         (
@@ -134,7 +134,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         ),
         ("oldest first, first page", Case::Page(oldest, Depth::Start)),
         (
-            "wall: first page of 120 images",
+            "wall: first page of 48 images",
             Case::Page(wall.clone(), Depth::Start),
         ),
         ("wall: last page", Case::Page(wall.clone(), Depth::End)),

@@ -5,6 +5,12 @@
 //! nothing was charged), no stray file may be left in the library, and `PRAGMA
 //! integrity_check` must say "ok".
 //!
+//! The children also delete jobs and single images while others are in flight, and sometimes
+//! undo that at once; some kills land in the middle. A received job may then have no row, but
+//! only if its deletion was announced; every row left has its files, no deletion is left
+//! half done in the journal, and what was deleted is in the trash (each child's `XDG_DATA_HOME`
+//! points at a folder of the run, so the machine's own trash is never touched).
+//!
 //! The child is this very test binary running [`crash_child`] with `ATELIER_CRASH_CHILD_*`
 //! variables set; without them that test does nothing, so it is harmless in ordinary runs.
 //! The stand-in runs in the parent, so it outlives every kill and sees every submission.
@@ -13,7 +19,7 @@
 //! a run (the seed is printed). When a check fails, the library and each child's output are
 //! kept and their folder is named in the failure.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -23,7 +29,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use atelier_core::app::NewAccount;
 use atelier_core::jobs::{EngineConfig, Job, JobSink, JobStatus, Slot};
-use atelier_core::library::LibraryQuery;
+use atelier_core::library::{LibraryQuery, Selection};
 use atelier_core::media::small_of;
 use atelier_core::providers::ProviderKind;
 use atelier_core::secrets::MemoryStore;
@@ -36,6 +42,8 @@ const ENV_URL: &str = "ATELIER_CRASH_CHILD_URL";
 const ENV_SUBMIT: &str = "ATELIER_CRASH_CHILD_SUBMIT";
 const ENV_TRIAL: &str = "ATELIER_CRASH_CHILD_TRIAL";
 const ENV_SEED: &str = "ATELIER_CRASH_CHILD_SEED";
+/// The deletions to make, in order: `d` deletes, `u` deletes and undoes at once.
+const ENV_DELETE: &str = "ATELIER_CRASH_CHILD_DELETE";
 const TOKEN: &str = "crash-token";
 /// Every line the child says for the parent starts with this (libtest may put text before it).
 const MARK: &str = "@crash ";
@@ -55,11 +63,12 @@ fn crash_child() {
     let submit: usize = var(ENV_SUBMIT).parse().unwrap_or(0);
     let trial = var(ENV_TRIAL);
     let seed: u64 = var(ENV_SEED).parse().unwrap_or(1);
+    let plan = var(ENV_DELETE);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(child(Path::new(&dir), &url, submit, &trial, seed));
+    runtime.block_on(child(Path::new(&dir), &url, submit, &trial, seed, &plan));
 }
 
 fn say(line: &str) {
@@ -67,7 +76,7 @@ fn say(line: &str) {
     println!("{MARK}{line}");
 }
 
-async fn child(dir: &Path, url: &str, submit: usize, trial: &str, seed: u64) {
+async fn child(dir: &Path, url: &str, submit: usize, trial: &str, seed: u64, plan: &str) {
     let config = EngineConfig {
         poll_interval: Duration::from_millis(100),
         ..EngineConfig::default()
@@ -109,6 +118,7 @@ async fn child(dir: &Path, url: &str, submit: usize, trial: &str, seed: u64) {
     };
     let resumed = app.resume().expect("resuming");
     say(&format!("ready {resumed}"));
+    resume_stopped(&app);
 
     let mut rng = Rng(seed);
     let aspects = ["1:1", "3:2", "2:3", "16:9"];
@@ -122,14 +132,31 @@ async fn child(dir: &Path, url: &str, submit: usize, trial: &str, seed: u64) {
         say(&format!("submitted {} {}", job.id, job.status.as_str()));
     }
 
+    // Deletions come at random moments while jobs are in flight, and on done jobs once none
+    // are: the plan is carried out whole, so a kill waiting for one of its lines is not idle.
+    let mut plan: VecDeque<bool> = plan.chars().map(|c| c == 'u').collect();
+    let mut next_deletion = Instant::now() + Duration::from_millis(rng.below(1200));
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let unfinished: Vec<Job> = all_jobs(&app)
             .into_iter()
             .filter(|j| !j.status.is_finished())
             .collect();
-        if unfinished.is_empty() {
+        if unfinished.is_empty() && plan.is_empty() {
             break;
+        }
+        // Downloads are over quickly: one seen may bring the next deletion forward.
+        let downloading = unfinished
+            .iter()
+            .any(|j| j.status == JobStatus::Downloading);
+        let due = Instant::now() >= next_deletion || (downloading && rng.below(2) == 0);
+        if let Some(&undo) = plan.front().filter(|_| due) {
+            // Nothing to delete yet (every job still being sent) waits for the next look.
+            if delete_some(&app, &mut rng, undo) || unfinished.is_empty() {
+                plan.pop_front();
+            }
+            resume_stopped(&app);
+            next_deletion = Instant::now() + Duration::from_millis(rng.below(800));
         }
         assert!(
             Instant::now() < deadline,
@@ -139,10 +166,98 @@ async fn child(dir: &Path, url: &str, submit: usize, trial: &str, seed: u64) {
                 .map(|j| (j.id, j.status, j.error.clone(), j.images.len()))
                 .collect::<Vec<_>>()
         );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        let look = if plan.is_empty() { 50 } else { 10 };
+        tokio::time::sleep(Duration::from_millis(look)).await;
     }
     say("idle");
     app.shutdown();
+}
+
+/// Deletes a job, or one or two images of one, and undoes that at once if `undo`. Says what
+/// it is about to do first, so that the parent knows even if the kill comes meanwhile.
+/// Returns false when there was nothing to delete.
+fn delete_some(app: &Atelier, rng: &mut Rng, undo: bool) -> bool {
+    // Only jobs the service has: one that comes back must be able to follow it again.
+    let jobs: Vec<Job> = all_jobs(app)
+        .into_iter()
+        .filter(|j| j.remote_id.is_some() && j.status != JobStatus::Cancelled)
+        .collect();
+    let with_images: Vec<&Job> = jobs.iter().filter(|j| !j.images.is_empty()).collect();
+    let selection = if !with_images.is_empty() && rng.below(3) == 0 {
+        let job = pick(rng, &with_images);
+        let take = (1 + rng.below(2) as usize).min(job.images.len());
+        let from = rng.below((job.images.len() - take + 1) as u64) as usize;
+        let images = &job.images[from..from + take];
+        let files: Vec<&str> = images.iter().map(|i| i.file.as_str()).collect();
+        say(&format!(
+            "deleting images {} {} {} {} {}",
+            job.id,
+            job.reference,
+            job.status.as_str(),
+            job.images.len(),
+            files.join(" ")
+        ));
+        Selection::Images {
+            ids: images.iter().map(|i| i.id).collect(),
+        }
+    } else if !jobs.is_empty() {
+        let job = pick(rng, &jobs.iter().collect::<Vec<_>>());
+        say(&format!(
+            "deleting job {} {} {} {}",
+            job.id,
+            job.reference,
+            job.status.as_str(),
+            job.images.len()
+        ));
+        Selection::Jobs { ids: vec![job.id] }
+    } else {
+        return false;
+    };
+    let gone = app.delete(&selection).expect("deleting");
+    say(&format!(
+        "deleted {} jobs {} images, receipt {}",
+        gone.jobs, gone.images, gone.receipt
+    ));
+    if undo {
+        say(&format!("undoing {}", gone.receipt));
+        app.undo_deletion(gone.receipt).expect("undoing a deletion");
+        say(&format!("undone {}", gone.receipt));
+    }
+    true
+}
+
+/// A job at random: half the time one in flight (downloading first), if any; else any, so
+/// that done ones (with a folder to trash) go too.
+fn pick<'a>(rng: &mut Rng, jobs: &[&'a Job]) -> &'a Job {
+    let status = |s: JobStatus| jobs.iter().copied().filter(move |j| j.status == s);
+    let mut in_flight: Vec<&Job> = status(JobStatus::Downloading).collect();
+    if in_flight.is_empty() {
+        in_flight = jobs
+            .iter()
+            .copied()
+            .filter(|j| !j.status.is_finished())
+            .collect();
+    }
+    let pool = if in_flight.is_empty() || rng.below(2) == 0 {
+        jobs
+    } else {
+        &in_flight
+    };
+    pool[rng.below(pool.len() as u64) as usize]
+}
+
+/// Only deletions cancel jobs here: a job in flight is stopped first, and comes back stopped
+/// if the deletion is undone (or if it only lost some images). The person then presses
+/// Resume; here that is done on every start too, for when a kill came before it, so that
+/// every row can end whole.
+fn resume_stopped(app: &Atelier) {
+    let stopped = all_jobs(app)
+        .into_iter()
+        .filter(|j| j.status == JobStatus::Cancelled && j.remote_id.is_some());
+    for job in stopped {
+        app.retry(job.id).expect("resuming a stopped job");
+        say(&format!("resumed {} {}", job.id, job.reference));
+    }
 }
 
 fn all_jobs(app: &Atelier) -> Vec<Job> {
@@ -191,6 +306,7 @@ fn kill_nine_at_random_points() {
     let run = Runner {
         data: data.clone(),
         logs: logs.clone(),
+        xdg: tmp.path().join("xdg"),
         url: server.base_url(),
     };
 
@@ -199,17 +315,21 @@ fn kill_nine_at_random_points() {
     let mut kills = 0;
     let mut exited_first = 0;
     let mut landed: BTreeMap<String, usize> = BTreeMap::new();
+    let mut announced = Announced::default();
     for trial in 0..trials {
         let trigger = Trigger::pick(&mut rng);
         let submit = 1 + rng.below(2) as usize;
-        let mut child = run.spawn(&trial.to_string(), submit, rng.next());
+        let plan = trigger.plan(&mut rng);
+        let mut child = run.spawn(&trial.to_string(), submit, &plan, rng.next());
         let outcome = child.kill_on(trigger);
+        announced.note(&child.lines);
         let last = child.last_event();
-        let phase = last
-            .as_deref()
-            .and_then(|l| l.split_whitespace().nth(2))
-            .unwrap_or("start")
-            .to_owned();
+        let phase = child.cut_short().unwrap_or_else(|| {
+            last.as_deref()
+                .and_then(|l| l.split_whitespace().nth(2))
+                .unwrap_or("start")
+                .to_owned()
+        });
         let last = last.unwrap_or_else(|| "no job update yet".into());
         match outcome.exited {
             Some(status) => {
@@ -221,7 +341,10 @@ fn kill_nine_at_random_points() {
                         child.log(&run.logs).display()
                     ));
                 }
-                println!("trial {trial:>3}: {trigger}, finished before the kill ({status})");
+                println!(
+                    "trial {trial:>3}: {trigger}, finished before the kill ({status}){}",
+                    child.deletions()
+                );
             }
             None => {
                 kills += 1;
@@ -230,8 +353,9 @@ fn kill_nine_at_random_points() {
                 // them. Naming them here tells which kill left one that stays behind.
                 let temp = temp_files(&data.join("media"));
                 println!(
-                    "trial {trial:>3}: {trigger}, killed at {} ms, last: {last}{}",
+                    "trial {trial:>3}: {trigger}, killed at {} ms, last: {last}{}{}",
                     outcome.at.as_millis(),
+                    child.deletions(),
                     if temp.is_empty() {
                         String::new()
                     } else {
@@ -247,8 +371,9 @@ fn kill_nine_at_random_points() {
     }
 
     // One last start without a kill: it must bring every job to an end by itself.
-    let mut last = run.spawn("final", 0, rng.next());
+    let mut last = run.spawn("final", 0, "", rng.next());
     let status = last.wait(Duration::from_secs(120));
+    announced.note(&last.lines);
     let said_idle = last.lines.iter().any(|l| l == "idle");
     if !status.is_some_and(|s| s.success()) || !said_idle {
         problems.push(format!(
@@ -258,14 +383,17 @@ fn kill_nine_at_random_points() {
     }
 
     let received = server.received();
-    let report = check(&data, &received, &mut problems);
+    let report = check(&data, &run.xdg, &received, &announced, &mut problems);
     println!(
         "crash: seed {seed}: {trials} trials, {kills} kills ({exited_first} finished first), \
-         {} jobs ({} done, {} failed unreceived), {} submissions, {} s; kills landed after: {}",
+         {} jobs ({} done, {} failed unreceived), {} submissions, {} deletions begun ({} undone), \
+         {} s; kills landed after: {}",
         report.jobs,
         report.done,
         report.failed,
         server.submissions(),
+        announced.begun,
+        announced.undone,
         started.elapsed().as_secs(),
         landed
             .iter()
@@ -292,7 +420,13 @@ struct Report {
 }
 
 /// Everything the issue asks to hold after the last run; each breach is added to `problems`.
-fn check(data: &Path, received: &[(String, Option<String>)], problems: &mut Vec<String>) -> Report {
+fn check(
+    data: &Path,
+    xdg: &Path,
+    received: &[(String, Option<String>)],
+    announced: &Announced,
+    problems: &mut Vec<String>,
+) -> Report {
     let db = data.join("history.sqlite3");
     if let Some(bad) = integrity(&db, false) {
         problems.push(format!("final integrity_check said {bad:?}"));
@@ -332,8 +466,11 @@ fn check(data: &Path, received: &[(String, Option<String>)], problems: &mut Vec<
     }
     for (reference, ids) in &remote_of {
         let rows = by_ref.get(reference).map(Vec::as_slice).unwrap_or_default();
+        let thinned = announced.thinned.contains(*reference);
         match rows {
-            [job] => check_received(&media, job, ids[0], problems),
+            [job] => check_received(&media, job, ids[0], thinned, problems),
+            // Deleted (or all its images were), as the child said it would.
+            [] if announced.may_go.contains(*reference) => {}
             _ => problems.push(format!(
                 "ref {reference} reached the stand-in but has {} rows",
                 rows.len()
@@ -361,6 +498,23 @@ fn check(data: &Path, received: &[(String, Option<String>)], problems: &mut Vec<
         }
     }
 
+    // No row without its files, whatever became of its job.
+    for job in &jobs {
+        for img in &job.images {
+            for file in [&img.file, &img.thumb, &small_of(&img.thumb)] {
+                if !media.join(file).is_file() {
+                    problems.push(format!(
+                        "job {} ({}) is {} and its {:?} row names {file}, which is missing",
+                        job.id,
+                        job.reference,
+                        job.status.as_str(),
+                        img.slot
+                    ));
+                }
+            }
+        }
+    }
+
     // No stray files: every file in the library belongs to an image row.
     let known: HashSet<PathBuf> = jobs
         .iter()
@@ -376,10 +530,18 @@ fn check(data: &Path, received: &[(String, Option<String>)], problems: &mut Vec<
             problems.push(format!(
                 "stray file media/{} ({size} bytes){}",
                 rel.display(),
-                owner(rel, &jobs)
+                owner(rel, &jobs, announced)
             ));
         }
     }
+
+    // No deletion or undo left half done: the last start finished whatever a kill cut short.
+    match store.pending_trash() {
+        Ok(paths) if paths.is_empty() => {}
+        Ok(paths) => problems.push(format!("pending_trash still lists {paths:?}")),
+        Err(e) => problems.push(format!("pending_trash could not be read: {e}")),
+    }
+    check_trash(&media, xdg, &jobs, announced, problems);
 
     Report {
         jobs: jobs.len(),
@@ -388,8 +550,85 @@ fn check(data: &Path, received: &[(String, Option<String>)], problems: &mut Vec<
     }
 }
 
-/// A job the stand-in received: done, following the right remote job, five whole images.
-fn check_received(media: &Path, job: &Job, remote_id: &str, problems: &mut Vec<String>) {
+/// What was deleted for good went to the trash, not just away: an announced path whose rows
+/// are gone must be in the trash, or a folder above it must. Only jobs announced with images
+/// are looked for, as one deleted before any arrived may never have had a folder.
+fn check_trash(
+    media: &Path,
+    xdg: &Path,
+    jobs: &[Job],
+    announced: &Announced,
+    problems: &mut Vec<String>,
+) {
+    let trashed = in_trash(&xdg.join("Trash/info"), media);
+    let refs: HashSet<&str> = jobs.iter().map(|j| j.reference.as_str()).collect();
+    let files: HashSet<&str> = jobs
+        .iter()
+        .flat_map(|j| &j.images)
+        .map(|i| i.file.as_str())
+        .collect();
+    for gone in &announced.gone {
+        // Otherwise the kill came before the rows went, or the deletion was undone (or, for a
+        // single image, fetched again when its job was resumed).
+        let stands = if gone.whole_job {
+            !refs.contains(gone.reference.as_str())
+        } else {
+            !files.contains(gone.path.as_str())
+        };
+        if stands
+            && !Path::new(&gone.path)
+                .ancestors()
+                .any(|p| trashed.contains(p))
+        {
+            problems.push(format!(
+                "media/{} of {} was deleted but is not in the trash{}",
+                gone.path,
+                gone.reference,
+                if media.join(&gone.path).exists() {
+                    " (it is still in the library)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+}
+
+/// The original paths of what the trash holds from `media`, relative to it.
+fn in_trash(info: &Path, media: &Path) -> HashSet<PathBuf> {
+    // The trash may name the library by its canonical path.
+    let roots = [
+        media.to_path_buf(),
+        media.canonicalize().unwrap_or_default(),
+    ];
+    let mut out = HashSet::new();
+    for entry in std::fs::read_dir(info).into_iter().flatten().flatten() {
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        // `Path=` is percent-encoded; a file URL decodes it.
+        let path = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Path="))
+            .and_then(|p| url::Url::parse(&format!("file://{p}")).ok())
+            .and_then(|u| u.to_file_path().ok());
+        let Some(path) = path else { continue };
+        if let Some(rel) = roots.iter().find_map(|r| path.strip_prefix(r).ok()) {
+            out.insert(rel.to_path_buf());
+        }
+    }
+    out
+}
+
+/// A job the stand-in received: done, following the right remote job, five whole images (or
+/// fewer if some were deleted).
+fn check_received(
+    media: &Path,
+    job: &Job,
+    remote_id: &str,
+    thinned: bool,
+    problems: &mut Vec<String>,
+) {
     let who = format!("job {} ({})", job.id, job.reference);
     if job.status != JobStatus::Done {
         problems.push(format!(
@@ -406,7 +645,7 @@ fn check_received(media: &Path, job: &Job, remote_id: &str, problems: &mut Vec<S
         ));
     }
     let slots: Vec<Slot> = job.images.iter().map(|i| i.slot).collect();
-    if slots != Slot::ALL {
+    if slots != Slot::ALL && !thinned {
         problems.push(format!("{who} has images {slots:?}, not grid and U1..U4"));
     }
     for img in &job.images {
@@ -437,16 +676,81 @@ fn check_received(media: &Path, job: &Job, remote_id: &str, problems: &mut Vec<S
 }
 
 /// Says which job a stray file is about, when its path names one.
-fn owner(rel: &Path, jobs: &[Job]) -> String {
+fn owner(rel: &Path, jobs: &[Job], announced: &Announced) -> String {
     let id = rel
         .components()
         .nth(1)
         .and_then(|c| c.as_os_str().to_str())
         .and_then(|s| s.split('.').next())
         .and_then(|s| s.parse::<i64>().ok());
-    match id.and_then(|id| jobs.iter().find(|j| j.id == id)) {
-        Some(j) => format!(", of job {} which is {}", j.id, j.status.as_str()),
-        None => String::new(),
+    match (id, id.and_then(|id| jobs.iter().find(|j| j.id == id))) {
+        (_, Some(j)) => format!(", of job {} which is {}", j.id, j.status.as_str()),
+        (Some(id), None) if announced.ids.contains(&id) => {
+            format!(", of job {id} whose deletion was announced")
+        }
+        _ => String::new(),
+    }
+}
+
+/// What the children said they deleted, for the checks that must allow for it.
+#[derive(Default)]
+struct Announced {
+    /// Jobs (by ref) that may have no row: their deletion, or that of all their images, was
+    /// announced. It went through unless the kill came first or it was undone.
+    may_go: HashSet<String>,
+    /// Jobs that lost single images: fewer than five is then right.
+    thinned: HashSet<String>,
+    /// Library paths announced as deleted, to look for in the trash.
+    gone: Vec<Gone>,
+    /// Job ids whose deletion was announced, to name in a stray file's report.
+    ids: HashSet<i64>,
+    begun: usize,
+    undone: usize,
+}
+
+struct Gone {
+    reference: String,
+    path: String,
+    /// The job's folder: the deletion stands if the job has no row.
+    whole_job: bool,
+}
+
+impl Announced {
+    fn note(&mut self, lines: &[String]) {
+        for line in lines {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            match words.as_slice() {
+                ["deleting", "job", id, reference, _, images] => {
+                    self.begun += 1;
+                    self.may_go.insert(reference.to_string());
+                    self.ids.extend(id.parse::<i64>());
+                    // A job without images may never have had a folder.
+                    if images.parse::<usize>().unwrap_or(0) > 0 {
+                        self.gone.push(Gone {
+                            reference: reference.to_string(),
+                            path: format!("jobs/{id}"),
+                            whole_job: true,
+                        });
+                    }
+                }
+                ["deleting", "images", id, reference, _, had, files @ ..] => {
+                    self.begun += 1;
+                    self.thinned.insert(reference.to_string());
+                    // All it had: the job goes with them.
+                    if had.parse::<usize>() == Ok(files.len()) {
+                        self.may_go.insert(reference.to_string());
+                        self.ids.extend(id.parse::<i64>());
+                    }
+                    self.gone.extend(files.iter().map(|file| Gone {
+                        reference: reference.to_string(),
+                        path: file.to_string(),
+                        whole_job: false,
+                    }));
+                }
+                ["undone", ..] => self.undone += 1,
+                _ => {}
+            }
+        }
     }
 }
 
@@ -510,11 +814,13 @@ fn integrity(db: &Path, read_only: bool) -> Option<String> {
 struct Runner {
     data: PathBuf,
     logs: PathBuf,
+    /// The children's `XDG_DATA_HOME`: their trash is `Trash` in it.
+    xdg: PathBuf,
     url: String,
 }
 
 impl Runner {
-    fn spawn(&self, name: &str, submit: usize, seed: u64) -> Running {
+    fn spawn(&self, name: &str, submit: usize, plan: &str, seed: u64) -> Running {
         let exe = std::env::current_exe().unwrap();
         let stderr = std::fs::File::create(self.logs.join(format!("{name}.stderr"))).unwrap();
         let mut child = Command::new(exe)
@@ -524,6 +830,8 @@ impl Runner {
             .env(ENV_SUBMIT, submit.to_string())
             .env(ENV_TRIAL, name)
             .env(ENV_SEED, seed.to_string())
+            .env(ENV_DELETE, plan)
+            .env("XDG_DATA_HOME", &self.xdg)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(stderr)
@@ -658,6 +966,39 @@ impl Running {
             .cloned()
     }
 
+    /// "deleting" or "undoing" when the kill came before the child said it was done with it.
+    fn cut_short(&self) -> Option<String> {
+        let last = self.lines.last()?.split_whitespace().next()?;
+        matches!(last, "deleting" | "undoing").then(|| last.to_owned())
+    }
+
+    /// What the child deleted, for the trial's line.
+    fn deletions(&self) -> String {
+        let mut said: Vec<String> = Vec::new();
+        for line in &self.lines {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            match words.as_slice() {
+                ["deleting", "job", id, _, status, n] => {
+                    said.push(format!("job {id} ({status}, {n} images)"))
+                }
+                ["deleting", "images", id, _, status, _, files @ ..] => {
+                    said.push(format!("{} images of job {id} ({status})", files.len()))
+                }
+                ["undone", ..] => {
+                    if let Some(last) = said.last_mut() {
+                        last.push_str(" undone");
+                    }
+                }
+                _ => {}
+            }
+        }
+        if said.is_empty() {
+            String::new()
+        } else {
+            format!("; deleted {}", said.join(", "))
+        }
+    }
+
     fn log(&self, logs: &Path) -> PathBuf {
         logs.join(format!("{}.out", self.name))
     }
@@ -671,6 +1012,8 @@ enum Trigger {
     Ready(Duration),
     /// After the first job update with this status and at least this many images.
     Event(&'static str, usize, Duration),
+    /// After the first line that starts with this word ("deleting", "undoing").
+    Said(&'static str, Duration),
 }
 
 impl Trigger {
@@ -680,7 +1023,7 @@ impl Trigger {
             1 => Duration::from_micros(rng.below(5_000)),
             _ => Duration::from_millis(rng.below(60)),
         };
-        match rng.below(10) {
+        match rng.below(13) {
             0..=2 => Trigger::Timer(Duration::from_millis(rng.below(2_500))),
             3 => Trigger::Ready(then),
             4 => Trigger::Event("submitting", 0, then),
@@ -688,8 +1031,25 @@ impl Trigger {
             6 => Trigger::Event("running", 0, then),
             // Downloads are where most files are written: aim there twice as often.
             7 | 8 => Trigger::Event("downloading", rng.below(6) as usize, then),
-            _ => Trigger::Event("done", 0, then),
+            9 => Trigger::Event("done", 0, then),
+            // In the middle of a deletion, between its rows and its files, or of an undo.
+            10 | 11 => Trigger::Said("deleting", then),
+            _ => Trigger::Said("undoing", then),
         }
+    }
+
+    /// The deletions the child makes (see `ENV_DELETE`): none to two, a third of them undone
+    /// at once, and always the one the trigger waits for.
+    fn plan(self, rng: &mut Rng) -> String {
+        let mut plan: String = (0..rng.below(3))
+            .map(|_| if rng.below(3) == 0 { 'u' } else { 'd' })
+            .collect();
+        match self {
+            Trigger::Said("undoing", _) => plan.insert(0, 'u'),
+            Trigger::Said(..) if plan.is_empty() => plan.push('d'),
+            _ => {}
+        }
+        plan
     }
 
     fn fires_on(self, line: &str) -> bool {
@@ -701,13 +1061,14 @@ impl Trigger {
                 ["event", _, s, n] => *s == status && n.parse::<usize>().unwrap_or(0) >= images,
                 _ => false,
             },
+            Trigger::Said(word, _) => words.first() == Some(&word),
         }
     }
 
     fn then(self) -> Duration {
         match self {
             Trigger::Timer(_) => Duration::ZERO,
-            Trigger::Ready(t) | Trigger::Event(_, _, t) => t,
+            Trigger::Ready(t) | Trigger::Event(_, _, t) | Trigger::Said(_, t) => t,
         }
     }
 }
@@ -721,6 +1082,7 @@ impl std::fmt::Display for Trigger {
             Trigger::Event(s, n, t) => {
                 write!(f, "kill {} us after {s} with {n} images", t.as_micros())
             }
+            Trigger::Said(w, t) => write!(f, "kill {} us after {w}", t.as_micros()),
         }
     }
 }

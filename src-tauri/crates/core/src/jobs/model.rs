@@ -126,7 +126,9 @@ impl Slot {
 #[ts(export)]
 pub struct Job {
     pub id: i64,
-    /// Atelier's own id for the job, sent to the service as its `ref`.
+    /// Atelier's own id for the job, sent to the service as its `ref`. The web view has no
+    /// use for it, and a page of jobs is lighter without it.
+    #[serde(skip)]
     pub reference: String,
     pub provider: ProviderKind,
     /// The account it was sent with; `None` once that account is deleted.
@@ -166,7 +168,9 @@ pub struct ImageRecord {
     pub width: u32,
     pub height: u32,
     pub bytes: u64,
-    /// Where the service served it: provenance only, never loaded again.
+    /// Where the service served it: provenance only, never loaded again (nor sent to the web
+    /// view).
+    #[serde(skip)]
     pub source_url: Option<String>,
     pub liked: bool,
 }

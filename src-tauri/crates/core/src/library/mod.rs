@@ -16,8 +16,9 @@ pub use params::PromptParams;
 pub use search::{fts_query, fts_text};
 
 /// About how many positions a page holds, and so how far apart the summary's checkpoints
-/// are. Pages hold whole jobs, so in the images unit a page may hold a few more.
-pub const PAGE_SIZE: u32 = 120;
+/// are: a few screens of cards or a screen or two of wall, so a jump fetches little more than
+/// it shows. Pages hold whole jobs, so in the images unit a page may hold a few more.
+pub const PAGE_SIZE: u32 = 48;
 
 /// What narrows the library. Every part is optional and they combine.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]

@@ -1,22 +1,20 @@
 //! The library's queries: pages from a cursor, a summary that lays out the whole result, and
-//! counts per filter value.
+//! the ids of a selection (the counts per filter value are in `facets.rs`).
 //!
 //! Everything is ordered by `seq`. Every filter has an index in that order, and a search is
 //! driven by the full-text index (keyed by `seq`) newest match first, so a page costs about
 //! the same at the end of a 100,000-job history as at its start, for any search.
 
-use rusqlite::types::{FromSql, Value};
-use rusqlite::{params_from_iter, Connection, Row};
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection};
 
 use super::jobs::{image_from_row, job_from_row, IMAGE_COLUMNS, JOB_COLUMNS, JOB_WIDTH};
 use super::schema::SEQ_PER_MS;
 use super::{Store, StoreError};
 use crate::jobs::model::{Job, Slot};
 use crate::library::{
-    fts_query, Checkpoint, Count, Cursor, Facets, Filter, LibraryQuery, Month, Page, Phase, Sort,
-    Summary, Unit, PAGE_SIZE,
+    fts_query, Checkpoint, Cursor, LibraryQuery, Month, Page, Sort, Summary, Unit, PAGE_SIZE,
 };
-use crate::providers::ProviderKind;
 
 /// Most jobs a page may ask for.
 const MAX_PAGE_JOBS: u32 = 1000;
@@ -139,39 +137,11 @@ impl Store {
         let ids = position_ids(&self.reader(), &plan)?;
         Ok(ids.into_iter().map(|(_, _, id)| id).collect())
     }
-
-    /// How many jobs each filter value would show, with the other filters as they are.
-    pub fn facets(&self, filter: &Filter) -> Result<Facets, StoreError> {
-        let conn = self.reader();
-        let phases = parsed(group(&conn, filter, Facet::Phase, "j.phase")?, Phase::parse);
-        let providers = parsed(
-            group(&conn, filter, Facet::Provider, "j.provider")?,
-            ProviderKind::parse,
-        );
-        let query = jobs_query(filter);
-        let mut plan = Plan::new(&query, Some(Facet::Liked));
-        plan.filter.push("j.liked = 1", []);
-        let sql = format!(
-            "SELECT COUNT(*) FROM {} WHERE {}",
-            plan.tables(),
-            plan.filter.sql()
-        );
-        let liked = conn.query_row(&sql, params_from_iter(&plan.filter.params), |r| r.get(0))?;
-        Ok(Facets {
-            phases,
-            accounts: group(&conn, filter, Facet::Account, "j.account_id")?,
-            providers,
-            aspects: group(&conn, filter, Facet::Aspect, "j.aspect")?,
-            models: group(&conn, filter, Facet::Model, "j.model")?,
-            liked,
-            months: months(&conn, filter)?,
-        })
-    }
 }
 
 /// The filter a facet count leaves out (its own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Facet {
+pub(super) enum Facet {
     Phase,
     Account,
     Provider,
@@ -181,28 +151,20 @@ enum Facet {
     Dates,
 }
 
-/// Facets count jobs, whatever the unit on screen.
-fn jobs_query(filter: &Filter) -> LibraryQuery {
-    LibraryQuery {
-        filter: filter.clone(),
-        ..LibraryQuery::default()
-    }
-}
-
 /// A `WHERE` clause and its parameters.
 #[derive(Default)]
-struct Where {
+pub(super) struct Where {
     clauses: Vec<String>,
-    params: Vec<Value>,
+    pub(super) params: Vec<Value>,
 }
 
 impl Where {
-    fn push<const N: usize>(&mut self, clause: &str, params: [Value; N]) {
+    pub(super) fn push<const N: usize>(&mut self, clause: &str, params: [Value; N]) {
         self.clauses.push(clause.to_owned());
         self.params.extend(params);
     }
 
-    fn sql(&self) -> String {
+    pub(super) fn sql(&self) -> String {
         if self.clauses.is_empty() {
             "1".into()
         } else {
@@ -213,16 +175,16 @@ impl Where {
 
 /// How a query reads: from the jobs in `seq` order, or (when it searches) from the full-text
 /// index in the same order, with the filter's conditions.
-struct Plan {
+pub(super) struct Plan {
     searching: bool,
     descending: bool,
     unit: Unit,
     liked: bool,
-    filter: Where,
+    pub(super) filter: Where,
 }
 
 impl Plan {
-    fn new(query: &LibraryQuery, leave_out: Option<Facet>) -> Plan {
+    pub(super) fn new(query: &LibraryQuery, leave_out: Option<Facet>) -> Plan {
         let filter = &query.filter;
         let keep = |facet| leave_out != Some(facet);
         let mut w = Where::default();
@@ -272,7 +234,7 @@ impl Plan {
 
     /// A search reads the index first (a CROSS JOIN keeps SQLite to that order), newest match
     /// first, and looks each match's job up by `seq`.
-    fn tables(&self) -> &'static str {
+    pub(super) fn tables(&self) -> &'static str {
         if self.searching {
             "jobs_fts f CROSS JOIN jobs j ON j.seq = f.rowid"
         } else {
@@ -281,7 +243,7 @@ impl Plan {
     }
 
     /// The column that orders: the index's own rowid when searching, so it can stop early.
-    fn key(&self) -> &'static str {
+    pub(super) fn key(&self) -> &'static str {
         if self.searching {
             "f.rowid"
         } else {
@@ -405,67 +367,9 @@ fn read_jobs(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Job>,
     Ok(jobs)
 }
 
-/// Counts per value of one column, the other filters applied, the largest first.
-fn group<T: FromSql>(
-    conn: &Connection,
-    filter: &Filter,
-    facet: Facet,
-    column: &str,
-) -> Result<Vec<Count<T>>, StoreError> {
-    let plan = Plan::new(&jobs_query(filter), Some(facet));
-    let sql = format!(
-        "SELECT {column}, COUNT(*) FROM {} WHERE {} GROUP BY {column} ORDER BY 2 DESC",
-        plan.tables(),
-        plan.filter.sql()
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(&plan.filter.params), |r: &Row<'_>| {
-        Ok(Count {
-            value: r.get(0)?,
-            count: r.get(1)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Jobs per local-time month, newest first, with the date range left out: what the From and
-/// To pickers offer. One index range count per month, not a pass over every row.
-fn months(conn: &Connection, filter: &Filter) -> Result<Vec<Count<String>>, StoreError> {
-    let plan = Plan::new(&jobs_query(filter), Some(Facet::Dates));
-    let (tables, where_, key) = (plan.tables(), plan.filter.sql(), plan.key());
-    let params = &plan.filter.params;
-    let ends: (Option<i64>, Option<i64>) = conn.query_row(
-        &format!("SELECT MAX({key}), MIN({key}) FROM {tables} WHERE {where_}"),
-        params_from_iter(params),
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let (Some(mut at), Some(oldest)) = ends else {
-        return Ok(Vec::new());
-    };
-    let count_sql =
-        format!("SELECT COUNT(*) FROM {tables} WHERE {where_} AND {key} >= ? AND {key} < ?");
-    let mut counts = Vec::new();
-    loop {
-        let (month, start, end) = month_span(conn, at / SEQ_PER_MS)?;
-        let (low, high) = (start * SEQ_PER_MS, end * SEQ_PER_MS);
-        let range = params.iter().cloned().chain([low.into(), high.into()]);
-        let count: u32 = conn.query_row(&count_sql, params_from_iter(range), |r| r.get(0))?;
-        if count > 0 {
-            counts.push(Count {
-                value: month,
-                count,
-            });
-        }
-        if low <= oldest {
-            return Ok(counts);
-        }
-        at = low - 1;
-    }
-}
-
 /// The local-time month of an instant (ms): its "YYYY-MM" and its edges, [start, end) in ms,
 /// from SQLite's own calendar.
-fn month_span(conn: &Connection, at: i64) -> Result<(String, i64, i64), StoreError> {
+pub(super) fn month_span(conn: &Connection, at: i64) -> Result<(String, i64, i64), StoreError> {
     Ok(conn.query_row(
         "SELECT strftime('%Y-%m', ?1 / 1000, 'unixepoch', 'localtime'),
                 unixepoch(?1 / 1000, 'unixepoch', 'localtime', 'start of month', 'utc') * 1000,
@@ -474,19 +378,6 @@ fn month_span(conn: &Connection, at: i64) -> Result<(String, i64, i64), StoreErr
         [at],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?)
-}
-
-/// Counts whose stored names read as `T`; a name this version does not know is left out.
-fn parsed<T>(counts: Vec<Count<String>>, parse: fn(&str) -> Option<T>) -> Vec<Count<T>> {
-    counts
-        .into_iter()
-        .filter_map(|c| {
-            Some(Count {
-                value: parse(&c.value)?,
-                count: c.count,
-            })
-        })
-        .collect()
 }
 
 /// Sorts positions into local-time months as a scan passes them in order. Month edges come

@@ -5,13 +5,18 @@
 //! have a connection of their own so they never hold up a page or a job's progress.
 
 mod accounts;
+mod facets;
 mod jobs;
 mod library;
 #[cfg(test)]
 mod library_tests;
 mod organize;
+#[cfg(test)]
+mod organize_tests;
 mod removal;
 mod schema;
+#[cfg(test)]
+mod test_support;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -10,7 +10,7 @@ import {
   saveSearch,
   savedSearches,
 } from "../library/actions";
-import { filter, filtered, setFilter } from "../library/query";
+import { clearSideFilters, filter, filtered, setFilter, sideFiltered } from "../library/query";
 import { accounts } from "../state";
 import { PROVIDER_NAMES, type Count, type Phase, type ProviderKind } from "../types";
 
@@ -153,22 +153,8 @@ function Filters() {
           </select>
         </label>
       </div>
-      {filtered.value && (
-        <button
-          class="link"
-          data-testid="clear-filters"
-          onClick={() =>
-            setFilter({
-              account: null,
-              provider: null,
-              phase: null,
-              from: null,
-              until: null,
-              aspect: null,
-              model: null,
-            })
-          }
-        >
+      {sideFiltered.value && (
+        <button class="link" data-testid="clear-filters" onClick={clearSideFilters}>
           Clear filters
         </button>
       )}

@@ -32,8 +32,8 @@ export function setFilter(patch: Partial<Filter>) {
   filter.value = { ...filter.value, ...patch };
 }
 
-/** Filters other than the search box are in use. */
-export const filtered = computed(() => {
+/** The side bar's filters are in use (not the search box, not the view). */
+export const sideFiltered = computed(() => {
   const f = filter.value;
   return (
     f.account !== null ||
@@ -42,14 +42,23 @@ export const filtered = computed(() => {
     f.from !== null ||
     f.until !== null ||
     f.aspect !== null ||
-    f.model !== null ||
-    f.liked ||
-    f.collection !== null
+    f.model !== null
   );
 });
 
+/** Filters other than the search box are in use: the side bar's, or a view. */
+export const filtered = computed(
+  () => sideFiltered.value || filter.value.liked || filter.value.collection !== null,
+);
+
 export function clearFilters() {
   filter.value = { ...emptyFilter(), search: filter.value.search };
+}
+
+/** The side bar's "Clear filters": the search and the view (Liked, a collection) stay. */
+export function clearSideFilters() {
+  const { search, liked, collection } = filter.value;
+  filter.value = { ...emptyFilter(), search, liked, collection };
 }
 
 export function applyQuery(q: LibraryQuery) {

@@ -278,6 +278,7 @@ function report(rows) {
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const s = (ms) => (ms === null || ms === undefined ? "—" : `${(ms / 1000).toFixed(2)} s`);
   const mb = (x) => `${Math.round(x)} MB`;
+  const signed = (ms) => (ms < 0 ? `−${s(-ms)}` : `+${s(ms)}`);
   const base = rows[0];
   const warm = (r) => median(r.first.slice(1).map((f) => f.ms));
   const searchMs = (r) => median(r.searches);
@@ -285,27 +286,27 @@ function report(rows) {
     `\nrelease app, a real window under Xvfb; ${LAUNCHES} launches each (the first cold when the page cache could be dropped)\n`,
   );
   console.log(
-    "| history | first thumbnail, warm (cold) | memory idle → max scrolling cards / wall (PSS, app + WebKit) | DOM elements, max | scroll to the oldest → its thumbnails | jump to a month → thumbnails | search typed → matches (median of 5) | filter → thumbnails |",
+    "| history | first thumbnail, warm (cold) | memory idle → max scrolling cards / wall → back at the top (PSS, app + WebKit) | DOM elements, max | scroll to the oldest → its thumbnails | jump to a month → thumbnails | search typed → matches (median of 5) | filter → thumbnails |",
   );
   console.log("|---|---|---|---|---|---|---|---|");
   for (const r of rows) {
     const cold = r.first[0].cold ? ` (${s(r.first[0].ms)} cold)` : ` (first ${s(r.first[0].ms)})`;
     console.log(
-      `| ${r.jobs.toLocaleString("en")} jobs | ${s(warm(r))}${cold} | ${mb(r.idle.pss)} → ${mb(r.scrolled.pss)} / ${mb(r.wall.pss)} | ${Math.max(r.idle.dom, r.scrolled.dom, r.wall.dom)} | ${s(r.end)} | ${s(r.month)} | ${s(searchMs(r))} | ${s(r.filter)} |`,
+      `| ${r.jobs.toLocaleString("en")} jobs | ${s(warm(r))}${cold} | ${mb(r.idle.pss)} → ${mb(r.scrolled.pss)} / ${mb(r.wall.pss)} → ${mb(r.wall.after)} | ${Math.max(r.idle.dom, r.scrolled.dom, r.wall.dom)} | ${s(r.end)} | ${s(r.month)} | ${s(searchMs(r))} | ${s(r.filter)} |`,
     );
   }
   const big = rows[rows.length - 1];
   const maxPss = Math.max(big.scrolled.pss, big.wall.pss);
   console.log(`\nagainst the targets (${big.jobs.toLocaleString("en")} jobs vs ${base.jobs}):`);
-  console.log(`- first thumbnail: +${s(warm(big) - warm(base))} (target ≤ +0.25 s)`);
+  console.log(`- first thumbnail: ${signed(warm(big) - warm(base))} (target ≤ +0.25 s)`);
   console.log(
-    `- memory: +${mb(maxPss - base.idle.pss)} over the ${base.jobs}-job idle figure, however far scrolled (target ≤ +60 MB)`,
+    `- memory: +${mb(maxPss - base.idle.pss)} over the ${base.jobs}-job idle figure at the most while scrolling, +${mb(big.wall.after - base.idle.pss)} back at the top after it (target ≤ +60 MB)`,
   );
   console.log(
     `- DOM: ${Math.max(big.idle.dom, big.scrolled.dom, big.wall.dom)} elements at most (target ≤ 1,500)`,
   );
   console.log(
-    `- search → matches: +${s(searchMs(big) - searchMs(base))} (target ≤ +0.1 s); filter +${s(big.filter - base.filter)}`,
+    `- search → matches: ${signed(searchMs(big) - searchMs(base))} (target ≤ +0.1 s); filter ${signed(big.filter - base.filter)}`,
   );
   console.log(
     `- every job reachable: the oldest in ${s(big.end)}, a month in ${s(big.month)} (target ≤ 0.5 s)`,

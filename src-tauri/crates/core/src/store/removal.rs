@@ -18,6 +18,12 @@ const JOB_COLUMNS: &str = "id, reference, provider, account_id, account_label, c
 const IMAGE_COLUMNS: &str =
     "id, job_id, slot, file, thumb, width, height, bytes, source_url, liked";
 const MEMBER_COLUMNS: &str = "collection_id, job_id, added_at";
+// Where rows read back keep what this module looks at; a test holds them to the lists above.
+const JOB_ID: usize = 0;
+const JOB_PROMPT: usize = 7;
+const JOB_SEQ: usize = 16;
+const IMAGE_FILE: usize = 3;
+const IMAGE_THUMB: usize = 4;
 
 /// The rows a deletion took out, as they were, and the library paths that went with them.
 #[derive(Debug, Clone, Default)]
@@ -77,7 +83,7 @@ impl Store {
             for row in &rows {
                 removed
                     .paths
-                    .extend(files.image_files(text(&row[3]), text(&row[4])));
+                    .extend(files.image_files(text(&row[IMAGE_FILE]), text(&row[IMAGE_THUMB])));
             }
             removed.image_count += rows.len() as u32;
             removed.images.extend(rows);
@@ -101,7 +107,8 @@ impl Store {
             let mut index =
                 tx.prepare_cached("INSERT INTO jobs_fts (rowid, text) VALUES (?1, ?2)")?;
             for row in &removed.jobs {
-                let (Value::Text(prompt), Value::Integer(seq)) = (&row[7], &row[16]) else {
+                let (Value::Text(prompt), Value::Integer(seq)) = (&row[JOB_PROMPT], &row[JOB_SEQ])
+                else {
                     continue;
                 };
                 index.execute(rusqlite::params![seq, crate::library::fts_text(prompt)])?;
@@ -149,8 +156,8 @@ fn take_jobs(
     removed: &mut Removed,
 ) -> Result<(), StoreError> {
     let jobs = select(tx, "jobs", JOB_COLUMNS, "id", ids)?;
-    let found: Vec<i64> = jobs.iter().map(|row| integer(&row[0])).collect();
-    let seqs: Vec<i64> = jobs.iter().map(|row| integer(&row[16])).collect();
+    let found: Vec<i64> = jobs.iter().map(|row| integer(&row[JOB_ID])).collect();
+    let seqs: Vec<i64> = jobs.iter().map(|row| integer(&row[JOB_SEQ])).collect();
     let images = select(tx, "images", IMAGE_COLUMNS, "job_id", &found)?;
     removed.members.extend(select(
         tx,
@@ -263,5 +270,22 @@ fn text(v: &Value) -> &str {
     match v {
         Value::Text(s) => s,
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_name_their_columns() {
+        let names = |list: &'static str| list.split(',').map(str::trim).collect::<Vec<_>>();
+        let jobs = names(JOB_COLUMNS);
+        let images = names(IMAGE_COLUMNS);
+        assert_eq!(
+            (jobs[JOB_ID], jobs[JOB_PROMPT], jobs[JOB_SEQ]),
+            ("id", "prompt", "seq")
+        );
+        assert_eq!((images[IMAGE_FILE], images[IMAGE_THUMB]), ("file", "thumb"));
     }
 }

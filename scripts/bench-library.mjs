@@ -60,6 +60,8 @@ async function launch(port) {
 
 /** Memory, DOM size, reach, jumps and searches on an open window. */
 async function session(browser, jobs) {
+  // The mode is remembered between runs: measure from the cards whatever the last run left.
+  await (await browser.$('[data-testid="mode-cards"]')).click();
   await wait(2000);
   const idle = { pss: pss(), dom: await dom(browser) };
   const scrolled = await scrollThrough(browser);

@@ -16,7 +16,7 @@ const KEYCHAIN_SERVICE: &str = "dev.atelier.app";
 
 pub fn run() {
     #[cfg(target_os = "linux")]
-    hand_large_blocks_back();
+    tune_webkit_processes();
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
@@ -74,17 +74,24 @@ pub fn run() {
         .expect("Atelier could not start its window");
 }
 
-/// WebKit's processes inherit this environment, and glibc's defaults let a long scroll's
-/// decoded thumbnails fragment their heaps (measured: ~45 MB kept after scrolling 100,000 jobs,
-/// see BENCHMARKS.md). A fixed threshold gives every block of 128 KB or more (a decoded
-/// thumbnail) a mapping of its own, returned when freed, instead of one that rises as blocks
-/// are freed; two arenas keep WebKit's decoding threads from each fragmenting one of their
-/// own. Set before any thread starts; values the person set are kept.
+/// WebKit's processes inherit this environment, so memory settings for them go here (measured
+/// with `scripts/bench-library.sh`, see BENCHMARKS.md). Set before any thread starts; values
+/// the person set are kept.
+/// - glibc's defaults let a long scroll's decoded thumbnails fragment the heaps (~45 MB kept
+///   after scrolling 100,000 jobs). A fixed threshold gives every block of 128 KB or more (a
+///   decoded thumbnail) a mapping of its own, returned when freed; two arenas keep WebKit's
+///   decoding threads from each fragmenting one of their own.
+/// - JavaScriptCore's JIT keeps compiled code and its bookkeeping for everything the grid runs
+///   while scrolling: ~35 MB more after a long scroll, for no figure a person would notice
+///   (first thumbnail, search and jumps measured the same within noise). This page is our own
+///   small UI, not the web, and a JIT-less engine is also the smaller attack surface (what
+///   Safari's Lockdown Mode does).
 #[cfg(target_os = "linux")]
-fn hand_large_blocks_back() {
+fn tune_webkit_processes() {
     for (key, value) in [
         ("MALLOC_MMAP_THRESHOLD_", "131072"),
         ("MALLOC_ARENA_MAX", "2"),
+        ("JSC_useJIT", "false"),
     ] {
         if std::env::var_os(key).is_none() {
             std::env::set_var(key, value);

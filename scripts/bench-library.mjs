@@ -3,7 +3,8 @@
 //   node scripts/bench-library.mjs ROOT SIZE...   (ROOT/SIZE/dev.atelier.app holds each history)
 // `scripts/bench-library.sh` seeds the histories, builds the release app and calls this.
 import { execFileSync, spawn } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { remote } from "webdriverio";
 
@@ -19,7 +20,12 @@ report(rows);
 async function measure(dataHome, jobs) {
   const port = 4700 + Math.floor(Math.random() * 200);
   const driver = spawn("tauri-driver", ["--port", String(port)], {
-    env: { ...process.env, XDG_DATA_HOME: dataHome },
+    // A fresh config folder: the window opens at its default size, not where a person left it.
+    env: {
+      ...process.env,
+      XDG_DATA_HOME: dataHome,
+      XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "atelier-bench-")),
+    },
     stdio: "ignore",
   });
   await ready(port);

@@ -10,7 +10,7 @@ SUDO=""
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev pkg-config
   build-essential curl file xvfb xdotool webkit2gtk-driver gnome-keyring dbus-x11
-  libsecret-tools libdbus-1-dev xauth
+  libsecret-tools libdbus-1-dev xauth desktop-file-utils
 )
 
 missing=()

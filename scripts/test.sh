@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test Atelier has, from a fresh Debian 12 machine: installs what is missing, checks
 # formatting, lints and types, runs unit and integration tests, the keychain tests against a
-# real Secret Service, and the end-to-end tests in a real WebKit window under Xvfb.
+# real Secret Service, the end-to-end tests in a real WebKit window under Xvfb, and installs
+# the .deb, starts it and removes it again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -47,3 +48,6 @@ test -x target/debug/atelier-standin
 
 step "end-to-end tests in a real window"
 scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1400x1000x24" node --test --test-concurrency=1 tests/e2e/
+
+step "the .deb installs, starts and uninstalls"
+tests/install/deb.sh

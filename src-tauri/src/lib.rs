@@ -3,6 +3,7 @@
 
 mod commands;
 mod protocol;
+mod window_state;
 
 use std::sync::Arc;
 
@@ -18,6 +19,12 @@ pub fn run() {
     #[cfg(target_os = "linux")]
     tune_webkit_processes();
     tauri::Builder::default()
+        // First: a second launch hands over to the running window before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            show_main_window(app)
+        }))
+        .plugin(window_state::plugin())
+        .on_window_event(|window, event| window_state::on_event(window.app_handle(), event))
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
@@ -25,14 +32,10 @@ pub fn run() {
         .setup(|app| {
             #[cfg(target_os = "linux")]
             lighten_webkit(app);
-            let atelier = Arc::new(open(app.handle())?);
-            app.manage(atelier.clone());
-            // Jobs that were in flight when the app last closed carry on in the background.
-            tauri::async_runtime::spawn(async move {
-                if let Err(e) = atelier.resume() {
-                    eprintln!("atelier: could not resume unfinished jobs: {e}");
-                }
-            });
+            match open(app.handle()) {
+                Ok(atelier) => start(app, Arc::new(atelier)),
+                Err(reason) => cannot_start(app, &reason),
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -126,14 +129,64 @@ fn lighten_webkit(app: &tauri::App) {
     });
 }
 
-fn open(app: &AppHandle) -> Result<Atelier, Box<dyn std::error::Error>> {
-    let data_dir = app.path().app_data_dir()?;
+fn start(app: &tauri::App, atelier: Arc<Atelier>) {
+    app.manage(atelier.clone());
+    // Jobs that were in flight when the app last closed carry on in the background.
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = atelier.resume() {
+            eprintln!("atelier: could not resume unfinished jobs: {e}");
+        }
+    });
+}
+
+/// A history that cannot be opened (in use by another Atelier, written by a newer one, on a
+/// read-only or full disk) gets a native dialog with the reason, and the app ends when it is
+/// closed: the window would only show errors.
+fn cannot_start(app: &tauri::App, reason: &str) {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
+    eprintln!("atelier: cannot start: {reason}");
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.hide();
+    }
+    let handle = app.handle().clone();
+    app.dialog()
+        .message(reason)
+        .title("Atelier cannot start")
+        .kind(MessageDialogKind::Error)
+        .show(move |_| handle.exit(1));
+}
+
+fn show_main_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Opens the history, or says in a sentence why not and where it is.
+fn open(app: &AppHandle) -> Result<Atelier, String> {
+    let data_dir = app
+        .path()
+        .app_data_dir()
+        .map_err(|e| format!("Atelier cannot find its data folder: {e}"))?;
+    open_in(app, &data_dir).map_err(|e| match e {
+        // The sentence names the folder already.
+        atelier_core::AtelierError::Folder(e) => e.to_string(),
+        e => format!("{e}\n\nData folder: {}", data_dir.display()),
+    })
+}
+
+fn open_in(
+    app: &AppHandle,
+    data_dir: &std::path::Path,
+) -> Result<Atelier, atelier_core::AtelierError> {
     let handle = app.clone();
     let sink = Arc::new(move |job: &Job| {
         let _ = handle.emit("job-updated", job);
     });
     let secrets = Arc::new(KeychainStore::new(KEYCHAIN_SERVICE));
-    let atelier = Atelier::open(&data_dir, secrets, EngineConfig::default(), sink)?;
+    let atelier = Atelier::open(data_dir, secrets, EngineConfig::default(), sink)?;
     let handle = app.clone();
     atelier.on_notice(Arc::new(move |notice: &Notice| {
         let _ = handle.emit("notice", notice);

@@ -3,7 +3,7 @@
 // progress, grids and upscales, deleting an account, and a restart with history intact.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, afterEach, before, test } from "node:test";
 import {
@@ -298,6 +298,15 @@ test("in-flight work resumes and history is still there after a restart", async 
   );
   const leaks = files.filter((f) => fileContains(f, TOKEN));
   assert.deepEqual(leaks, [], "the token must never be written to the app's files");
+
+  // The history is its owner's alone: the folder, the database and every picture.
+  const folder = join(dataHome, "dev.atelier.app");
+  const mode = (path) => (statSync(path).mode & 0o777).toString(8);
+  assert.equal(mode(folder), "700", "the data folder is owner-only");
+  const ours = files.filter((f) => /history\.sqlite3|\/media\/jobs\//.test(f));
+  assert.ok(ours.length > 10, `the history and the pictures are there (${ours.length} files)`);
+  const open = ours.filter((f) => mode(f) !== "600").map((f) => `${f} ${mode(f)}`);
+  assert.deepEqual(open, [], "the database and the pictures are owner-only");
 
   await setInput('[data-testid="search"]', "lighthouse");
   await until(browser, async () => (await gallery()).length === 1, "search to narrow the gallery");

@@ -45,7 +45,8 @@ export async function startStandin(service) {
  */
 export async function startDriver(dataHome = mkdtempSync(join(tmpdir(), "atelier-e2e-"))) {
   const driver = spawn("tauri-driver", ["--port", String(DRIVER_PORT)], {
-    env: { ...process.env, XDG_DATA_HOME: dataHome },
+    // The window's remembered size and place live in the config folder: one per run too.
+    env: { ...process.env, XDG_DATA_HOME: dataHome, XDG_CONFIG_HOME: join(dataHome, "config") },
     stdio: ["ignore", "inherit", "inherit"],
   });
   children.push(driver);

@@ -46,10 +46,19 @@ pub async fn save_image_as(
         return Ok(None);
     };
     let dest = dest.into_path().map_err(say)?;
-    tokio::fs::copy(&source, &dest)
+    save_copy(&source, &dest)
         .await
         .map_err(|e| format!("Could not save to {}: {e}", dest.display()))?;
     Ok(Some(dest.display().to_string()))
+}
+
+/// Copies the bytes only: `fs::copy` would carry over the library file's owner-only mode to a
+/// file the person saved to share.
+async fn save_copy(source: &std::path::Path, dest: &std::path::Path) -> std::io::Result<()> {
+    let mut from = tokio::fs::File::open(source).await?;
+    let mut to = tokio::fs::File::create(dest).await?;
+    tokio::io::copy(&mut from, &mut to).await?;
+    to.sync_all().await
 }
 
 #[tauri::command]

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::accounts::Account;
+use crate::data_folder::{DataFolder, DataFolderError};
 use crate::jobs::{Engine, EngineConfig, Job, JobSink, NoticeSink};
 use crate::media::{MediaError, MediaLibrary};
 use crate::preferences::Preferences;
@@ -30,6 +31,8 @@ pub enum AtelierError {
     Provider(#[from] ProviderError),
     #[error(transparent)]
     Media(#[from] MediaError),
+    #[error(transparent)]
+    Folder(#[from] DataFolderError),
     #[error("“{0}” has no token yet: open Settings and paste the token from that account.")]
     NoToken(String),
     #[error("That account no longer exists.")]
@@ -73,21 +76,21 @@ pub struct Atelier {
     demo: Arc<Demo>,
     /// Deletions that Undo can still bring back.
     removals: Removals,
+    /// Last, so the folder's lock outlives everything that uses the folder.
+    _folder: DataFolder,
 }
 
 impl Atelier {
-    /// Opens (or creates) the history database and image folder under `data_dir`.
+    /// Opens (or creates) the history database and image folder under `data_dir`, which no
+    /// other Atelier may be using.
     pub fn open(
         data_dir: &Path,
         secrets: Arc<dyn SecretStore>,
         config: EngineConfig,
         sink: JobSink,
     ) -> Result<Self, AtelierError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| MediaError::Io {
-            path: data_dir.to_path_buf(),
-            source,
-        })?;
-        let store = Store::open(&data_dir.join("history.sqlite3"))?;
+        let folder = DataFolder::claim(data_dir)?;
+        let store = Store::open(&folder.private_file("history.sqlite3")?)?;
         let media = MediaLibrary::open(data_dir.join("media"))?;
         let default_timeout = config.job_timeout;
         let engine = Engine::new(store.clone(), media.clone(), config, sink);
@@ -101,6 +104,7 @@ impl Atelier {
             http: shared_client(),
             demo: Arc::new(Demo::default()),
             removals: Removals::default(),
+            _folder: folder,
         };
         app.finish_deletions()?;
         Ok(app)

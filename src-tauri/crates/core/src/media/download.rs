@@ -7,6 +7,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::temp::TempFile;
 use super::{make_thumbnails, small_of, MediaError, MediaLibrary};
+use crate::data_folder::private_options;
 use crate::jobs::model::Slot;
 use crate::providers::Asset;
 
@@ -63,7 +64,10 @@ impl MediaLibrary {
 }
 
 async fn stream_to_file(asset: Asset, part: &Path) -> Result<u64, MediaError> {
-    let mut file = tokio::fs::File::create(part)
+    let mut options = private_options();
+    options.write(true).truncate(true);
+    let mut file = tokio::fs::OpenOptions::from(options)
+        .open(part)
         .await
         .map_err(|e| io(part, e))?;
     let mut written: u64 = 0;

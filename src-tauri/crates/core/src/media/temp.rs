@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::download::{io, rename};
 use super::{MediaError, MediaLibrary};
+use crate::data_folder::private_options;
 
 /// Makes every temp name of this process distinct, whatever runs at once.
 static NEXT: AtomicU64 = AtomicU64::new(0);
@@ -50,7 +51,11 @@ impl TempFile {
 
     /// Writes and syncs the whole content.
     pub fn write(&self, bytes: &[u8]) -> Result<(), MediaError> {
-        let mut f = std::fs::File::create(&self.path).map_err(|e| io(&self.path, e))?;
+        let mut f = private_options()
+            .write(true)
+            .truncate(true)
+            .open(&self.path)
+            .map_err(|e| io(&self.path, e))?;
         f.write_all(bytes)
             .and_then(|()| f.sync_all())
             .map_err(|e| io(&self.path, e))

@@ -44,7 +44,7 @@ impl Store {
             conn.last_insert_rowid()
         };
         self.account(id)?
-            .ok_or(StoreError(rusqlite::Error::QueryReturnedNoRows))
+            .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
     }
 
     pub fn update_account(&self, id: i64, label: &str, base_url: &str) -> Result<(), StoreError> {
@@ -99,7 +99,7 @@ impl Store {
         self.accounts()?
             .into_iter()
             .next()
-            .ok_or(StoreError(rusqlite::Error::QueryReturnedNoRows))
+            .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
     }
 
     pub fn set_active_account(&self, id: i64) -> Result<(), StoreError> {

@@ -75,7 +75,7 @@ impl Store {
             id
         };
         self.job(id)?
-            .ok_or(StoreError(rusqlite::Error::QueryReturnedNoRows))
+            .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
     }
 
     /// Adds finished jobs with their image rows in one transaction; returns their ids.

@@ -28,8 +28,16 @@ pub use jobs::{NewImage, PastImage, PastJob};
 pub use removal::{Layout, Removed};
 
 #[derive(Debug, thiserror::Error)]
-#[error("The history database failed: {0}")]
-pub struct StoreError(#[from] rusqlite::Error);
+pub enum StoreError {
+    #[error("The history database failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// Opening it would misread what a later schema means, and migrating down is not possible.
+    #[error(
+        "This history was written by a newer Atelier (database version {found}; this Atelier \
+         knows up to {known}). Install the newer Atelier to open it."
+    )]
+    Newer { found: usize, known: usize },
+}
 
 #[derive(Clone)]
 pub struct Store {

@@ -3,6 +3,7 @@
 
 use rusqlite::{Connection, Transaction};
 
+use super::StoreError;
 use crate::library::{fts_text, PromptParams};
 
 /// Schema changes, then (for some) a pass in Rust over the rows already there.
@@ -180,8 +181,14 @@ fn index_history(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(LIBRARY_INDEXES)
 }
 
-pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let current: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > MIGRATIONS.len() {
+        return Err(StoreError::Newer {
+            found: current,
+            known: MIGRATIONS.len(),
+        });
+    }
     for (i, migration) in MIGRATIONS.iter().enumerate().skip(current) {
         let tx = conn.transaction()?;
         tx.execute_batch(migration.sql)?;
@@ -213,5 +220,24 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(v, MIGRATIONS.len());
+    }
+
+    #[test]
+    fn a_database_from_a_newer_atelier_is_refused_and_left_as_it_was() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let newer = MIGRATIONS.len() + 3;
+        conn.pragma_update(None, "user_version", newer).unwrap();
+
+        let err = migrate(&mut conn).unwrap_err();
+
+        assert!(
+            matches!(err, StoreError::Newer { found, known } if found == newer && known == MIGRATIONS.len())
+        );
+        assert!(err.to_string().contains("written by a newer Atelier"));
+        let v: usize = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, newer);
     }
 }

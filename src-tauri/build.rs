@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "save_image_as",
     "copy_image",
     "drag_images",
+    "open_logs_folder",
 ];
 
 fn main() {

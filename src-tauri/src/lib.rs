@@ -2,7 +2,9 @@
 //! Everything that decides anything lives in `atelier-core`.
 
 mod commands;
+mod logs;
 mod protocol;
+mod title;
 mod window_state;
 
 use std::sync::Arc;
@@ -32,6 +34,9 @@ pub fn run() {
         .setup(|app| {
             #[cfg(target_os = "linux")]
             lighten_webkit(app);
+            if let Some(guard) = app.path().app_log_dir().ok().and_then(|d| logs::start(&d)) {
+                app.manage(guard);
+            }
             match open(app.handle()) {
                 Ok(atelier) => start(app, Arc::new(atelier)),
                 Err(reason) => cannot_start(app, &reason),
@@ -72,6 +77,7 @@ pub fn run() {
             commands::save_image_as,
             commands::copy_image,
             commands::drag_images,
+            commands::open_logs_folder,
         ])
         .run(tauri::generate_context!())
         .expect("Atelier could not start its window");
@@ -145,6 +151,7 @@ fn start(app: &tauri::App, atelier: Arc<Atelier>) {
 fn cannot_start(app: &tauri::App, reason: &str) {
     use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
     eprintln!("atelier: cannot start: {reason}");
+    tracing::error!("cannot start: {reason}");
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.hide();
     }
@@ -182,7 +189,9 @@ fn open_in(
     data_dir: &std::path::Path,
 ) -> Result<Atelier, atelier_core::AtelierError> {
     let handle = app.clone();
+    let title = title::Title::default();
     let sink = Arc::new(move |job: &Job| {
+        title.note(&handle, job);
         let _ = handle.emit("job-updated", job);
     });
     let secrets = Arc::new(KeychainStore::new(KEYCHAIN_SERVICE));

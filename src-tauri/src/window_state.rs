@@ -38,7 +38,7 @@ pub fn on_event<R: Runtime>(app: &AppHandle<R>, event: &WindowEvent) {
         tokio::time::sleep(SETTLE).await;
         if LATEST.load(Ordering::Relaxed) == this {
             if let Err(e) = app.save_window_state(FLAGS) {
-                eprintln!("atelier: could not remember the window's size: {e}");
+                tracing::warn!("could not remember the window's size: {e}");
             }
         }
     });

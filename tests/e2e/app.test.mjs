@@ -47,6 +47,16 @@ after(async () => {
 const $ = (sel) => browser.$(sel);
 const $$ = (sel) => browser.$$(sel);
 
+/** Whether a mapped X window has exactly this title. */
+function windowTitled(title) {
+  try {
+    execFileSync("xdotool", ["search", "--onlyvisible", "--name", `^${title}$`]);
+    return true;
+  } catch {
+    return false; // xdotool exits 1 when nothing matches
+  }
+}
+
 async function text(sel) {
   const el = await $(sel);
   return (await el.isExisting()) ? el.getText() : "";
@@ -173,7 +183,10 @@ test("an ImagineAPI account: wrong token caught, prompt to grid and four upscale
     "a percentage",
   );
   await until(browser, async () => (await $('[data-testid="progress"]')).isExisting(), "progress");
+  // The window's own title (what the taskbar shows), not the page's.
+  await until(browser, () => windowTitled("Atelier — 1 imagining"), "the title to count the job");
   const done = await newestDone(prompt, "the ImagineAPI job to finish");
+  await until(browser, () => windowTitled("Atelier"), "the title to drop the count");
   assert.match(done.account, /Stand-in · ImagineAPI/);
   assert.ok(Math.abs(done.images[0].ratio - 16 / 9) < 0.02, `grid ratio ${done.images[0].ratio}`);
 
@@ -298,6 +311,13 @@ test("in-flight work resumes and history is still there after a restart", async 
   );
   const leaks = files.filter((f) => fileContains(f, TOKEN));
   assert.deepEqual(leaks, [], "the token must never be written to the app's files");
+
+  // The log keeps what went wrong (the wrong token caught above), and the scan above covered
+  // it: the log folder is inside the data folder on Linux.
+  const logs = files.filter((f) => /\/logs\/atelier\.[\d-]+\.log$/.test(f));
+  const logged = (text) => logs.some((f) => fileContains(f, text));
+  assert.ok(logged("Atelier started"), `the launch is logged (log files: ${logs})`);
+  assert.ok(logged("rejected the API token"), "a failed command is logged");
 
   // The history is its owner's alone: the folder, the database and every picture.
   const folder = join(dataHome, "dev.atelier.app");

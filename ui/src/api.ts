@@ -62,6 +62,7 @@ export const api = {
   undoDeletion: (receipt: number) => invoke<void>("undo_deletion", { receipt }),
 
   reveal: (imageId: number) => invoke<void>("reveal_image", { imageId }),
+  openLogsFolder: () => invoke<void>("open_logs_folder"),
   saveAs: (imageId: number, suggestedName: string) =>
     invoke<string | null>("save_image_as", { imageId, suggestedName }),
   copy: (imageId: number) => invoke<void>("copy_image", { imageId }),

@@ -5,6 +5,7 @@
 mod accounts;
 mod images;
 mod library;
+mod logs;
 
 use std::sync::Arc;
 
@@ -14,12 +15,16 @@ use tauri::State;
 pub use accounts::*;
 pub use images::*;
 pub use library::*;
+pub use logs::*;
 
 type App<'a> = State<'a, Arc<Atelier>>;
 type Result<T> = std::result::Result<T, String>;
 
+/// The sentence the UI shows, also kept in the log (the UI's toast is gone in seconds).
 fn say(e: impl std::fmt::Display) -> String {
-    e.to_string()
+    let sentence = e.to_string();
+    tracing::warn!("a command failed: {sentence}");
+    sentence
 }
 
 /// Runs `work` on the blocking pool.

@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { accounts, settingsOpen } from "../state";
+import { api } from "../api";
+import { accounts, attempt, settingsOpen } from "../state";
 import { AccountEditor } from "./AccountEditor";
 import { AddAccountForm } from "./AddAccountForm";
 import { JobPreferences } from "./JobPreferences";
@@ -69,6 +70,13 @@ export function AccountsDialog() {
           )}
           <div class="row end">
             <JobPreferences />
+            <button
+              data-testid="open-logs"
+              title="Where Atelier writes what went wrong, to send with a bug report"
+              onClick={() => void attempt(() => api.openLogsFolder())}
+            >
+              Open the logs folder
+            </button>
             <button
               class="primary"
               data-testid="close-settings"

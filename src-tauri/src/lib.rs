@@ -140,7 +140,7 @@ fn start(app: &tauri::App, atelier: Arc<Atelier>) {
     // Jobs that were in flight when the app last closed carry on in the background.
     tauri::async_runtime::spawn(async move {
         if let Err(e) = atelier.resume() {
-            eprintln!("atelier: could not resume unfinished jobs: {e}");
+            tracing::error!("could not resume unfinished jobs: {e}");
         }
     });
 }

@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "retry_job",
     "preferences",
     "set_job_timeout",
+    "set_notifications",
     "library_page",
     "library_summary",
     "library_facets",

@@ -1,8 +1,10 @@
 //! The Tauri shell: opens the core, forwards its events, serves images, and exposes commands.
 //! Everything that decides anything lives in `atelier-core`.
 
+mod announce;
 mod commands;
 mod logs;
+mod menu;
 mod protocol;
 mod title;
 mod window_state;
@@ -30,6 +32,9 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_notification::init())
+        .menu(menu::build)
+        .on_menu_event(menu::on_event)
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handle)
         .setup(|app| {
             #[cfg(target_os = "linux")]
@@ -57,6 +62,7 @@ pub fn run() {
             commands::retry_job,
             commands::preferences,
             commands::set_job_timeout,
+            commands::set_notifications,
             commands::library_page,
             commands::library_summary,
             commands::library_facets,
@@ -190,12 +196,18 @@ fn open_in(
 ) -> Result<Atelier, atelier_core::AtelierError> {
     let handle = app.clone();
     let title = title::Title::default();
+    let announcer = Arc::new(announce::Announcer::default());
+    let announces = Arc::clone(&announcer);
     let sink = Arc::new(move |job: &Job| {
-        title.note(&handle, job);
+        if title.note(&handle, job) {
+            announces.ended(&handle, job);
+        }
         let _ = handle.emit("job-updated", job);
     });
     let secrets = Arc::new(KeychainStore::new(KEYCHAIN_SERVICE));
     let atelier = Atelier::open(data_dir, secrets, EngineConfig::default(), sink)?;
+    announcer.set_enabled(atelier.preferences()?.notifications);
+    app.manage(announcer);
     let handle = app.clone();
     atelier.on_notice(Arc::new(move |notice: &Notice| {
         let _ = handle.emit("notice", notice);

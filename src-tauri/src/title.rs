@@ -13,14 +13,17 @@ pub struct Title {
 }
 
 impl Title {
-    /// Call with every job update; retitles the window when the count changes.
-    pub fn note(&self, app: &AppHandle, job: &Job) {
-        let Some(count) = self.count_after(job.id, !job.status.is_finished()) else {
-            return;
+    /// Call with every job update; retitles the window when the count changes. True when
+    /// this update is a job seen in flight that has now ended.
+    pub fn note(&self, app: &AppHandle, job: &Job) -> bool {
+        let in_flight = !job.status.is_finished();
+        let Some(count) = self.count_after(job.id, in_flight) else {
+            return false;
         };
         if let Some(window) = app.get_webview_window("main") {
             let _ = window.set_title(&text(count));
         }
+        !in_flight
     }
 
     /// The new count, or `None` when this update leaves it as it was (most are progress).

@@ -39,6 +39,7 @@ export const api = {
   retry: (jobId: number) => invoke<void>("retry_job", { jobId }),
   preferences: () => invoke<Preferences>("preferences"),
   setJobTimeout: (minutes: number) => invoke<Preferences>("set_job_timeout", { minutes }),
+  setNotifications: (on: boolean) => invoke<Preferences>("set_notifications", { on }),
 
   page: (query: LibraryQuery, from: number | null, limit: number) =>
     invoke<Page>("library_page", { query, from, limit }),
@@ -71,6 +72,13 @@ export const api = {
 
 export function onJobUpdated(handler: (job: Job) => void): Promise<UnlistenFn> {
   return listen<Job>("job-updated", (event) => handler(event.payload));
+}
+
+/** A menu item (or its shortcut) that the page acts on. */
+export type MenuItem = "send" | "search" | "settings";
+
+export function onMenu(handler: (item: MenuItem) => void): Promise<UnlistenFn> {
+  return listen<MenuItem>("menu", (event) => handler(event.payload));
 }
 
 export function onNotice(handler: (notice: Notice) => void): Promise<UnlistenFn> {

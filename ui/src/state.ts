@@ -2,8 +2,8 @@
 // own state lives in `library/`. Components read signals and call the actions; the actions
 // ask the Rust side through `api` and fold the answers in.
 import { computed, effect, signal, untracked } from "@preact/signals";
-import { api, messageOf, onJobUpdated, onNotice } from "./api";
-import { loadFacets, loadOrganizers, jobChanged } from "./library/actions";
+import { api, messageOf, onJobUpdated, onMenu, onNotice, type MenuItem } from "./api";
+import { confirming, loadFacets, loadOrganizers, jobChanged } from "./library/actions";
 import { query } from "./library/query";
 import { open } from "./library/results";
 import { clearSelection, focus } from "./library/selection";
@@ -29,6 +29,12 @@ export const loaded = signal(false);
 /** Loaded with the rest at start, so the settings sheet opens at its full size at once. */
 export const preferences = signal<Preferences | null>(null);
 
+/** What is typed in the prompt box, and whether it is on its way. */
+export const draft = signal("");
+export const sending = signal(false);
+/** Bumped to ask the search box for the keyboard (Ctrl+F). */
+export const searchWanted = signal(0);
+
 /** The account new prompts go to. */
 export const activeAccount = computed(() => accounts.value.find((a) => a.active) ?? null);
 
@@ -52,6 +58,7 @@ let stopFollowing: (() => void) | undefined;
 export async function start() {
   await onJobUpdated(jobChanged);
   await onNotice(noticed);
+  await onMenu(menuChosen);
   // Every change of the query (search, filters, order, unit) asks for its results afresh.
   stopFollowing?.();
   stopFollowing = effect(() => {
@@ -100,6 +107,11 @@ export async function setJobTimeout(minutes: number): Promise<boolean> {
   return attempt(async () => (preferences.value = await api.setJobTimeout(minutes)));
 }
 
+/** Desktop notifications when jobs end while the window is elsewhere. */
+export async function setNotifications(on: boolean): Promise<boolean> {
+  return attempt(async () => (preferences.value = await api.setNotifications(on)));
+}
+
 export async function refreshAccounts() {
   await attempt(async () => (accounts.value = await api.accounts()));
 }
@@ -110,6 +122,26 @@ export async function activate(id: number) {
     await api.setActive(id);
     await refreshAccounts();
   });
+}
+
+/** Sends what is in the prompt box; it empties once the service took it. */
+export async function sendDraft() {
+  const prompt = draft.value.trim();
+  if (!prompt || sending.value) return;
+  sending.value = true;
+  // Whatever was typed meanwhile stays.
+  if ((await submit(prompt)) && draft.value.trim() === prompt) draft.value = "";
+  sending.value = false;
+}
+
+/** The app menu's items and their shortcuts (Ctrl+Enter, Ctrl+F, Ctrl+,). */
+export function menuChosen(item: MenuItem) {
+  // Over a dialog or the viewer, sending or searching would act on what is hidden behind it.
+  const covered = settingsOpen.value || viewer.value !== null || confirming.value !== null;
+  if (item === "settings") settingsOpen.value = true;
+  else if (covered) return;
+  else if (item === "send") void sendDraft();
+  else if (item === "search") searchWanted.value++;
 }
 
 /**

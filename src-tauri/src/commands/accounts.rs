@@ -1,5 +1,7 @@
 //! Accounts, their tokens, prompts and the jobs they start.
 
+use std::sync::Arc;
+
 use atelier_core::accounts::{AccountView, HistoryChoice};
 use atelier_core::app::NewAccount;
 use atelier_core::jobs::Job;
@@ -79,4 +81,15 @@ pub async fn preferences(app: App<'_>) -> Result<Preferences> {
 #[tauri::command]
 pub async fn set_job_timeout(app: App<'_>, minutes: u32) -> Result<Preferences> {
     blocking(&app, move |app| app.set_job_timeout(minutes)).await
+}
+
+#[tauri::command]
+pub async fn set_notifications(
+    app: App<'_>,
+    announcer: tauri::State<'_, Arc<crate::announce::Announcer>>,
+    on: bool,
+) -> Result<Preferences> {
+    let prefs = blocking(&app, move |app| app.set_notifications(on)).await?;
+    announcer.set_enabled(prefs.notifications);
+    Ok(prefs)
 }

@@ -4,4 +4,8 @@ export type Preferences = {
 /**
  * How long to wait for a job's result before giving up on it.
  */
-jobTimeoutMinutes: number, };
+jobTimeoutMinutes: number, 
+/**
+ * A desktop notification when jobs end while the window is elsewhere.
+ */
+notifications: boolean, };

@@ -7,7 +7,7 @@ import { confirming } from "../library/actions";
 import { emptyFilter, filter, setUnit, sort } from "../library/query";
 import { forgetJobsExcept } from "../library/jobs";
 import { clearSelection, focus } from "../library/selection";
-import { accounts, loaded, settingsOpen, start, toasts, viewer } from "../state";
+import { accounts, draft, loaded, settingsOpen, start, toasts, viewer } from "../state";
 import { callsTo, DEMO, done, fakeCore, job, WORK } from "../testing/core";
 import { App } from "./App";
 import { JobCard } from "./JobCard";
@@ -15,6 +15,7 @@ import { JobCard } from "./JobCard";
 beforeEach(() => {
   accounts.value = [];
   settingsOpen.value = false;
+  draft.value = "";
   viewer.value = null;
   toasts.value = [];
   loaded.value = false;
@@ -390,7 +391,7 @@ describe("App", () => {
     const core = fakeCore([], {
       set_job_timeout: ({ minutes }: { minutes: number }) => {
         if (minutes > 180) throw "Choose between 1 and 180 minutes.";
-        return { jobTimeoutMinutes: minutes };
+        return { jobTimeoutMinutes: minutes, notifications: true };
       },
     });
     render(<App />);
@@ -404,5 +405,47 @@ describe("App", () => {
     await waitFor(() =>
       expect(toasts.value.map((t) => t.text)).toContain("Choose between 1 and 180 minutes."),
     );
+  });
+
+  it("acts on the menu's shortcuts: settings, search, and send from anywhere", async () => {
+    const core = fakeCore([], {
+      submit_prompt: ({ prompt }: { prompt: string }) => job({ id: 9, prompt, status: "queued" }),
+    });
+    render(<App />);
+    await start();
+    const box = screen.getByTestId("prompt") as HTMLTextAreaElement;
+    fireEvent.input(box, { target: { value: "a heron at dawn" } });
+
+    await emit("menu", "settings");
+    await screen.findByTestId("settings");
+    await emit("menu", "send");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(callsTo(core, "submit_prompt"), "nothing is sent from behind a dialog").toEqual([]);
+    settingsOpen.value = false;
+
+    await emit("menu", "search");
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("search")));
+    await emit("menu", "send");
+    await waitFor(() =>
+      expect(callsTo(core, "submit_prompt")).toEqual([{ accountId: 2, prompt: "a heron at dawn" }]),
+    );
+    await waitFor(() => expect(box.value).toBe(""));
+  });
+
+  it("turns job notifications off and on, showing what the core stored", async () => {
+    const core = fakeCore([], {
+      set_notifications: ({ on }: { on: boolean }) => ({
+        jobTimeoutMinutes: 15,
+        notifications: on,
+      }),
+    });
+    render(<App />);
+    await start();
+    fireEvent.click(screen.getByTestId("open-settings"));
+    const box = (await screen.findByTestId("notifications")) as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    fireEvent.click(box);
+    await waitFor(() => expect(callsTo(core, "set_notifications")).toEqual([{ on: false }]));
+    await waitFor(() => expect(box.checked).toBe(false));
   });
 });

@@ -21,7 +21,7 @@ export function App() {
         <button
           data-testid="open-settings"
           onClick={() => (settingsOpen.value = true)}
-          title="Accounts and tokens"
+          title="Accounts, tokens and settings (Ctrl+,)"
         >
           Accounts
         </button>

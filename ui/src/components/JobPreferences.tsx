@@ -1,7 +1,10 @@
 import { useSignal } from "@preact/signals";
-import { preferences, setJobTimeout } from "../state";
+import { preferences, setJobTimeout, setNotifications } from "../state";
 
-/** How long Atelier waits for a job before giving up on it (it can always "Keep waiting"). */
+/**
+ * How long Atelier waits for a job before giving up on it (it can always "Keep waiting"), and
+ * whether it says so on the desktop when jobs end while the window is elsewhere.
+ */
 export function JobPreferences() {
   const saved = useSignal(false);
   const prefs = preferences.value;
@@ -25,6 +28,15 @@ export function JobPreferences() {
         onChange={(e) => void save(Number((e.target as HTMLInputElement).value))}
       />
       <span>minutes{saved.value && " · saved"}</span>
+      <label class="check" title="When jobs end while Atelier's window is not in front">
+        <input
+          type="checkbox"
+          checked={prefs.notifications}
+          data-testid="notifications"
+          onChange={(e) => void setNotifications((e.target as HTMLInputElement).checked)}
+        />
+        Notify when jobs end
+      </label>
     </div>
   );
 }

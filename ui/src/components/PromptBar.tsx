@@ -1,21 +1,16 @@
-import { useSignal } from "@preact/signals";
 import { parseParams } from "../prompt";
-import { activeAccount, settingsOpen, submit } from "../state";
+import {
+  activeAccount,
+  draft as text,
+  sendDraft as send,
+  sending as busy,
+  settingsOpen,
+} from "../state";
 
 export function PromptBar() {
-  const text = useSignal("");
-  const busy = useSignal(false);
   const params = parseParams(text.value);
   const account = activeAccount.value;
   const noToken = !!account && account.needsToken && !account.tokenSet;
-
-  const send = async () => {
-    const prompt = text.value.trim();
-    if (!prompt || busy.value) return;
-    busy.value = true;
-    if (await submit(prompt)) text.value = "";
-    busy.value = false;
-  };
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === "Enter" && !e.shiftKey) {
@@ -38,6 +33,7 @@ export function PromptBar() {
         <button
           class="primary"
           data-testid="submit"
+          title="Enter, or Ctrl+Enter from anywhere"
           disabled={busy.value || !text.value.trim()}
           onClick={send}
         >

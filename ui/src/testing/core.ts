@@ -100,7 +100,7 @@ export function fakeCore(jobs: Job[], extra: Handlers = {}): Core {
   const positions = (q: LibraryQuery, j: Job) =>
     q.unit === "jobs" ? 1 : j.images.filter((i) => i.slot !== "grid").length;
   const handlers: Handlers = {
-    preferences: () => ({ jobTimeoutMinutes: 15 }),
+    preferences: () => ({ jobTimeoutMinutes: 15, notifications: true }),
     list_accounts: () => [DEMO, WORK],
     collections: () => [],
     saved_searches: () => [],

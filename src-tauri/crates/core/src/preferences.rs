@@ -8,6 +8,7 @@ use ts_rs::TS;
 use crate::store::{Store, StoreError};
 
 const JOB_TIMEOUT_KEY: &str = "job_timeout_minutes";
+const NOTIFICATIONS_KEY: &str = "notifications";
 /// Long enough for a relaxed-mode render; short enough that a lost job is noticed.
 pub const JOB_TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 1..=180;
 
@@ -17,6 +18,8 @@ pub const JOB_TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 1..=180;
 pub struct Preferences {
     /// How long to wait for a job's result before giving up on it.
     pub job_timeout_minutes: u32,
+    /// A desktop notification when jobs end while the window is elsewhere.
+    pub notifications: bool,
 }
 
 impl Preferences {
@@ -28,8 +31,11 @@ impl Preferences {
             .and_then(|v| v.parse().ok())
             .filter(|m| JOB_TIMEOUT_RANGE.contains(m))
             .unwrap_or(fallback);
+        // On unless turned off: people who leave the window while jobs run want to know.
+        let notifications = store.setting(NOTIFICATIONS_KEY)?.as_deref() != Some("off");
         Ok(Self {
             job_timeout_minutes: minutes,
+            notifications,
         })
     }
 
@@ -49,6 +55,10 @@ impl Preferences {
         store
             .set_setting(JOB_TIMEOUT_KEY, &minutes.to_string())
             .map_err(|e| e.to_string())
+    }
+
+    pub fn set_notifications(store: &Store, on: bool) -> Result<(), StoreError> {
+        store.set_setting(NOTIFICATIONS_KEY, if on { "on" } else { "off" })
     }
 }
 
@@ -78,5 +88,16 @@ mod tests {
                 .job_timeout_minutes,
             15
         );
+    }
+
+    #[test]
+    fn notifications_are_on_until_turned_off_and_stay_as_set() {
+        let store = Store::open_in_memory().unwrap();
+        let minute = Duration::from_secs(60);
+        assert!(Preferences::load(&store, minute).unwrap().notifications);
+        Preferences::set_notifications(&store, false).unwrap();
+        assert!(!Preferences::load(&store, minute).unwrap().notifications);
+        Preferences::set_notifications(&store, true).unwrap();
+        assert!(Preferences::load(&store, minute).unwrap().notifications);
     }
 }

@@ -174,6 +174,11 @@ impl Atelier {
         Ok(prefs)
     }
 
+    pub fn set_notifications(&self, on: bool) -> Result<Preferences, AtelierError> {
+        Preferences::set_notifications(&self.store, on)?;
+        self.preferences()
+    }
+
     /// Picks up the jobs that were in flight when the app last closed.
     pub fn resume(&self) -> Result<usize, AtelierError> {
         Ok(self.engine.resume(|job| {

@@ -71,18 +71,19 @@ fn toggle_fullscreen(app: &AppHandle) {
     }
 }
 
-fn about(app: &AppHandle) -> AboutMetadata<'static> {
+fn about(app: &AppHandle) -> AboutMetadata<'_> {
     let info = app.package_info();
     let bundle = &app.config().bundle;
     AboutMetadata {
         name: Some("Atelier".into()),
         version: Some(info.version.to_string()),
-        comments: Some(info.description.to_owned()),
+        comments: bundle.short_description.clone(),
         copyright: bundle.copyright.clone(),
         license: bundle.license.clone(),
         website: bundle.homepage.clone(),
         website_label: Some("atelier.dev".into()),
         authors: Some(vec![info.authors.to_owned()]),
+        icon: app.default_window_icon().cloned(),
         ..Default::default()
     }
 }

@@ -455,6 +455,54 @@ async fn a_real_image_labelled_as_html_is_still_collected() {
     lab.assert_media_consistent();
 }
 
+/// A 23170² grey PNG served as the grid: under 3 MB on the wire, 512 MiB decoded, and more
+/// than 2 GB once copied for thumbnails. Run by the test below in a child process whose
+/// memory is capped, where opening it would abort the process.
+#[tokio::test]
+#[ignore = "run under a memory limit by a_decompression_bomb_is_refused_within_a_memory_limit"]
+async fn decompression_bomb_grid() {
+    let lab = Lab::open(imagineapi().await);
+    lab.push_on_download(Fault::new("/assets/", 200, 1).with_bomb());
+    let job = lab.submit("a grey square").await;
+    let failed = finished(&lab.app, job.id).await;
+    let message = assert_failed(&failed);
+    assert!(
+        message.contains("23170×23170") && message.contains("not opened or kept"),
+        "{message}"
+    );
+    lab.assert_faults_served().await;
+    lab.assert_media_consistent();
+}
+
+/// The address space the bomb test gets: room for the app, the stand-in and a few real
+/// pictures, not for the bomb's pixels and their copies.
+const BOMB_TEST_MEMORY: u64 = 1536 << 20;
+
+#[test]
+fn a_decompression_bomb_is_refused_within_a_memory_limit() {
+    let this_test_binary = std::env::current_exe().unwrap();
+    let out = std::process::Command::new("prlimit")
+        .arg(format!("--as={BOMB_TEST_MEMORY}")) // in bytes: older prlimit reads "MiB" wrongly
+        .arg("--")
+        .arg(this_test_binary)
+        .args(["--ignored", "--exact", "decompression_bomb_grid"])
+        // glibc reserves 64 MB of address space per malloc arena; keep that to the minimum.
+        .env("MALLOC_ARENA_MAX", "2")
+        .output()
+        .expect("prlimit (util-linux) runs");
+    let said = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "the child failed ({}):\n{said}",
+        out.status
+    );
+    assert!(said.contains("1 passed"), "the child ran no test:\n{said}");
+}
+
 /// How a revoked token is reported is being reworked: only that the job is not done and
 /// that the person is told about the token is checked.
 #[tokio::test]

@@ -42,6 +42,32 @@ pub fn jpeg(img: &RgbImage) -> ImageResult<Vec<u8>> {
     Ok(out)
 }
 
+/// A decompression bomb (see `Fault::bomb`), made once: encoding it takes a moment.
+pub fn bomb() -> &'static [u8] {
+    static BOMB: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BOMB.get_or_init(|| grey_png(23_170))
+}
+
+/// A `side`×`side` black greyscale PNG, written row by row so that making it takes no more
+/// memory than its compressed size.
+fn grey_png(side: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, side, side);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::Fast);
+        let mut writer = encoder.write_header().expect("a PNG header");
+        let mut stream = writer.stream_writer().expect("a PNG stream");
+        let row = vec![0u8; side as usize];
+        for _ in 0..side {
+            std::io::Write::write_all(&mut stream, &row).expect("a PNG row");
+        }
+        stream.finish().expect("a whole PNG");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +82,15 @@ mod tests {
         assert_eq!(from_webp.to_rgb8(), img);
         let from_jpeg = image::load_from_memory(&jpeg(&img).unwrap()).unwrap();
         assert_eq!(from_jpeg.dimensions(), (8, 6));
+    }
+
+    #[test]
+    fn the_bomb_is_small_on_the_wire_and_huge_inside() {
+        let bomb = super::bomb();
+        assert!(bomb.len() < 3 * 1024 * 1024, "{} bytes", bomb.len());
+        let reader = image::ImageReader::new(std::io::Cursor::new(bomb))
+            .with_guessed_format()
+            .unwrap();
+        assert_eq!(reader.into_dimensions().unwrap(), (23_170, 23_170));
     }
 }

@@ -3,7 +3,7 @@
 
 use image::{imageops, DynamicImage, RgbaImage};
 
-use super::download::finish;
+use super::download::{check_size, decode, finish};
 use super::{MediaError, MediaLibrary, SavedImage};
 use crate::jobs::model::Slot;
 
@@ -19,11 +19,10 @@ impl MediaLibrary {
         tokio::task::spawn_blocking(move || {
             let images = singles
                 .iter()
-                .map(|rel| {
-                    image::open(library.resolve(rel))
-                        .map_err(|e| MediaError::NotAnImage(e.to_string()))
-                })
+                .map(|rel| decode(&library.resolve(rel)).map(|(img, _)| img))
                 .collect::<Result<Vec<_>, _>>()?;
+            let (width, height) = grid_size(&images);
+            check_size(width, height)?;
             let png = encode_png(&tile(&images))?;
             let part = library.temp_file(&format!("{job_id}-grid"));
             part.write(&png)?;
@@ -34,11 +33,18 @@ impl MediaLibrary {
     }
 }
 
-/// Lays up to four images out left-to-right, top-to-bottom in cells the size of the largest.
-pub fn tile(images: &[DynamicImage]) -> RgbaImage {
+/// Two by two cells the size of the largest image.
+fn grid_size(images: &[DynamicImage]) -> (u32, u32) {
     let cell_w = images.iter().map(DynamicImage::width).max().unwrap_or(1);
     let cell_h = images.iter().map(DynamicImage::height).max().unwrap_or(1);
-    let mut grid = RgbaImage::new(cell_w * 2, cell_h * 2);
+    (cell_w.saturating_mul(2), cell_h.saturating_mul(2))
+}
+
+/// Lays up to four images out left-to-right, top-to-bottom in cells the size of the largest.
+pub fn tile(images: &[DynamicImage]) -> RgbaImage {
+    let (width, height) = grid_size(images);
+    let (cell_w, cell_h) = (width / 2, height / 2);
+    let mut grid = RgbaImage::new(width, height);
     for (i, img) in images.iter().take(4).enumerate() {
         let (col, row) = (i as u32 % 2, i as u32 / 2);
         let x = col * cell_w + (cell_w - img.width()) / 2;
@@ -86,5 +92,17 @@ mod tests {
         assert_eq!(grid.get_pixel(17, 1).0, colours[1]);
         assert_eq!(grid.get_pixel(1, 10).0, colours[2]);
         assert_eq!(grid.get_pixel(31, 17).0, colours[3]);
+    }
+
+    #[test]
+    fn a_grid_too_large_to_open_is_refused_before_it_is_made() {
+        let tall = DynamicImage::ImageLuma8(image::GrayImage::new(1, 9000));
+        let wide = DynamicImage::ImageLuma8(image::GrayImage::new(9000, 1));
+        let (w, h) = grid_size(&[tall, wide]);
+        assert_eq!((w, h), (18_000, 18_000));
+        assert!(matches!(
+            check_size(w, h),
+            Err(MediaError::Oversized { width: 18_000, .. })
+        ));
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use image::{ImageFormat, ImageReader};
+use image::{ImageError, ImageFormat, ImageReader, Limits};
 use tokio::io::AsyncWriteExt;
 
 use super::temp::TempFile;
@@ -13,6 +13,14 @@ use crate::providers::Asset;
 
 /// Generous: Midjourney upscales are a few MB; anything this large is not an image we want.
 const MAX_BYTES: u64 = 200 * 1024 * 1024;
+/// Four times any Midjourney picture's long edge (an enhanced upscale is 4096 px or so), so
+/// a panorama passes and a header announcing a bomb does not.
+pub const MAX_EDGE: u32 = 16_384;
+/// 64 megapixels, 256 MiB as RGBA: an 8192² picture. A small file that decodes to more is a
+/// decompression bomb, and opening it could take the app (and the laptop) down.
+pub const MAX_PIXELS: u64 = 64 * 1024 * 1024;
+/// What the decoder may allocate, the picture included: a ceiling behind the checks above.
+const MAX_DECODE_BYTES: u64 = 300 * 1024 * 1024;
 
 /// A verified image and its thumbnail, with paths relative to the library root.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,19 +130,45 @@ pub(super) fn finish(
     })
 }
 
+/// Decodes a PNG, JPEG or WebP file whose header promises a picture of a sane size; the size
+/// is checked before a byte of pixels is allocated.
 pub(super) fn decode(path: &Path) -> Result<(image::DynamicImage, ImageFormat), MediaError> {
+    let (width, height) = reader(path)?
+        .into_dimensions()
+        .map_err(|e| MediaError::NotAnImage(e.to_string()))?;
+    check_size(width, height)?;
+    let mut reader = reader(path)?;
+    let format = reader.format().unwrap_or(ImageFormat::Png);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_EDGE);
+    limits.max_image_height = Some(MAX_EDGE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| match e {
+        ImageError::Limits(_) => MediaError::Oversized { width, height },
+        e => MediaError::NotAnImage(e.to_string()),
+    })?;
+    Ok((img, format))
+}
+
+/// A reader for one of the formats Atelier keeps, whatever the file is called.
+fn reader(path: &Path) -> Result<ImageReader<std::io::BufReader<std::fs::File>>, MediaError> {
     let reader = ImageReader::open(path)
         .map_err(|e| io(path, e))?
         .with_guessed_format()
         .map_err(|e| io(path, e))?;
-    let format = reader
-        .format()
-        .filter(|f| matches!(f, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP))
-        .ok_or_else(|| MediaError::NotAnImage(what_it_is(path).into()))?;
-    let img = reader
-        .decode()
-        .map_err(|e| MediaError::NotAnImage(e.to_string()))?;
-    Ok((img, format))
+    match reader.format() {
+        Some(ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP) => Ok(reader),
+        _ => Err(MediaError::NotAnImage(what_it_is(path).into())),
+    }
+}
+
+pub(super) fn check_size(width: u32, height: u32) -> Result<(), MediaError> {
+    let pixels = u64::from(width) * u64::from(height);
+    if width > MAX_EDGE || height > MAX_EDGE || pixels > MAX_PIXELS {
+        return Err(MediaError::Oversized { width, height });
+    }
+    Ok(())
 }
 
 /// Says why a download stopped in words, not in the HTTP library's.

@@ -30,6 +30,11 @@ pub enum MediaError {
     NotAnImage(String),
     #[error("The image is larger than Atelier accepts ({0} MB).")]
     TooLarge(u64),
+    #[error(
+        "The service sent a {width}×{height} picture, far larger than any Midjourney image \
+         (Atelier opens up to 64 megapixels), so it was not opened or kept."
+    )]
+    Oversized { width: u32, height: u32 },
     #[error("Could not use the system trash: {0}")]
     Trash(String),
     #[error("The files are no longer in the trash, so this cannot be undone.")]

@@ -1,5 +1,4 @@
-use fast_image_resize::images::Image;
-use fast_image_resize::{PixelType, ResizeAlg, ResizeOptions, Resizer};
+use fast_image_resize::{ResizeAlg, ResizeOptions, Resizer};
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ExtendedColorType, ImageEncoder};
 
@@ -31,23 +30,24 @@ pub fn make_thumbnail(img: &DynamicImage, edge: u32) -> Result<Vec<u8>, String> 
 }
 
 /// fast_image_resize is used because it is about five times quicker than `image`'s own
-/// resize on 2048² grids.
+/// resize on 2048² grids. It reads the decoded picture as it is: converting it to RGB first
+/// would copy the whole picture (three times the memory of a greyscale one) to keep 512 px.
 fn resize(img: &DynamicImage, edge: u32) -> Result<DynamicImage, String> {
-    let rgb = DynamicImage::ImageRgb8(img.to_rgb8());
-    let (w, h) = fit(rgb.width(), rgb.height(), edge);
-    let mut dst = Image::new(w, h, PixelType::U8x3);
+    let (w, h) = fit(img.width(), img.height(), edge);
+    let mut dst = DynamicImage::new(w, h, img.color());
     Resizer::new()
         .resize(
-            &rgb,
+            img,
             &mut dst,
             &ResizeOptions::new().resize_alg(ResizeAlg::Convolution(
                 fast_image_resize::FilterType::Lanczos3,
             )),
         )
         .map_err(|e| e.to_string())?;
-    image::RgbImage::from_raw(w, h, dst.into_vec())
-        .map(DynamicImage::ImageRgb8)
-        .ok_or_else(|| "the resized picture has the wrong size".to_owned())
+    Ok(match dst {
+        rgb @ DynamicImage::ImageRgb8(_) => rgb,
+        other => DynamicImage::ImageRgb8(other.to_rgb8()),
+    })
 }
 
 fn encode(img: &DynamicImage) -> Result<Vec<u8>, String> {
@@ -109,5 +109,20 @@ mod tests {
         };
         assert_eq!(size(&both.regular), (512, 288));
         assert_eq!(size(&both.small), (256, 144));
+    }
+
+    #[test]
+    fn greyscale_and_16_bit_pictures_get_colour_thumbnails_of_the_right_size() {
+        let grey =
+            DynamicImage::ImageLuma8(image::GrayImage::from_pixel(1000, 500, image::Luma([120])));
+        let deep = DynamicImage::ImageRgba16(image::ImageBuffer::from_pixel(
+            600,
+            1200,
+            Rgba([65535, 0, 0, 65535]),
+        ));
+        for (img, size) in [(grey, (512, 256)), (deep, (256, 512))] {
+            let thumb = image::load_from_memory(&make_thumbnail(&img, 512).unwrap()).unwrap();
+            assert_eq!(thumb.to_rgb8().dimensions(), size);
+        }
     }
 }

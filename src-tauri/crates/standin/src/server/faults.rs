@@ -55,6 +55,11 @@ pub struct Fault {
     /// Replaces the reply's Content-Type, e.g. an image labelled `text/html`.
     #[serde(default)]
     pub content_type: Option<String>,
+    /// Serves a decompression bomb instead of the reply: a valid PNG of 23170×23170 grey
+    /// pixels, under 3 MB on the wire and 512 MiB once decoded (just under `image`'s
+    /// default allocation limit).
+    #[serde(default)]
+    pub bomb: bool,
 }
 
 fn ok() -> u16 {
@@ -79,7 +84,13 @@ impl Fault {
             reset: false,
             truncate_after: None,
             content_type: None,
+            bomb: false,
         }
+    }
+
+    pub fn with_bomb(mut self) -> Fault {
+        self.bomb = true;
+        self
     }
 
     pub fn after_handling(mut self) -> Fault {
@@ -129,12 +140,16 @@ impl Fault {
 
     /// Whether the route's own reply is what gets sent (possibly late, relabelled or cut).
     fn serves_real_reply(&self) -> bool {
-        !self.reset && self.status == 200 && self.body.is_none()
+        !self.reset && self.status == 200 && self.body.is_none() && !self.bomb
     }
 
     /// `default_body` gives the protocol's own error body for a status.
     fn response(&self, default_body: fn(StatusCode) -> serde_json::Value) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if self.bomb {
+            let png = crate::codec::bomb().to_vec();
+            return ([(header::CONTENT_TYPE, "image/png")], png).into_response();
+        }
         let mut response = match &self.body {
             Some(body) => {
                 // HTML bodies stand for proxy error pages; anything else claims to be JSON.

@@ -7,6 +7,7 @@ use atelier_core::app::NewAccount;
 use atelier_core::jobs::Job;
 use atelier_core::preferences::Preferences;
 use atelier_core::providers::Health;
+use atelier_core::secrets::Secret;
 
 use super::{blocking, say, App, Result};
 
@@ -31,8 +32,8 @@ pub async fn update_account(
 }
 
 #[tauri::command]
-pub async fn set_account_token(app: App<'_>, id: i64, token: String) -> Result<AccountView> {
-    blocking(&app, move |app| app.set_token(id, &token)).await
+pub async fn set_account_token(app: App<'_>, id: i64, token: Secret) -> Result<AccountView> {
+    blocking(&app, move |app| app.set_token(id, token.expose())).await
 }
 
 #[tauri::command]

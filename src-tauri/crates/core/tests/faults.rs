@@ -455,6 +455,30 @@ async fn a_real_image_labelled_as_html_is_still_collected() {
     lab.assert_media_consistent();
 }
 
+/// A service that echoes the request into a long error message: what is stored and shown is
+/// a sentence, and never the token.
+#[tokio::test]
+async fn an_error_that_echoes_the_token_is_stored_short_and_without_it() {
+    let lab = Lab::open(imagineapi().await);
+    let echo = format!(
+        r#"{{"errors":[{{"message":"Invalid prompt. Request was: Authorization: Bearer standin-token {}"}}]}}"#,
+        "and so on ".repeat(500)
+    );
+    lab.server
+        .push_fault(Fault::new("/items/images/", 422, 1).with_body(echo));
+    let job = lab.submit("a paper crane").await;
+    let failed = finished(&lab.app, job.id).await;
+    let message = assert_failed(&failed);
+    assert!(!message.contains("standin-token"), "{message}");
+    assert!(message.contains("Bearer [your token]"), "{message}");
+    assert!(
+        message.chars().count() < 400,
+        "{} characters",
+        message.len()
+    );
+    lab.assert_faults_served().await;
+}
+
 /// A 23170² grey PNG served as the grid: under 3 MB on the wire, 512 MiB decoded, and more
 /// than 2 GB once copied for thumbnails. Run by the test below in a child process whose
 /// memory is capped, where opening it would abort the process.

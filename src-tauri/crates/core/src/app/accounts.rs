@@ -24,7 +24,7 @@ impl Atelier {
             ));
         }
         let label = clean_label(&new.label).map_err(AtelierError::Invalid)?;
-        let token = clean_token(&new.token).map_err(AtelierError::Invalid)?;
+        let token = clean_token(new.token.expose()).map_err(AtelierError::Invalid)?;
         let base_url = normalize_url(new.provider, &new.base_url)?;
         let account = self.store.insert_account(new.provider, &label, &base_url)?;
         if let Err(e) = self.secrets.set(&account.keychain_name(), token) {

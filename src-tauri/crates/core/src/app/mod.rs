@@ -16,7 +16,7 @@ use crate::providers::demo::Demo;
 use crate::providers::http::shared_client;
 use crate::providers::imagineapi::ImagineApi;
 use crate::providers::{Provider, ProviderError, ProviderKind};
-use crate::secrets::{SecretError, SecretStore};
+use crate::secrets::{Secret, SecretError, SecretStore};
 use crate::store::{Store, StoreError};
 
 use library::Removals;
@@ -51,7 +51,8 @@ pub struct NewAccount {
     /// Empty for the provider's default address.
     #[serde(default)]
     pub base_url: String,
-    pub token: String,
+    #[ts(type = "string")]
+    pub token: Secret,
 }
 
 /// Which file of an image: the picture, or one of its thumbnails.

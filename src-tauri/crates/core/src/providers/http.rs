@@ -9,10 +9,15 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
-use super::ProviderError;
+use super::service_text::{clip, hide_token, MAX_CHARS};
+use super::{ProviderError, RemoteState};
 use crate::secrets::Secret;
 
 const API_TIMEOUT: Duration = Duration::from_secs(30);
+/// A page of 100 jobs is tens of KB; a reply this large is not one the protocol sends.
+const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
+/// Enough for any error message; the rest of an endless error body is never read.
+const MAX_ERROR_BYTES: usize = 64 * 1024;
 
 /// One service account's endpoint: where it is, who we are, what to call it in messages.
 pub struct HttpApi {
@@ -61,6 +66,16 @@ impl HttpApi {
     /// self-hosted service under a sub-path keeps its prefix.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base.as_str().trim_end_matches('/'), path)
+    }
+
+    /// A job's state as fit to store: a failure's message without the token, clipped.
+    pub fn tame(&self, state: RemoteState) -> RemoteState {
+        match state {
+            RemoteState::Failed { message } => RemoteState::Failed {
+                message: clip(&hide_token(&message, self.token.expose()), MAX_CHARS),
+            },
+            other => other,
+        }
     }
 
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ProviderError> {
@@ -113,10 +128,21 @@ impl HttpApi {
         if !resp.status().is_success() {
             return Err(self.status_error(resp).await);
         }
-        let body = resp.text().await.map_err(|e| self.transport_error(e))?;
-        serde_json::from_str(&body).map_err(|e| ProviderError::BadResponse {
-            service: self.service,
-            detail: format!("{e}; the reply began with {:?}", snippet(&body)),
+        let (body, whole) = read_capped(resp, MAX_JSON_BYTES)
+            .await
+            .map_err(|e| self.transport_error(e))?;
+        if !whole {
+            return Err(ProviderError::BadResponse {
+                service: self.service,
+                detail: format!("the reply was larger than {} MB", MAX_JSON_BYTES >> 20),
+            });
+        }
+        serde_json::from_slice(&body).map_err(|e| {
+            let text = hide_token(&String::from_utf8_lossy(&body), self.token.expose());
+            ProviderError::BadResponse {
+                service: self.service,
+                detail: format!("{e}; the reply began with {:?}", snippet(&text)),
+            }
         })
     }
 
@@ -141,9 +167,27 @@ impl HttpApi {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = resp.text().await.unwrap_or_default();
+        // What arrived is enough to explain the status, even if the rest never comes.
+        let body = read_capped(resp, MAX_ERROR_BYTES)
+            .await
+            .map(|(bytes, _)| String::from_utf8_lossy(&bytes).into_owned())
+            .unwrap_or_default();
+        let body = hide_token(&body, self.token.expose());
         classify(self.service, status, retry_after, &body)
     }
+}
+
+/// At most `limit` bytes of the body, and whether that was all of it.
+async fn read_capped(mut resp: Response, limit: usize) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            body.extend_from_slice(&chunk[..limit - body.len()]);
+            return Ok((body, false));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, true))
 }
 
 /// Checks a base URL a person typed: http(s), a host, no query.
@@ -204,7 +248,7 @@ fn error_details(body: &str) -> (Option<String>, Option<String>) {
         let message = [&first["message"], &v["message"], &v["error"]]
             .into_iter()
             .find_map(|m| m.as_str().filter(|s| !s.trim().is_empty()))
-            .map(|s| s.trim().to_owned());
+            .map(|s| clip(s, MAX_CHARS));
         return (message, code);
     }
     if trimmed.starts_with('<') {
@@ -218,8 +262,8 @@ fn html_title(html: &str) -> Option<String> {
     let lower = html.to_ascii_lowercase();
     let start = lower.find("<title>")? + "<title>".len();
     let end = start + lower[start..].find("</title>")?;
-    let title = html[start..end].trim();
-    (!title.is_empty()).then(|| title.to_owned())
+    let title = clip(&html[start..end], MAX_CHARS);
+    (!title.is_empty()).then_some(title)
 }
 
 fn snippet(s: &str) -> String {

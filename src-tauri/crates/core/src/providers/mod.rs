@@ -10,6 +10,7 @@ mod error;
 pub mod http;
 pub mod imagineapi;
 mod lenient;
+pub mod service_text;
 
 use std::collections::HashMap;
 use std::time::Duration;

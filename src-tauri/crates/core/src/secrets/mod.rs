@@ -27,9 +27,23 @@ pub enum SecretError {
     Rejected(String),
 }
 
-/// A token in memory. Its `Debug` never shows the value, so it cannot leak through logs.
-#[derive(Clone, PartialEq, Eq)]
+/// A token in memory. Its `Debug` never shows the value, so it cannot leak through logs. It
+/// is read straight from the web view's request (a string) and never written back out.
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self::new(value)
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
@@ -55,5 +69,12 @@ mod tests {
         let s = Secret::new("tok-123");
         assert_eq!(format!("{s:?}"), "Secret(***)");
         assert_eq!(s.expose(), "tok-123");
+    }
+
+    #[test]
+    fn it_arrives_as_a_plain_string_and_stays_hidden() {
+        let s: Secret = serde_json::from_str(r#""tok-456""#).unwrap();
+        assert_eq!(s.expose(), "tok-456");
+        assert!(!format!("{s:?}").contains("tok-456"));
     }
 }

@@ -58,7 +58,7 @@ impl Provider for AiClient {
             .await?;
         Ok(RemoteJob {
             remote_id: guid,
-            state: state_of(&[entry.data]),
+            state: self.api.tame(state_of(&[entry.data])),
         })
     }
 
@@ -67,7 +67,7 @@ impl Provider for AiClient {
             .api
             .get_json(&format!("/threads/{}/entries", encode(remote_id)))
             .await?;
-        Ok(state_of(&reply.data))
+        Ok(self.api.tame(state_of(&reply.data)))
     }
 
     /// AI-Client keeps no reference of ours, so a submission whose reply was lost cannot be

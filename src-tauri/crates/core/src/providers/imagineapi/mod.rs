@@ -41,7 +41,7 @@ impl ImagineApi {
     fn job(&self, image: &Image) -> RemoteJob {
         RemoteJob {
             remote_id: image.id.clone(),
-            state: image.state(self.api.base()),
+            state: self.api.tame(image.state(self.api.base())),
         }
     }
 }
@@ -61,7 +61,7 @@ impl Provider for ImagineApi {
     async fn poll(&self, remote_id: &str) -> Result<RemoteState, ProviderError> {
         let path = format!("/items/images/{}", encode(remote_id));
         match self.api.get_json::<Envelope<Image>>(&path).await {
-            Ok(reply) => Ok(reply.data.state(self.api.base())),
+            Ok(reply) => Ok(self.api.tame(reply.data.state(self.api.base()))),
             // Directus answers 403 for ids that do not exist.
             Err(ProviderError::Forbidden { .. }) => {
                 Err(ProviderError::NotFound { service: SERVICE })
@@ -90,7 +90,7 @@ impl Provider for ImagineApi {
             .iter()
             // Checked here too: a server that ignores the filter must not mix up jobs.
             .filter(|img| remote_ids.contains(&img.id))
-            .map(|img| (img.id.clone(), img.state(self.api.base())))
+            .map(|img| (img.id.clone(), self.api.tame(img.state(self.api.base()))))
             .collect())
     }
 

@@ -1,21 +1,15 @@
 import { parseParams } from "../prompt";
-import {
-  activeAccount,
-  draft as text,
-  sendDraft as send,
-  sending as busy,
-  settingsOpen,
-} from "../state";
+import { activeAccount, draft, sendDraft, sending, settingsOpen } from "../state";
 
 export function PromptBar() {
-  const params = parseParams(text.value);
+  const params = parseParams(draft.value);
   const account = activeAccount.value;
   const noToken = !!account && account.needsToken && !account.tokenSet;
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === "Enter" && !e.shiftKey) {
       e.preventDefault();
-      void send();
+      void sendDraft();
     }
   };
 
@@ -26,18 +20,18 @@ export function PromptBar() {
           data-testid="prompt"
           rows={2}
           placeholder="Describe an image… add parameters like --ar 16:9 --chaos 40 --v 6"
-          value={text.value}
-          onInput={(e) => (text.value = (e.target as HTMLTextAreaElement).value)}
+          value={draft.value}
+          onInput={(e) => (draft.value = (e.target as HTMLTextAreaElement).value)}
           onKeyDown={onKeyDown}
         />
         <button
           class="primary"
           data-testid="submit"
           title="Enter, or Ctrl+Enter from anywhere"
-          disabled={busy.value || !text.value.trim()}
-          onClick={send}
+          disabled={sending.value || !draft.value.trim()}
+          onClick={sendDraft}
         >
-          {busy.value ? "Sending…" : "Imagine"}
+          {sending.value ? "Sending…" : "Imagine"}
         </button>
       </div>
       {account && (

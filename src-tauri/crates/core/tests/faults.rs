@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use atelier_core::app::NewAccount;
 use atelier_core::jobs::{EngineConfig, Job, JobStatus, Slot};
 use atelier_core::library::LibraryQuery;
-use atelier_core::media::small_of;
+use atelier_core::media::{small_of, DownloadLimits};
 use atelier_core::providers::ProviderKind;
 use atelier_core::secrets::MemoryStore;
 use atelier_core::Atelier;
@@ -119,6 +119,14 @@ impl<S: Service> Lab<S> {
     }
 
     fn open_with(server: Arc<S>, http: Option<reqwest::Client>) -> Self {
+        Self::open_configured(server, http, |_| {})
+    }
+
+    fn open_configured(
+        server: Arc<S>,
+        http: Option<reqwest::Client>,
+        tweak: impl FnOnce(&mut EngineConfig),
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let events = Arc::new(Mutex::new(Vec::new()));
         let on_download = Arc::new(Mutex::new(Vec::<Fault>::new()));
@@ -134,11 +142,12 @@ impl<S: Service> Lab<S> {
                 events.lock().unwrap().push(job.clone());
             })
         };
-        let config = EngineConfig {
+        let mut config = EngineConfig {
             poll_interval: Duration::from_millis(100),
             max_backoff: Duration::from_secs(1),
             ..EngineConfig::default()
         };
+        tweak(&mut config);
         let secrets = Arc::new(MemoryStore::default());
         let mut app = Atelier::open(dir.path(), secrets, config, sink).unwrap();
         if let Some(http) = http {
@@ -477,6 +486,56 @@ async fn an_error_that_echoes_the_token_is_stored_short_and_without_it() {
         message.len()
     );
     lab.assert_faults_served().await;
+}
+
+/// A server that sends an image a byte at a time keeps the connection alive (the read timeout
+/// never fires) and would hold a download slot for ever: it is dropped for its pace, retried,
+/// and the job ends saying why. The limits are shortened so the test takes seconds.
+#[tokio::test]
+async fn an_image_that_drips_in_fails_for_its_pace_instead_of_holding_a_slot() {
+    let limits = DownloadLimits {
+        deadline: Duration::from_secs(20),
+        window: Duration::from_millis(400),
+        min_bytes_per_window: 4096,
+    };
+    let lab = Lab::open_configured(imagineapi().await, None, |c| c.download_limits = limits);
+    lab.push_on_download(Fault::new(ImagineApi::ASSETS, 200, ALWAYS).dripping(50));
+    let job = lab.submit("a dripping tap").await;
+    let failed = finished(&lab.app, job.id).await;
+    let message = assert_failed(&failed);
+    assert!(message.contains("too slowly"), "{message}");
+    lab.assert_media_consistent();
+}
+
+/// The same server, within the pace but never done: the deadline ends it.
+#[tokio::test]
+async fn an_image_that_never_finishes_arriving_meets_the_deadline() {
+    let limits = DownloadLimits {
+        deadline: Duration::from_millis(1500),
+        window: Duration::from_millis(400),
+        min_bytes_per_window: 1,
+    };
+    let lab = Lab::open_configured(imagineapi().await, None, |c| c.download_limits = limits);
+    lab.push_on_download(Fault::new(ImagineApi::ASSETS, 200, ALWAYS).dripping(50));
+    let job = lab.submit("a slow river").await;
+    let failed = finished(&lab.app, job.id).await;
+    let message = assert_failed(&failed);
+    assert!(message.contains("took longer than"), "{message}");
+    lab.assert_media_consistent();
+}
+
+/// An image address that answers 404: the job is known, its picture is gone from storage;
+/// saying "no such job" would send the person looking for the wrong problem.
+#[tokio::test]
+async fn an_image_gone_from_storage_says_so() {
+    let lab = Lab::open(imagineapi().await);
+    lab.push_on_download(Fault::new(ImagineApi::ASSETS, 404, ALWAYS));
+    let job = lab.submit("a lost photograph").await;
+    let failed = finished(&lab.app, job.id).await;
+    let message = assert_failed(&failed);
+    assert!(message.contains("no longer has this image"), "{message}");
+    assert!(!message.contains("no such job"), "{message}");
+    lab.assert_media_consistent();
 }
 
 /// A 23170² grey PNG served as the grid: under 3 MB on the wire, 512 MiB decoded, and more

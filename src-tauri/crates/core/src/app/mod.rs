@@ -92,7 +92,8 @@ impl Atelier {
     ) -> Result<Self, AtelierError> {
         let folder = DataFolder::claim(data_dir)?;
         let store = Store::open(&folder.private_file("history.sqlite3")?)?;
-        let media = MediaLibrary::open(data_dir.join("media"))?;
+        let media = MediaLibrary::open(data_dir.join("media"))?
+            .with_download_limits(config.download_limits);
         let default_timeout = config.job_timeout;
         let engine = Engine::new(store.clone(), media.clone(), config, sink);
         engine.set_job_timeout(Preferences::load(&store, default_timeout)?.job_timeout());

@@ -13,7 +13,7 @@ use super::budget::Budget;
 use super::model::{Job, JobStatus};
 use super::pace::Pace;
 use super::tracker::{Command, Tracker};
-use crate::media::MediaLibrary;
+use crate::media::{DownloadLimits, MediaLibrary};
 use crate::providers::{Provider, ProviderError, RemoteJob, RemoteState};
 use crate::store::{now_ms, Store, StoreError};
 
@@ -46,6 +46,8 @@ pub struct EngineConfig {
     pub burst: u32,
     /// How many images download at once, across all jobs.
     pub parallel_downloads: usize,
+    /// How long one image may take, and how slowly it may come.
+    pub download_limits: DownloadLimits,
 }
 
 impl Default for EngineConfig {
@@ -57,6 +59,7 @@ impl Default for EngineConfig {
             requests_per_minute: 90,
             burst: 10,
             parallel_downloads: 6,
+            download_limits: DownloadLimits::default(),
         }
     }
 }

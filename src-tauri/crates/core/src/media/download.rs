@@ -1,6 +1,7 @@
 //! Streaming a download to disk so that a file either exists whole and verified, or not at all.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use image::{ImageError, ImageFormat, ImageReader, Limits};
 use tokio::io::AsyncWriteExt;
@@ -21,6 +22,31 @@ pub const MAX_EDGE: u32 = 16_384;
 pub const MAX_PIXELS: u64 = 64 * 1024 * 1024;
 /// What the decoder may allocate, the picture included: a ceiling behind the checks above.
 const MAX_DECODE_BYTES: u64 = 300 * 1024 * 1024;
+
+/// How long an image may take to arrive. A server can keep a connection open by sending a
+/// byte now and then (the client's read timeout never fires); without these, such a server
+/// holds a download slot for ever.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DownloadLimits {
+    /// The whole image, from the request on.
+    pub deadline: Duration,
+    /// Throughput is judged over windows this long…
+    pub window: Duration,
+    /// …each of which must bring at least this much.
+    pub min_bytes_per_window: u64,
+}
+
+impl Default for DownloadLimits {
+    fn default() -> Self {
+        Self {
+            // An 8 MB upscale on a 1 Mbit/s line takes about a minute.
+            deadline: Duration::from_secs(5 * 60),
+            // 64 KiB in 20 s: 3 KB/s, far below any real connection and far above a drip.
+            window: Duration::from_secs(20),
+            min_bytes_per_window: 64 * 1024,
+        }
+    }
+}
 
 /// A verified image and its thumbnail, with paths relative to the library root.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +73,7 @@ impl MediaLibrary {
         std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
         let stem = self.relative_stem(job_id, slot);
         let part = self.temp_file(&format!("{job_id}-{}", slot.stem()));
-        let bytes = stream_to_file(asset, part.path()).await?;
+        let bytes = stream_to_file(asset, part.path(), self.download_limits()).await?;
         let library = self.clone();
         // The temp file moves into the blocking task, which cleans it up whatever happens to
         // this one.
@@ -60,7 +86,7 @@ impl MediaLibrary {
     /// never sees half a preview.
     pub async fn save_preview(&self, job_id: i64, asset: Asset) -> Result<(), MediaError> {
         let part = self.temp_file(&format!("preview-{job_id}"));
-        stream_to_file(asset, part.path()).await?;
+        stream_to_file(asset, part.path(), self.download_limits()).await?;
         let dest = self.preview_path(job_id);
         tokio::task::spawn_blocking(move || {
             decode(part.path())?;
@@ -71,7 +97,11 @@ impl MediaLibrary {
     }
 }
 
-async fn stream_to_file(asset: Asset, part: &Path) -> Result<u64, MediaError> {
+async fn stream_to_file(
+    asset: Asset,
+    part: &Path,
+    limits: DownloadLimits,
+) -> Result<u64, MediaError> {
     let mut options = private_options();
     options.write(true).truncate(true);
     let mut file = tokio::fs::OpenOptions::from(options)
@@ -86,11 +116,8 @@ async fn stream_to_file(asset: Asset, part: &Path) -> Result<u64, MediaError> {
                 file.write_all(&bytes).await.map_err(|e| io(part, e))?;
             }
             Asset::Http(mut resp) => {
-                while let Some(chunk) = resp
-                    .chunk()
-                    .await
-                    .map_err(|e| MediaError::Interrupted(cut_off(&e)))?
-                {
+                let mut pace = Pace::new(limits);
+                while let Some(chunk) = pace.within(resp.chunk()).await? {
                     written += chunk.len() as u64;
                     if written > MAX_BYTES {
                         return Err(MediaError::TooLarge(MAX_BYTES / 1024 / 1024));
@@ -104,6 +131,54 @@ async fn stream_to_file(asset: Asset, part: &Path) -> Result<u64, MediaError> {
     }
     .await;
     outcome.map(|()| written)
+}
+
+/// Reads a download's chunks within its `DownloadLimits`.
+struct Pace {
+    limits: DownloadLimits,
+    deadline: tokio::time::Instant,
+    window_start: tokio::time::Instant,
+    window_bytes: u64,
+}
+
+impl Pace {
+    fn new(limits: DownloadLimits) -> Self {
+        let now = tokio::time::Instant::now();
+        Self {
+            limits,
+            deadline: now + limits.deadline,
+            window_start: now,
+            window_bytes: 0,
+        }
+    }
+
+    /// The next chunk `read` brings, if it comes in time and the download keeps its pace.
+    async fn within<T: AsRef<[u8]>>(
+        &mut self,
+        read: impl std::future::Future<Output = reqwest::Result<Option<T>>>,
+    ) -> Result<Option<T>, MediaError> {
+        let chunk = tokio::time::timeout_at(self.deadline, read)
+            .await
+            .map_err(|_| {
+                MediaError::Interrupted(format!(
+                    "it took longer than {} to arrive",
+                    spoken(self.limits.deadline)
+                ))
+            })?
+            .map_err(|e| MediaError::Interrupted(cut_off(&e)))?;
+        let now = tokio::time::Instant::now();
+        self.window_bytes += chunk.as_ref().map_or(0, |c| c.as_ref().len() as u64);
+        if now - self.window_start >= self.limits.window {
+            if self.window_bytes < self.limits.min_bytes_per_window {
+                return Err(MediaError::Interrupted(
+                    "the server was sending it too slowly (a few bytes at a time)".into(),
+                ));
+            }
+            self.window_start = now;
+            self.window_bytes = 0;
+        }
+        Ok(chunk)
+    }
 }
 
 /// Verifies a downloaded (or composed) image and moves it and its thumbnails into place,
@@ -169,6 +244,14 @@ pub(super) fn check_size(width: u32, height: u32) -> Result<(), MediaError> {
         return Err(MediaError::Oversized { width, height });
     }
     Ok(())
+}
+
+/// "5 minutes", "90 seconds".
+fn spoken(d: Duration) -> String {
+    match d.as_secs() {
+        s if s >= 120 => format!("{} minutes", s / 60),
+        s => format!("{} seconds", s.max(1)),
+    }
 }
 
 /// Says why a download stopped in words, not in the HTTP library's.

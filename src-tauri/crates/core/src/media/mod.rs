@@ -14,7 +14,7 @@ mod trash;
 use std::path::{Path, PathBuf};
 
 pub use compose::tile;
-pub use download::SavedImage;
+pub use download::{DownloadLimits, SavedImage};
 pub use thumbnail::{make_thumbnail, make_thumbnails, Thumbnails, SMALL_EDGE, THUMB_EDGE};
 
 use crate::jobs::model::Slot;
@@ -60,6 +60,7 @@ impl MediaError {
 #[derive(Debug, Clone)]
 pub struct MediaLibrary {
     root: PathBuf,
+    download_limits: DownloadLimits,
 }
 
 impl MediaLibrary {
@@ -68,9 +69,21 @@ impl MediaLibrary {
         for dir in [root.join("jobs"), root.join("previews"), root.join("tmp")] {
             std::fs::create_dir_all(&dir).map_err(|source| MediaError::Io { path: dir, source })?;
         }
-        let library = Self { root };
+        let library = Self {
+            root,
+            download_limits: DownloadLimits::default(),
+        };
         library.sweep_temp_files();
         Ok(library)
+    }
+
+    pub fn with_download_limits(mut self, limits: DownloadLimits) -> Self {
+        self.download_limits = limits;
+        self
+    }
+
+    pub(crate) fn download_limits(&self) -> DownloadLimits {
+        self.download_limits
     }
 
     pub fn root(&self) -> &Path {

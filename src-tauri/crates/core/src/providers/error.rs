@@ -15,6 +15,12 @@ pub enum ProviderError {
     },
     #[error("{service} has no such job (it may have been deleted, or belongs to another token).")]
     NotFound { service: &'static str },
+    /// An image address that answers 404 or 410: the job was found, its file was not.
+    #[error(
+        "{service} no longer has this image (HTTP {status}): it is gone from the service's \
+         storage, so it cannot be downloaded again."
+    )]
+    ImageGone { service: &'static str, status: u16 },
     #[error("{service} says your quota is used up: {detail}")]
     QuotaReached {
         service: &'static str,

@@ -107,10 +107,13 @@ impl HttpApi {
             req = req.bearer_auth(self.token.expose());
         }
         let resp = req.send().await.map_err(|e| self.transport_error(e))?;
-        if resp.status().is_success() {
-            Ok(resp)
-        } else {
-            Err(self.status_error(resp).await)
+        match resp.status().as_u16() {
+            200..=299 => Ok(resp),
+            status @ (404 | 410) => Err(ProviderError::ImageGone {
+                service: self.service,
+                status,
+            }),
+            _ => Err(self.status_error(resp).await),
         }
     }
 

@@ -60,6 +60,10 @@ pub struct Fault {
     /// default allocation limit).
     #[serde(default)]
     pub bomb: bool,
+    /// Sends the reply's body one byte every this many milliseconds, with its full
+    /// Content-Length: a server that never quite stops and never quite sends.
+    #[serde(default)]
+    pub drip_ms: Option<u64>,
 }
 
 fn ok() -> u16 {
@@ -85,7 +89,13 @@ impl Fault {
             truncate_after: None,
             content_type: None,
             bomb: false,
+            drip_ms: None,
         }
+    }
+
+    pub fn dripping(mut self, ms_per_byte: u64) -> Fault {
+        self.drip_ms = Some(ms_per_byte);
+        self
     }
 
     pub fn with_bomb(mut self) -> Fault {
@@ -180,9 +190,10 @@ impl Fault {
                 reply.headers_mut().insert(header::CONTENT_TYPE, kind);
             }
         }
-        match self.truncate_after {
-            Some(bytes) => truncate(reply, bytes).await,
-            None => reply,
+        match (self.truncate_after, self.drip_ms) {
+            (Some(bytes), _) => truncate(reply, bytes).await,
+            (None, Some(ms)) => drip(reply, Duration::from_millis(ms)).await,
+            (None, None) => reply,
         }
     }
 }
@@ -216,6 +227,25 @@ async fn truncate(reply: Response, bytes: usize) -> Response {
     };
     let body = stream::once(ready(Ok(first))).chain(stream::once(cut));
     Response::from_parts(parts, Body::from_stream(body))
+}
+
+/// The reply, a byte at a time with `pause` between bytes.
+async fn drip(reply: Response, pause: Duration) -> Response {
+    let (mut parts, body) = reply.into_parts();
+    let Ok(full) = axum::body::to_bytes(body, usize::MAX).await else {
+        return reset();
+    };
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
+    let bytes = stream::iter(0..full.len()).then(move |i| {
+        let byte = full.slice(i..=i);
+        async move {
+            tokio::time::sleep(pause).await;
+            Ok::<_, io::Error>(byte)
+        }
+    });
+    Response::from_parts(parts, Body::from_stream(bytes))
 }
 
 /// Faults in the order they were pushed; the first one matching a path is used up first.

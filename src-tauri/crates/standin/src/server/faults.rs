@@ -210,13 +210,9 @@ fn reset() -> Response {
 /// then fails, which makes hyper close the connection; the pause before lets the first bytes
 /// leave (hyper flushes while a body is pending, not once it has failed).
 async fn truncate(reply: Response, bytes: usize) -> Response {
-    let (mut parts, body) = reply.into_parts();
-    let Ok(full) = axum::body::to_bytes(body, usize::MAX).await else {
+    let Some((parts, full)) = whole(reply).await else {
         return reset();
     };
-    parts
-        .headers
-        .insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
     let first = full.slice(..bytes.min(full.len()));
     let cut = async {
         tokio::time::sleep(FLUSH_PAUSE).await;
@@ -229,15 +225,22 @@ async fn truncate(reply: Response, bytes: usize) -> Response {
     Response::from_parts(parts, Body::from_stream(body))
 }
 
-/// The reply, a byte at a time with `pause` between bytes.
-async fn drip(reply: Response, pause: Duration) -> Response {
+/// The reply's head, announcing its whole length, and its whole body: for replies that are
+/// then sent differently from how they were made.
+async fn whole(reply: Response) -> Option<(axum::http::response::Parts, Bytes)> {
     let (mut parts, body) = reply.into_parts();
-    let Ok(full) = axum::body::to_bytes(body, usize::MAX).await else {
-        return reset();
-    };
+    let full = axum::body::to_bytes(body, usize::MAX).await.ok()?;
     parts
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
+    Some((parts, full))
+}
+
+/// The reply, a byte at a time with `pause` between bytes.
+async fn drip(reply: Response, pause: Duration) -> Response {
+    let Some((parts, full)) = whole(reply).await else {
+        return reset();
+    };
     let bytes = stream::iter(0..full.len()).then(move |i| {
         let byte = full.slice(i..=i);
         async move {

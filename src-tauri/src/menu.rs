@@ -54,7 +54,7 @@ pub fn on_event(app: &AppHandle, event: MenuEvent) {
         "fullscreen" => toggle_fullscreen(app),
         "logs" => {
             if let Err(e) = crate::commands::open_logs(app) {
-                tracing::warn!("could not open the logs folder: {e}");
+                tracing::warn!("could not open the logs folder: {}", e.message);
             }
         }
         _ if FOR_THE_PAGE.contains(&id) => {

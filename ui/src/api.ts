@@ -4,9 +4,12 @@ import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   Account,
+  AccountChange,
   Collection,
   Cursor,
   Deletion,
+  ErrorCode,
+  ErrorReply,
   Facets,
   Filter,
   Health,
@@ -25,8 +28,8 @@ import type {
 export const api = {
   accounts: () => invoke<Account[]>("list_accounts"),
   addAccount: (account: NewAccount) => invoke<Account>("add_account", { account }),
-  updateAccount: (id: number, label: string, baseUrl: string) =>
-    invoke<Account>("update_account", { id, label, baseUrl }),
+  updateAccount: (id: number, change: AccountChange) =>
+    invoke<Account>("update_account", { id, change }),
   setToken: (id: number, token: string) => invoke<Account>("set_account_token", { id, token }),
   setActive: (id: number) => invoke<Account>("set_active_account", { id }),
   deleteAccount: (id: number, history: HistoryChoice) =>
@@ -100,9 +103,19 @@ export const thumbUrl = (imageId: number) => `${root()}thumb/${imageId}`;
 export const smallUrl = (imageId: number) => `${root()}small/${imageId}`;
 export const previewUrl = (job: Job) => `${root()}preview/${job.id}?rev=${job.previewRev}`;
 
-/** Tauri rejects with the Rust error's sentence; anything else is shown as best we can. */
+function isReply(err: unknown): err is ErrorReply {
+  return typeof err === "object" && err !== null && "code" in err && "message" in err;
+}
+
+/** Commands reject with `{code, message}`; anything else is shown as best we can. */
 export function messageOf(err: unknown): string {
+  if (isReply(err)) return err.message;
   if (typeof err === "string") return err;
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/** What went wrong, to branch on (never on the sentence); null for a failure of the page. */
+export function codeOf(err: unknown): ErrorCode | null {
+  return isReply(err) ? err.code : null;
 }

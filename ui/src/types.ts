@@ -5,10 +5,13 @@ import type { ProviderKind } from "./bindings/ProviderKind";
 import type { Slot } from "./bindings/Slot";
 
 export type { AccountView as Account } from "./bindings/AccountView";
+export type { AccountChange } from "./bindings/AccountChange";
 export type { Collection } from "./bindings/Collection";
 export type { Count } from "./bindings/Count";
 export type { Cursor } from "./bindings/Cursor";
 export type { Deletion } from "./bindings/Deletion";
+export type { ErrorCode } from "./bindings/ErrorCode";
+export type { ErrorReply } from "./bindings/ErrorReply";
 export type { Facets } from "./bindings/Facets";
 export type { Filter } from "./bindings/Filter";
 export type { Health } from "./bindings/Health";

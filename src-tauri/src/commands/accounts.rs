@@ -3,13 +3,13 @@
 use std::sync::Arc;
 
 use atelier_core::accounts::{AccountView, HistoryChoice};
-use atelier_core::app::NewAccount;
+use atelier_core::app::{AccountChange, NewAccount};
 use atelier_core::jobs::Job;
 use atelier_core::preferences::Preferences;
 use atelier_core::providers::Health;
 use atelier_core::secrets::Secret;
 
-use super::{blocking, say, App, Result};
+use super::{blocking, fail, App, Result};
 
 #[tauri::command]
 pub async fn list_accounts(app: App<'_>) -> Result<Vec<AccountView>> {
@@ -22,13 +22,8 @@ pub async fn add_account(app: App<'_>, account: NewAccount) -> Result<AccountVie
 }
 
 #[tauri::command]
-pub async fn update_account(
-    app: App<'_>,
-    id: i64,
-    label: String,
-    base_url: String,
-) -> Result<AccountView> {
-    blocking(&app, move |app| app.update_account(id, &label, &base_url)).await
+pub async fn update_account(app: App<'_>, id: i64, change: AccountChange) -> Result<AccountView> {
+    blocking(&app, move |app| app.update_account(id, &change)).await
 }
 
 #[tauri::command]
@@ -54,12 +49,12 @@ pub async fn account_job_count(app: App<'_>, id: i64) -> Result<u32> {
 
 #[tauri::command]
 pub async fn test_connection(app: App<'_>, id: i64) -> Result<Health> {
-    app.test_connection(id).await.map_err(say)
+    app.test_connection(id).await.map_err(fail)
 }
 
 #[tauri::command]
 pub async fn submit_prompt(app: App<'_>, account_id: i64, prompt: String) -> Result<Job> {
-    app.submit(account_id, &prompt).await.map_err(say)
+    app.submit(account_id, &prompt).await.map_err(fail)
 }
 
 /// Stops following a job; the service may still finish it.

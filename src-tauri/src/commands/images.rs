@@ -4,17 +4,19 @@
 use std::path::PathBuf;
 
 use atelier_core::app::ImageSize;
-use atelier_core::Atelier;
+use atelier_core::ErrorReply;
 use tauri::{AppHandle, Window};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
-use super::{blocking, say, App, Result};
+use atelier_core::ErrorCode;
+
+use super::{blocking, fail, reply, say, App, Result};
 
 #[tauri::command]
 pub async fn reveal_image(handle: AppHandle, app: App<'_>, image_id: i64) -> Result<()> {
-    let path = image_path(&app, image_id)?;
+    let path = image_path(&app, image_id).await?;
     handle.opener().reveal_item_in_dir(path).map_err(say)
 }
 
@@ -26,7 +28,7 @@ pub async fn save_image_as(
     image_id: i64,
     suggested_name: String,
 ) -> Result<Option<String>> {
-    let source = image_path(&app, image_id)?;
+    let source = image_path(&app, image_id).await?;
     let ext = source
         .extension()
         .and_then(|e| e.to_str())
@@ -46,9 +48,10 @@ pub async fn save_image_as(
         return Ok(None);
     };
     let dest = dest.into_path().map_err(say)?;
-    save_copy(&source, &dest)
-        .await
-        .map_err(|e| format!("Could not save to {}: {e}", dest.display()))?;
+    save_copy(&source, &dest).await.map_err(|e| {
+        let message = format!("Could not save to {}: {e}", dest.display());
+        reply(ErrorCode::FileError, message)
+    })?;
     Ok(Some(dest.display().to_string()))
 }
 
@@ -63,11 +66,11 @@ async fn save_copy(source: &std::path::Path, dest: &std::path::Path) -> std::io:
 
 #[tauri::command]
 pub async fn copy_image(handle: AppHandle, app: App<'_>, image_id: i64) -> Result<()> {
-    let path = image_path(&app, image_id)?;
+    let path = image_path(&app, image_id).await?;
     let rgba = tokio::task::spawn_blocking(move || atelier_core::media::load_rgba(&path))
         .await
         .map_err(say)?
-        .map_err(say)?;
+        .map_err(|e| fail(e.into()))?;
     let (w, h) = rgba.dimensions();
     let img = tauri::image::Image::new_owned(rgba.into_raw(), w, h);
     handle.clipboard().write_image(&img).map_err(say)
@@ -121,13 +124,16 @@ fn start_drag(window: &Window, files: Vec<PathBuf>, icon: PathBuf) -> Result<()>
     .map_err(say)
 }
 
-fn image_path(app: &Atelier, image_id: i64) -> Result<PathBuf> {
-    app.image_file(image_id, ImageSize::Full)
-        .map_err(say)?
+async fn image_path(app: &App<'_>, image_id: i64) -> Result<PathBuf> {
+    blocking(app, move |app| app.image_file(image_id, ImageSize::Full))
+        .await?
         .filter(|p| p.is_file())
         .ok_or_else(gone)
 }
 
-fn gone() -> String {
-    "That image is no longer in the library.".to_owned()
+fn gone() -> ErrorReply {
+    reply(
+        ErrorCode::NotFound,
+        "That image is no longer in the library.".to_owned(),
+    )
 }

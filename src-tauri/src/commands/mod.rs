@@ -1,5 +1,5 @@
 //! Commands the web view may call, each a line or two over `Atelier`. Errors reach the UI as
-//! the sentence to show. Work that waits on SQLite, the disk or the keychain runs on the
+//! `{code, message}`: a code from the error's variant to branch on, and the sentence to show. Work that waits on SQLite, the disk or the keychain runs on the
 //! blocking pool, never on the async workers that serve the window.
 
 mod accounts;
@@ -9,7 +9,7 @@ mod logs;
 
 use std::sync::Arc;
 
-use atelier_core::{Atelier, AtelierError};
+use atelier_core::{Atelier, AtelierError, ErrorCode, ErrorReply};
 use tauri::State;
 
 pub use accounts::*;
@@ -18,13 +18,25 @@ pub use library::*;
 pub use logs::*;
 
 type App<'a> = State<'a, Arc<Atelier>>;
-type Result<T> = std::result::Result<T, String>;
+type Result<T> = std::result::Result<T, ErrorReply>;
 
-/// The sentence the UI shows, also kept in the log (the UI's toast is gone in seconds).
-fn say(e: impl std::fmt::Display) -> String {
-    let sentence = e.to_string();
-    tracing::warn!("a command failed: {sentence}");
-    sentence
+/// What the UI shows, also kept in the log (the UI's toast is gone in seconds).
+fn fail(e: AtelierError) -> ErrorReply {
+    log(ErrorReply::from(&e))
+}
+
+/// A failure of the shell's own machinery (a task, the window, a dialog).
+fn say(e: impl std::fmt::Display) -> ErrorReply {
+    log(ErrorReply::internal(e))
+}
+
+fn reply(code: ErrorCode, message: String) -> ErrorReply {
+    log(ErrorReply { code, message })
+}
+
+fn log(reply: ErrorReply) -> ErrorReply {
+    tracing::warn!("a command failed ({:?}): {}", reply.code, reply.message);
+    reply
 }
 
 /// Runs `work` on the blocking pool.
@@ -37,5 +49,5 @@ where
     tauri::async_runtime::spawn_blocking(move || work(&app))
         .await
         .map_err(say)?
-        .map_err(say)
+        .map_err(fail)
 }

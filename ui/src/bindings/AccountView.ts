@@ -12,4 +12,8 @@ baseUrl: string,
 /**
  * Set when the service rejected the token; cleared when a new one is pasted.
  */
-tokenProblem: string | null, };
+tokenProblem: string | null, 
+/**
+ * The person confirmed that this plain `http://` address on another machine may be used.
+ */
+allowUnencrypted: boolean, };

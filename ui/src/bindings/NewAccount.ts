@@ -8,4 +8,8 @@ export type NewAccount = { provider: ProviderKind, label: string,
 /**
  * Empty for the provider's default address.
  */
-baseUrl: string, token: string, };
+baseUrl: string, token: string, 
+/**
+ * The person confirmed a plain `http://` address on another machine.
+ */
+allowUnencrypted: boolean, };

@@ -1,8 +1,18 @@
 import { useSignal } from "@preact/signals";
-import { api, messageOf } from "../api";
+import { api, codeOf, messageOf } from "../api";
 import { refresh } from "../library/results";
 import { activate, refreshAccounts } from "../state";
 import type { Account, HistoryChoice } from "../types";
+import { ConfirmUnencrypted } from "./ConfirmUnencrypted";
+
+/** `https://host:port` of an address, or null while it is not one. */
+function originOf(address: string): string | null {
+  try {
+    return new URL(address).origin;
+  } catch {
+    return null;
+  }
+}
 
 interface Props {
   account: Account;
@@ -19,22 +29,38 @@ export function AccountEditor({ account, onDeleted }: Props) {
   const confirmDelete = useSignal(false);
   /** How many jobs the account's history holds, asked when deleting it. */
   const jobCount = useSignal<number | null>(null);
+  /** Set while asking whether a plain http:// address may be used. */
+  const unencrypted = useSignal<string | null>(null);
 
   const act = async (work: () => Promise<unknown>, done?: string) => {
     busy.value = true;
     status.value = null;
+    unencrypted.value = null;
     try {
       await work();
       await refreshAccounts();
       if (done) status.value = { ok: true, text: done };
     } catch (err) {
-      status.value = { ok: false, text: messageOf(err) };
+      if (codeOf(err) === "unencrypted_address") unencrypted.value = messageOf(err);
+      else status.value = { ok: false, text: messageOf(err) };
     } finally {
       busy.value = false;
     }
   };
 
-  const save = () => act(() => api.updateAccount(account.id, label.value, baseUrl.value), "Saved.");
+  const newOrigin = originOf(baseUrl.value.trim() || account.defaultBaseUrl);
+  // The token never follows the address to another server on its own: it is pasted again.
+  const otherServer = newOrigin !== null && newOrigin !== originOf(account.baseUrl);
+  const save = (allowUnencrypted = account.allowUnencrypted && !otherServer) =>
+    act(async () => {
+      await api.updateAccount(account.id, {
+        label: label.value,
+        baseUrl: baseUrl.value,
+        allowUnencrypted,
+        token: token.value.trim() ? token.value : null,
+      });
+      token.value = "";
+    }, "Saved.");
   const saveToken = () =>
     act(async () => {
       await api.setToken(account.id, token.value);
@@ -83,10 +109,26 @@ export function AccountEditor({ account, onDeleted }: Props) {
             />
           </label>
           <div class="row">
-            <button data-testid="save-account" disabled={busy.value || !changed} onClick={save}>
+            <button
+              data-testid="save-account"
+              disabled={busy.value || !changed || (otherServer && !token.value.trim())}
+              onClick={() => save()}
+            >
               Save changes
             </button>
           </div>
+          {changed && otherServer && (
+            <p class="muted" data-testid="token-again">
+              This is another server: paste the account's token below, and Save changes sends it
+              with the new address. The saved token never goes there on its own.
+            </p>
+          )}
+          {account.allowUnencrypted && (
+            <p class="warning" data-testid="unencrypted-note">
+              This address is not encrypted (you allowed it): the token and prompts cross the
+              network where others can read them.
+            </p>
+          )}
           <label>
             API token
             <div class="row">
@@ -164,6 +206,13 @@ export function AccountEditor({ account, onDeleted }: Props) {
             <button onClick={() => (confirmDelete.value = false)}>Cancel</button>
           </div>
         </div>
+      )}
+      {unencrypted.value && (
+        <ConfirmUnencrypted
+          message={unencrypted.value}
+          onConfirm={() => save(true)}
+          onCancel={() => (unencrypted.value = null)}
+        />
       )}
       {status.value && (
         <p class={status.value.ok ? "ok" : "error"} data-testid="settings-status" role="status">

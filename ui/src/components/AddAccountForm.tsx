@@ -1,7 +1,8 @@
 import { useSignal } from "@preact/signals";
-import { api, messageOf } from "../api";
+import { api, codeOf, messageOf } from "../api";
 import { refreshAccounts } from "../state";
 import { PROVIDER_NAMES, type ProviderKind } from "../types";
+import { ConfirmUnencrypted } from "./ConfirmUnencrypted";
 
 const DEFAULT_URLS: Partial<Record<ProviderKind, string>> = {
   imagineapi: "https://cl.imagineapi.dev",
@@ -16,21 +17,26 @@ export function AddAccountForm({ onAdded }: { onAdded: (id: number) => void }) {
   const token = useSignal("");
   const error = useSignal<string | null>(null);
   const busy = useSignal(false);
+  /** Set while asking whether a plain http:// address may be used. */
+  const unencrypted = useSignal<string | null>(null);
 
-  const create = async () => {
+  const create = async (allowUnencrypted = false) => {
     busy.value = true;
     error.value = null;
+    unencrypted.value = null;
     try {
       const account = await api.addAccount({
         provider: provider.value,
         label: label.value || PROVIDER_NAMES[provider.value],
         baseUrl: baseUrl.value,
         token: token.value,
+        allowUnencrypted,
       });
       await refreshAccounts();
       onAdded(account.id);
     } catch (err) {
-      error.value = messageOf(err);
+      if (codeOf(err) === "unencrypted_address") unencrypted.value = messageOf(err);
+      else error.value = messageOf(err);
     } finally {
       busy.value = false;
     }
@@ -88,10 +94,17 @@ export function AddAccountForm({ onAdded }: { onAdded: (id: number) => void }) {
         class="primary"
         data-testid="create-account"
         disabled={busy.value || !token.value.trim()}
-        onClick={create}
+        onClick={() => create()}
       >
         Add account
       </button>
+      {unencrypted.value && (
+        <ConfirmUnencrypted
+          message={unencrypted.value}
+          onConfirm={() => create(true)}
+          onCancel={() => (unencrypted.value = null)}
+        />
+      )}
       {error.value && (
         <p class="error" role="alert" data-testid="settings-status">
           {error.value}

@@ -314,6 +314,42 @@ describe("App", () => {
     expect(core.calls.some((c) => JSON.stringify(c).includes("get_token"))).toBe(false);
   });
 
+  it("asks the token again for another server, and asks before an unencrypted address", async () => {
+    const core = fakeCore([], {
+      update_account: ({ change }) => {
+        if (change.baseUrl.startsWith("http://192.") && !change.allowUnencrypted) {
+          throw { code: "unencrypted_address", message: "http://192.0.2.7 is not encrypted." };
+        }
+        return WORK;
+      },
+    });
+    render(<App />);
+    await start();
+    fireEvent.click(screen.getByTestId("open-settings"));
+    fireEvent.click(screen.getByTestId("account-row-2"));
+    const url = await screen.findByTestId("acct-url");
+    fireEvent.input(url, { target: { value: "https://cl.imagineapi.dev/v2" } });
+    expect(screen.queryByTestId("token-again")).toBeNull();
+    fireEvent.input(url, { target: { value: "http://192.0.2.7" } });
+    expect(screen.getByTestId("token-again").textContent).toContain("another server");
+    const save = screen.getByTestId("save-account") as HTMLButtonElement;
+    expect(save.disabled).toBe(true);
+    fireEvent.input(screen.getByTestId("token"), { target: { value: "tok-9" } });
+    expect(save.disabled).toBe(false);
+    fireEvent.click(save);
+    const ask = await screen.findByTestId("confirm-unencrypted");
+    expect(ask.textContent).toContain("http://192.0.2.7 is not encrypted.");
+    expect(screen.queryByTestId("settings-status")).toBeNull();
+    fireEvent.click(screen.getByTestId("allow-unencrypted"));
+    await waitFor(() => expect(screen.getByTestId("settings-status").textContent).toBe("Saved."));
+    const change = { label: "Work", baseUrl: "http://192.0.2.7", token: "tok-9" };
+    expect(callsTo(core, "update_account")).toEqual([
+      { id: 2, change: { ...change, allowUnencrypted: false } },
+      { id: 2, change: { ...change, allowUnencrypted: true } },
+    ]);
+    expect(screen.queryByTestId("confirm-unencrypted")).toBeNull();
+  });
+
   it("switches the active account and asks what to do with history on delete", async () => {
     let active = 2;
     let deleted: unknown = null;

@@ -14,6 +14,7 @@ export const DEMO: Account = {
   tokenSet: false,
   active: false,
   tokenProblem: null,
+  allowUnencrypted: false,
 };
 
 export const WORK: Account = {
@@ -27,6 +28,7 @@ export const WORK: Account = {
   tokenSet: true,
   active: true,
   tokenProblem: null,
+  allowUnencrypted: false,
 };
 
 const SLOTS = ["grid", "u1", "u2", "u3", "u4"] as const;

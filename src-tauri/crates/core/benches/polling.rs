@@ -227,6 +227,7 @@ async fn run_atelier(plan: &Plan) -> Outcome {
     .expect("library opens");
     let account = app
         .add_account(&NewAccount {
+            allow_unencrypted: false,
             provider: ProviderKind::ImagineApi,
             label: "Stand-in".into(),
             base_url: server.base_url(),

@@ -17,12 +17,32 @@ pub struct Account {
     pub base_url: String,
     /// Set when the service rejected the token; cleared when a new one is pasted.
     pub token_problem: Option<String>,
+    /// The person confirmed that this plain `http://` address on another machine may be used.
+    pub allow_unencrypted: bool,
 }
 
 impl Account {
     /// The keychain entry that holds this account's token.
     pub fn keychain_name(&self) -> String {
         format!("account:{}", self.id)
+    }
+}
+
+/// An account's address as stored: normalized, and whether the person allowed it unencrypted
+/// (only ever true for a plain `http://` address on another machine).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    pub url: String,
+    pub allow_unencrypted: bool,
+}
+
+impl Address {
+    /// An address already known to be fine (tests, and the Demo account's empty one).
+    pub fn checked(url: &str) -> Self {
+        Address {
+            url: url.to_owned(),
+            allow_unencrypted: false,
+        }
     }
 }
 

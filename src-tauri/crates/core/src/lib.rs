@@ -15,4 +15,4 @@ pub mod providers;
 pub mod secrets;
 pub mod store;
 
-pub use app::{Atelier, AtelierError};
+pub use app::{Atelier, AtelierError, ErrorCode, ErrorReply};

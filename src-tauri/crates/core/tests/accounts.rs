@@ -6,13 +6,13 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use atelier_core::accounts::HistoryChoice;
-use atelier_core::app::NewAccount;
+use atelier_core::accounts::{AccountView, Address, HistoryChoice};
+use atelier_core::app::{AccountChange, NewAccount};
 use atelier_core::jobs::{Job, JobStatus, Slot};
 use atelier_core::providers::demo::Demo;
 use atelier_core::providers::ProviderKind;
-use atelier_core::secrets::{MemoryStore, SecretStore};
-use atelier_core::Atelier;
+use atelier_core::secrets::{MemoryStore, Secret, SecretStore};
+use atelier_core::{Atelier, ErrorCode};
 use common::{fast, finished};
 
 fn open(dir: &std::path::Path, secrets: Arc<MemoryStore>) -> Atelier {
@@ -31,7 +31,79 @@ fn new_account(token: &str) -> NewAccount {
         label: " Work ".into(),
         base_url: String::new(),
         token: token.into(),
+        allow_unencrypted: false,
     }
+}
+
+fn change(base_url: &str, token: Option<&str>, allow_unencrypted: bool) -> AccountChange {
+    AccountChange {
+        label: "Studio".into(),
+        base_url: base_url.into(),
+        allow_unencrypted,
+        token: token.map(Secret::from),
+    }
+}
+
+#[tokio::test]
+async fn a_token_goes_only_to_an_address_the_person_approved() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = Arc::new(MemoryStore::default());
+    let app = open(dir.path(), secrets.clone());
+    let code =
+        |r: Result<_, atelier_core::AtelierError>| r.map(|_: AccountView| ()).unwrap_err().code();
+
+    // Plain HTTP to another machine: asked about first, then kept with the account.
+    let mut new = new_account("tok-1");
+    new.base_url = "http://192.0.2.7:8080/api/".into();
+    assert_eq!(code(app.add_account(&new)), ErrorCode::UnencryptedAddress);
+    assert_eq!(app.accounts().unwrap().len(), 1, "nothing added");
+    new.allow_unencrypted = true;
+    let lan = app.add_account(&new).unwrap().account;
+    assert_eq!(
+        (lan.base_url.as_str(), lan.allow_unencrypted),
+        ("http://192.0.2.7:8080/api", true)
+    );
+    // This computer needs no such word, and none is kept.
+    new.base_url = "http://127.0.0.1:9".into();
+    let local = app.add_account(&new).unwrap().account;
+    assert!(!local.allow_unencrypted);
+    new.base_url = "https://me:pw@mj.example.com".into();
+    assert_eq!(code(app.add_account(&new)), ErrorCode::BadAddress);
+
+    // Another server: the token must come again, or nothing changes.
+    let id = local.id;
+    let moved = change("http://127.0.0.1:10", None, false);
+    assert_eq!(code(app.update_account(id, &moved)), ErrorCode::TokenNeeded);
+    let unchanged = &app.accounts().unwrap()[2].account;
+    assert_eq!(
+        (unchanged.label.as_str(), unchanged.base_url.as_str()),
+        ("Work", "http://127.0.0.1:9")
+    );
+    // The same server under another path keeps its token.
+    app.update_account(id, &change("http://127.0.0.1:9/v2", None, false))
+        .unwrap();
+    let moved = change("http://127.0.0.1:10", Some("tok-2"), false);
+    let view = app.update_account(id, &moved).unwrap();
+    assert_eq!(view.account.base_url, "http://127.0.0.1:10");
+    let token = secrets.get(&view.account.keychain_name()).unwrap().unwrap();
+    assert_eq!(token.expose(), "tok-2");
+
+    // Going back to the unencrypted address without the word again is refused too.
+    let plain = change("http://192.0.2.7:8080", Some("tok-3"), false);
+    assert_eq!(
+        code(app.update_account(id, &plain)),
+        ErrorCode::UnencryptedAddress
+    );
+
+    // An unencrypted address kept by an older Atelier, never approved: no request is made
+    // (a request would take the 10 s connect timeout and end as "unreachable").
+    let old = Address {
+        url: "http://192.0.2.7:8080".into(),
+        allow_unencrypted: false,
+    };
+    app.store().update_account(lan.id, "Old", &old).unwrap();
+    let err = app.test_connection(lan.id).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::UnencryptedAddress, "{err}");
 }
 
 #[tokio::test]
@@ -86,18 +158,15 @@ async fn accounts_keep_tokens_in_the_secret_store_and_delete_cleanly() {
     let entry = work.account.keychain_name();
     assert_eq!(secrets.get(&entry).unwrap().unwrap().expose(), "tok-1");
     let renamed = app
-        .update_account(work.account.id, "Studio", "http://127.0.0.1:9/")
+        .update_account(work.account.id, &change("", None, false))
         .unwrap();
     assert_eq!(
         (
             renamed.account.label.as_str(),
             renamed.account.base_url.as_str()
         ),
-        ("Studio", "http://127.0.0.1:9")
+        ("Studio", "https://cl.imagineapi.dev")
     );
-    assert!(app
-        .update_account(work.account.id, "Studio", "not a url")
-        .is_err());
 
     let demo_id = app.accounts().unwrap()[0].account.id;
     assert!(

@@ -32,6 +32,7 @@ fn open(dir: &std::path::Path, server: &atelier_standin::AiClient) -> (Atelier, 
     let secrets = Arc::new(MemoryStore::default());
     let app = Atelier::open(dir, secrets, fast(), Arc::new(|_: &Job| {})).unwrap();
     let new = NewAccount {
+        allow_unencrypted: false,
         provider: ProviderKind::AiClient,
         label: "Client".into(),
         base_url: server.base_url(),

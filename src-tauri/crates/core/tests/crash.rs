@@ -105,6 +105,7 @@ async fn child(dir: &Path, url: &str, submit: usize, trial: &str, seed: u64, pla
         }
         None => {
             let new = NewAccount {
+                allow_unencrypted: false,
                 provider: ProviderKind::ImagineApi,
                 label: "Stand-in".into(),
                 base_url: url.into(),

@@ -43,6 +43,7 @@ fn open(server: &atelier_standin::ImagineApi) -> Harness {
         seen.lock().unwrap().push(n.clone())
     }));
     let new = NewAccount {
+        allow_unencrypted: false,
         provider: ProviderKind::ImagineApi,
         label: "Stand-in".into(),
         base_url: server.base_url(),

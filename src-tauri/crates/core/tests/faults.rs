@@ -155,6 +155,7 @@ impl<S: Service> Lab<S> {
         }
         let account = app
             .add_account(&NewAccount {
+                allow_unencrypted: false,
                 provider: S::KIND,
                 label: "Stand-in".into(),
                 base_url: server.base_url(),

@@ -64,6 +64,7 @@ fn open(
         Some(view) => view.account.id,
         None => {
             let new = NewAccount {
+                allow_unencrypted: false,
                 provider: ProviderKind::ImagineApi,
                 label: "Stand-in".into(),
                 base_url: server.base_url(),
@@ -408,6 +409,7 @@ async fn a_job_that_outlives_its_timeout_times_out_clearly_but_a_finished_one_is
     let app = Atelier::open(dir.path(), secrets.clone(), config.clone(), sink.clone()).unwrap();
     let account = app
         .add_account(&NewAccount {
+            allow_unencrypted: false,
             provider: ProviderKind::ImagineApi,
             label: "Stand-in".into(),
             base_url: server.base_url(),

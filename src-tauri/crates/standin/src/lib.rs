@@ -12,4 +12,5 @@ mod time;
 
 pub use aiclient::{AiClient, AiClientConfig};
 pub use imagineapi::{ImagineApi, ImagineApiConfig};
+pub use server::tls::Authority;
 pub use server::Fault;

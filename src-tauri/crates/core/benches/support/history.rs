@@ -5,7 +5,7 @@
 // Each of them uses only part of it.
 #![allow(dead_code)]
 
-use atelier_core::accounts::Account;
+use atelier_core::accounts::{Account, Address};
 use atelier_core::jobs::{JobStatus, Slot};
 use atelier_core::providers::ProviderKind;
 use atelier_core::store::{Layout, PastImage, PastJob, Store};
@@ -344,7 +344,12 @@ fn accounts(store: &Store) -> Vec<Account> {
         ),
     ] {
         if !accounts.iter().any(|a| a.label == label) {
-            accounts.push(store.insert_account(kind, label, url).expect("account"));
+            let address = Address::checked(url);
+            accounts.push(
+                store
+                    .insert_account(kind, label, &address)
+                    .expect("account"),
+            );
         }
     }
     accounts

@@ -1,10 +1,10 @@
 //! Accounts: adding, editing, switching and deleting them, and their keychain tokens.
 
 use super::{Atelier, AtelierError};
-use crate::accounts::{clean_label, clean_token, Account, AccountView, HistoryChoice};
-use crate::app::NewAccount;
+use crate::accounts::{clean_label, clean_token, Account, AccountView, Address, HistoryChoice};
+use crate::app::{AccountChange, NewAccount};
 use crate::library::{Filter, LibraryQuery};
-use crate::providers::http::parse_base_url;
+use crate::providers::address;
 use crate::providers::{Health, ProviderKind};
 
 impl Atelier {
@@ -25,8 +25,8 @@ impl Atelier {
         }
         let label = clean_label(&new.label).map_err(AtelierError::Invalid)?;
         let token = clean_token(new.token.expose()).map_err(AtelierError::Invalid)?;
-        let base_url = normalize_url(new.provider, &new.base_url)?;
-        let account = self.store.insert_account(new.provider, &label, &base_url)?;
+        let address = checked_address(new.provider, &new.base_url, new.allow_unencrypted)?;
+        let account = self.store.insert_account(new.provider, &label, &address)?;
         if let Err(e) = self.secrets.set(&account.keychain_name(), token) {
             // No token, no account: never leave one behind that cannot work.
             self.store.delete_account(account.id)?;
@@ -36,21 +36,37 @@ impl Atelier {
         self.view(account, self.store.active_account()?.id)
     }
 
+    /// Renames, moves or re-tokens an account. A token never follows an address to another
+    /// server on its own: moving there needs the token pasted again with it.
     pub fn update_account(
         &self,
         id: i64,
-        label: &str,
-        base_url: &str,
+        change: &AccountChange,
     ) -> Result<AccountView, AtelierError> {
         let account = self.account(id)?;
-        let label = clean_label(label).map_err(AtelierError::Invalid)?;
-        let base_url = if account.provider.needs_token() {
-            normalize_url(account.provider, base_url)?
-        } else {
-            String::new()
+        let label = clean_label(&change.label).map_err(AtelierError::Invalid)?;
+        if !account.provider.needs_token() {
+            self.store
+                .update_account(id, &label, &Address::checked(""))?;
+            return self.view(self.account(id)?, self.store.active_account()?.id);
+        }
+        let address =
+            checked_address(account.provider, &change.base_url, change.allow_unencrypted)?;
+        let token = match &change.token {
+            Some(raw) => Some(clean_token(raw.expose()).map_err(AtelierError::Invalid)?),
+            None => None,
         };
-        self.store.update_account(id, &label, &base_url)?;
-        if base_url != account.base_url {
+        if token.is_none() && !address::same_origin(&account.base_url, &address.url) {
+            let to = address::parse(&address.url)?.origin().ascii_serialization();
+            return Err(AtelierError::TokenNeeded(to));
+        }
+        if let Some(token) = token {
+            self.secrets.set(&account.keychain_name(), token)?;
+        }
+        self.store.update_account(id, &label, &address)?;
+        let moved = address.url != account.base_url
+            || address.allow_unencrypted != account.allow_unencrypted;
+        if moved || token.is_some() {
             self.refresh_provider(&self.account(id)?)?;
         }
         self.view(self.account(id)?, self.store.active_account()?.id)
@@ -148,13 +164,22 @@ impl Atelier {
     }
 }
 
-fn normalize_url(kind: ProviderKind, url: &str) -> Result<String, AtelierError> {
-    let url = if url.trim().is_empty() {
-        kind.default_base_url().to_owned()
+/// The address to store: the provider's own when left empty, checked, without a trailing
+/// slash; allowed unencrypted only if it is unencrypted and the person said so.
+fn checked_address(
+    kind: ProviderKind,
+    text: &str,
+    allow_unencrypted: bool,
+) -> Result<Address, AtelierError> {
+    let text = if text.trim().is_empty() {
+        kind.default_base_url()
     } else {
-        parse_base_url(url)
-            .map_err(AtelierError::Invalid)?
-            .to_string()
+        text
     };
-    Ok(url.trim_end_matches('/').to_owned())
+    let url = address::parse(text)?;
+    address::require_encryption(&url, allow_unencrypted)?;
+    Ok(Address {
+        url: url.as_str().trim_end_matches('/').to_owned(),
+        allow_unencrypted: allow_unencrypted && address::is_unencrypted(&url),
+    })
 }

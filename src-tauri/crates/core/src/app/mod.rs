@@ -2,6 +2,7 @@
 
 mod accounts;
 mod library;
+mod reply;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use crate::data_folder::{DataFolder, DataFolderError};
 use crate::jobs::{Engine, EngineConfig, Job, JobSink, NoticeSink};
 use crate::media::{MediaError, MediaLibrary};
 use crate::preferences::Preferences;
+use crate::providers::address::{self, AddressError};
 use crate::providers::aiclient::AiClient;
 use crate::providers::demo::Demo;
 use crate::providers::http::shared_client;
@@ -20,6 +22,7 @@ use crate::secrets::{Secret, SecretError, SecretStore};
 use crate::store::{Store, StoreError};
 
 use library::Removals;
+pub use reply::{ErrorCode, ErrorReply};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AtelierError {
@@ -37,6 +40,13 @@ pub enum AtelierError {
     NoToken(String),
     #[error("That account no longer exists.")]
     NoAccount,
+    #[error(transparent)]
+    Address(#[from] AddressError),
+    #[error(
+        "The address now points to another server ({0}): paste the account's token again, so \
+         it only ever goes where you meant it to."
+    )]
+    TokenNeeded(String),
     #[error("{0}")]
     Invalid(String),
 }
@@ -53,6 +63,26 @@ pub struct NewAccount {
     pub base_url: String,
     #[ts(type = "string")]
     pub token: Secret,
+    /// The person confirmed a plain `http://` address on another machine.
+    #[serde(default)]
+    pub allow_unencrypted: bool,
+}
+
+/// What the account editor saves.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AccountChange {
+    pub label: String,
+    /// Empty for the provider's default address.
+    #[serde(default)]
+    pub base_url: String,
+    #[serde(default)]
+    pub allow_unencrypted: bool,
+    /// Replaces the stored token; required when the address moves to another server.
+    #[serde(default)]
+    #[ts(type = "string | null")]
+    pub token: Option<Secret>,
 }
 
 /// Which file of an image: the picture, or one of its thumbnails.
@@ -227,6 +257,8 @@ impl Atelier {
         if account.provider == ProviderKind::Demo {
             return Ok(self.demo.clone());
         }
+        let url = address::parse(&account.base_url)?;
+        address::require_encryption(&url, account.allow_unencrypted)?;
         let token = self
             .secrets
             .get(&account.keychain_name())?

@@ -4,11 +4,13 @@
 
 use std::time::Duration;
 
+use reqwest::redirect::{Attempt, Policy};
 use reqwest::{header, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
+use super::address;
 use super::service_text::{clip, hide_token, MAX_CHARS};
 use super::{ProviderError, RemoteState};
 use crate::secrets::Secret;
@@ -28,13 +30,39 @@ pub struct HttpApi {
 }
 
 /// The client every provider shares, so connections are reused across jobs and accounts.
+/// It trusts the system's certificate store (a company's or a self-hosted server's own
+/// authority) besides the public roots, and never follows a redirect to plain HTTP.
 pub fn shared_client() -> reqwest::Client {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .read_timeout(Duration::from_secs(30))
         .user_agent(concat!("Atelier/", env!("CARGO_PKG_VERSION")))
+        .redirect(Policy::custom(follow))
         .build()
         .expect("the TLS backend is compiled in")
+}
+
+/// Redirects to another server are followed without the token (reqwest drops
+/// `Authorization` when the host or port changes); one from HTTPS to HTTP is not followed.
+fn follow(attempt: Attempt<'_>) -> reqwest::redirect::Action {
+    let downgrade = attempt.url().scheme() == "http"
+        && attempt.previous().iter().any(|u| u.scheme() == "https");
+    if downgrade {
+        let to = attempt.url().origin().ascii_serialization();
+        attempt.error(RefusedRedirect::Unencrypted(to))
+    } else if attempt.previous().len() > 5 {
+        attempt.error(RefusedRedirect::TooMany)
+    } else {
+        attempt.follow()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum RefusedRedirect {
+    #[error("it redirected to the unencrypted address {0}, which Atelier does not follow")]
+    Unencrypted(String),
+    #[error("it redirected more than 5 times")]
+    TooMany,
 }
 
 impl HttpApi {
@@ -44,8 +72,10 @@ impl HttpApi {
         token: Secret,
         service: &'static str,
     ) -> Result<Self, ProviderError> {
-        let base =
-            parse_base_url(base).map_err(|detail| ProviderError::Rejected { service, detail })?;
+        let base = address::parse(base).map_err(|e| ProviderError::Rejected {
+            service,
+            detail: e.to_string(),
+        })?;
         Ok(Self {
             client,
             base,
@@ -128,6 +158,16 @@ impl HttpApi {
             .send()
             .await
             .map_err(|e| self.transport_error(e))?;
+        if resp.url().origin() != self.base.origin() {
+            // Followed without the token, so whatever the other server says is not about it.
+            return Err(ProviderError::BadResponse {
+                service: self.service,
+                detail: format!(
+                    "it sent Atelier to another server, {}, where the token does not go",
+                    resp.url().origin().ascii_serialization()
+                ),
+            });
+        }
         if !resp.status().is_success() {
             return Err(self.status_error(resp).await);
         }
@@ -191,16 +231,6 @@ async fn read_capped(mut resp: Response, limit: usize) -> Result<(Vec<u8>, bool)
         body.extend_from_slice(&chunk);
     }
     Ok((body, true))
-}
-
-/// Checks a base URL a person typed: http(s), a host, no query.
-pub fn parse_base_url(text: &str) -> Result<Url, String> {
-    let url =
-        Url::parse(text.trim()).map_err(|e| format!("{text:?} is not a valid address ({e})"))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(format!("{text:?} must be an http:// or https:// address"));
-    }
-    Ok(url)
 }
 
 /// Maps an HTTP error status and its body to what it means for the user.
@@ -355,13 +385,5 @@ mod tests {
         );
         assert!(c(503, "").is_transient());
         assert!(!c(400, "").is_transient());
-    }
-
-    #[test]
-    fn base_urls_must_be_http() {
-        assert!(parse_base_url("https://cl.imagineapi.dev").is_ok());
-        assert!(parse_base_url(" http://127.0.0.1:8787/ ").is_ok());
-        assert!(parse_base_url("ftp://x").is_err());
-        assert!(parse_base_url("cl.imagineapi.dev").is_err());
     }
 }

@@ -4,6 +4,7 @@
 //! shape ([`RemoteState`]), whatever the service's own wire format. More services join by
 //! implementing [`Provider`].
 
+pub mod address;
 pub mod aiclient;
 pub mod demo;
 mod error;

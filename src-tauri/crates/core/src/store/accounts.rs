@@ -3,7 +3,7 @@
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{now_ms, Store, StoreError};
-use crate::accounts::Account;
+use crate::accounts::{Account, Address};
 use crate::providers::ProviderKind;
 
 const ACTIVE_KEY: &str = "active_account";
@@ -12,7 +12,8 @@ impl Store {
     pub fn accounts(&self) -> Result<Vec<Account>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT id, provider, label, base_url, token_problem FROM accounts ORDER BY id",
+            "SELECT id, provider, label, base_url, token_problem, unencrypted_ok FROM accounts \
+             ORDER BY id",
         )?;
         let rows = stmt.query_map([], account_from_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -22,7 +23,8 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                "SELECT id, provider, label, base_url, token_problem FROM accounts WHERE id = ?1",
+                "SELECT id, provider, label, base_url, token_problem, unencrypted_ok FROM accounts \
+                 WHERE id = ?1",
                 [id],
                 account_from_row,
             )
@@ -33,13 +35,20 @@ impl Store {
         &self,
         provider: ProviderKind,
         label: &str,
-        base_url: &str,
+        address: &Address,
     ) -> Result<Account, StoreError> {
         let id = {
             let conn = self.conn();
             conn.execute(
-                "INSERT INTO accounts (provider, label, base_url, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![provider.as_str(), label, base_url, now_ms()],
+                "INSERT INTO accounts (provider, label, base_url, unencrypted_ok, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    provider.as_str(),
+                    label,
+                    address.url,
+                    address.allow_unencrypted,
+                    now_ms()
+                ],
             )?;
             conn.last_insert_rowid()
         };
@@ -47,10 +56,15 @@ impl Store {
             .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
     }
 
-    pub fn update_account(&self, id: i64, label: &str, base_url: &str) -> Result<(), StoreError> {
+    pub fn update_account(
+        &self,
+        id: i64,
+        label: &str,
+        address: &Address,
+    ) -> Result<(), StoreError> {
         self.conn().execute(
-            "UPDATE accounts SET label = ?2, base_url = ?3 WHERE id = ?1",
-            params![id, label, base_url],
+            "UPDATE accounts SET label = ?2, base_url = ?3, unencrypted_ok = ?4 WHERE id = ?1",
+            params![id, label, address.url, address.allow_unencrypted],
         )?;
         Ok(())
     }
@@ -116,6 +130,7 @@ fn account_from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
         label: r.get(2)?,
         base_url: r.get(3)?,
         token_problem: r.get(4)?,
+        allow_unencrypted: r.get(5)?,
     })
 }
 
@@ -140,15 +155,24 @@ mod tests {
             .insert_account(
                 ProviderKind::ImagineApi,
                 "Work",
-                "https://cl.imagineapi.dev",
+                &Address::checked("https://cl.imagineapi.dev"),
             )
             .unwrap();
         store.set_active_account(work.id).unwrap();
         assert_eq!(store.active_account().unwrap().id, work.id);
         store
-            .update_account(work.id, "Studio", "http://127.0.0.1:1")
+            .update_account(
+                work.id,
+                "Studio",
+                &Address {
+                    url: "http://192.168.1.2:1".into(),
+                    allow_unencrypted: true,
+                },
+            )
             .unwrap();
-        assert_eq!(store.account(work.id).unwrap().unwrap().label, "Studio");
+        let studio = store.account(work.id).unwrap().unwrap();
+        assert_eq!(studio.label, "Studio");
+        assert!(studio.allow_unencrypted);
 
         assert!(store.mark_token_rejected(work.id, "revoked").unwrap());
         assert!(

@@ -233,7 +233,11 @@ fn every_filter_narrows_and_combines() {
     let store = Store::open_in_memory().unwrap();
     let demo_account = demo(&store);
     let work = store
-        .insert_account(ProviderKind::ImagineApi, "Work", "https://x")
+        .insert_account(
+            ProviderKind::ImagineApi,
+            "Work",
+            &crate::accounts::Address::checked("https://x"),
+        )
         .unwrap();
     let a = seed(
         &store,

@@ -77,6 +77,9 @@ const MIGRATIONS: &[Migration] = &[
         sql: LIBRARY,
         backfill: Some(index_history),
     },
+    // 4: the person's word that an account's plain-HTTP address (not this computer) may be
+    // used: without it no token is sent there.
+    sql("ALTER TABLE accounts ADD COLUMN unencrypted_ok INTEGER NOT NULL DEFAULT 0;"),
 ];
 
 /// Jobs created in the same millisecond get consecutive `seq`s: `created_at * SEQ_PER_MS + n`.

@@ -19,6 +19,7 @@ use axum::response::Response;
 use axum::routing::{any, get};
 use axum::Router;
 
+use crate::server::tls::Authority;
 pub use crate::server::Fault;
 use crate::server::{Common, Running, Standin};
 use job::{Asset, Timing};
@@ -77,14 +78,7 @@ impl ImagineApi {
     /// Binds 127.0.0.1:`port` (0 = any free port), serves in a tokio task, returns at once.
     pub async fn start(config: ImagineApiConfig, port: u16) -> std::io::Result<ImagineApi> {
         let (listener, common) = crate::server::bind(port).await?;
-        let shared = Arc::new(Shared {
-            config,
-            common,
-            started: crate::time::iso8601(SystemTime::now()),
-            jobs: Store::default(),
-            asset_requests: AtomicUsize::new(0),
-            preview_requests: AtomicUsize::new(0),
-        });
+        let shared = Self::shared(config, common);
         let running = crate::server::serve(listener, shared.clone(), router(shared.clone()));
         Ok(ImagineApi {
             shared,
@@ -92,9 +86,36 @@ impl ImagineApi {
         })
     }
 
+    /// Like [`ImagineApi::start`], over HTTPS with a certificate from `authority`, at
+    /// `https://localhost:port`.
+    pub async fn start_tls(
+        config: ImagineApiConfig,
+        port: u16,
+        authority: &Authority,
+    ) -> std::io::Result<ImagineApi> {
+        let (listener, common) = crate::server::bind_tls(port, authority).await?;
+        let shared = Self::shared(config, common);
+        let running = crate::server::serve(listener, shared.clone(), router(shared.clone()));
+        Ok(ImagineApi {
+            shared,
+            _running: running,
+        })
+    }
+
+    fn shared(config: ImagineApiConfig, common: Common) -> Arc<Shared> {
+        Arc::new(Shared {
+            config,
+            common,
+            started: crate::time::iso8601(SystemTime::now()),
+            jobs: Store::default(),
+            asset_requests: AtomicUsize::new(0),
+            preview_requests: AtomicUsize::new(0),
+        })
+    }
+
     /// E.g. `http://127.0.0.1:41234`, without a trailing slash.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.shared.common.bound())
+        self.shared.common.base_url()
     }
 
     pub fn port(&self) -> u16 {
@@ -114,6 +135,11 @@ impl ImagineApi {
     /// How many HTTP requests were served, faulted ones included, `/__standin/...` excluded.
     pub fn requests(&self) -> usize {
         self.shared.common.requests()
+    }
+
+    /// How many of `requests()` carried an `Authorization` header, right token or not.
+    pub fn bearer_requests(&self) -> usize {
+        self.shared.common.bearer_requests()
     }
 
     /// How many of `requests()` were picture downloads (`/assets/...`), partial previews

@@ -64,6 +64,9 @@ pub struct Fault {
     /// Content-Length: a server that never quite stops and never quite sends.
     #[serde(default)]
     pub drip_ms: Option<u64>,
+    /// Answers with a redirect (`status` 302 unless another 3xx is given) to this address.
+    #[serde(default)]
+    pub location: Option<String>,
 }
 
 fn ok() -> u16 {
@@ -90,6 +93,15 @@ impl Fault {
             content_type: None,
             bomb: false,
             drip_ms: None,
+            location: None,
+        }
+    }
+
+    /// A 302 to `location`, for redirects a client must not follow with its token.
+    pub fn redirecting(path_prefix: impl Into<String>, location: impl Into<String>) -> Fault {
+        Fault {
+            location: Some(location.into()),
+            ..Fault::new(path_prefix, 302, 1)
         }
     }
 
@@ -141,16 +153,22 @@ impl Fault {
     /// Whether HTTP can carry the status and the content type, so a bad fault is refused when
     /// pushed.
     pub fn is_valid(&self) -> bool {
-        let kind_ok = self
-            .content_type
-            .as_deref()
-            .is_none_or(|k| HeaderValue::from_str(k).is_ok());
-        StatusCode::from_u16(self.status).is_ok() && kind_ok
+        let header_ok = |v: &Option<String>| {
+            v.as_deref()
+                .is_none_or(|v| HeaderValue::from_str(v).is_ok())
+        };
+        StatusCode::from_u16(self.status).is_ok()
+            && header_ok(&self.content_type)
+            && header_ok(&self.location)
     }
 
     /// Whether the route's own reply is what gets sent (possibly late, relabelled or cut).
     fn serves_real_reply(&self) -> bool {
-        !self.reset && self.status == 200 && self.body.is_none() && !self.bomb
+        !self.reset
+            && self.status == 200
+            && self.body.is_none()
+            && !self.bomb
+            && self.location.is_none()
     }
 
     /// `default_body` gives the protocol's own error body for a status.
@@ -175,6 +193,12 @@ impl Fault {
             }
             None => status.into_response(),
         };
+        if let Some(location) = self.location.as_deref().and_then(|l| l.parse().ok()) {
+            if !response.status().is_redirection() {
+                *response.status_mut() = StatusCode::FOUND;
+            }
+            response.headers_mut().insert(header::LOCATION, location);
+        }
         if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()

@@ -3,6 +3,7 @@
 
 mod control;
 mod faults;
+pub mod tls;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -12,6 +13,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::Response;
+use axum::serve::Listener;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -33,8 +35,11 @@ pub trait Standin: Send + Sync + 'static {
 /// The state every stand-in keeps besides its protocol's own.
 pub struct Common {
     bound: SocketAddr,
+    /// `http` or `https`, for the addresses handed out.
+    scheme: &'static str,
     faults: Faults,
     requests: AtomicUsize,
+    bearer_requests: AtomicUsize,
 }
 
 impl Common {
@@ -51,6 +56,21 @@ impl Common {
         self.requests.load(Ordering::Relaxed)
     }
 
+    /// How many of `requests()` carried an `Authorization` header, whatever its token: what a
+    /// server that should never see the token checks.
+    pub fn bearer_requests(&self) -> usize {
+        self.bearer_requests.load(Ordering::Relaxed)
+    }
+
+    /// E.g. `https://localhost:41234`, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        match self.scheme {
+            // The certificate names `localhost`, as a real one names the service's host.
+            "https" => format!("https://localhost:{}", self.bound.port()),
+            _ => format!("http://{}", self.bound),
+        }
+    }
+
     /// `http://host[:port]` as the client addressed us, so the URLs we hand out work through
     /// any alias of this machine; the bound address when the `Host` header is absent or odd.
     pub fn base(&self, headers: &HeaderMap) -> String {
@@ -63,8 +83,8 @@ impl Common {
                         .all(|c| c.is_ascii_alphanumeric() || ".-_:[]".contains(c))
             });
         match host {
-            Some(host) => format!("http://{host}"),
-            None => format!("http://{}", self.bound),
+            Some(host) => format!("{}://{host}", self.scheme),
+            None => self.base_url(),
         }
     }
 }
@@ -74,10 +94,25 @@ pub async fn bind(port: u16) -> std::io::Result<(TcpListener, Common)> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
     let common = Common {
         bound: listener.local_addr()?,
+        scheme: "http",
         faults: Faults::default(),
         requests: AtomicUsize::new(0),
+        bearer_requests: AtomicUsize::new(0),
     };
     Ok((listener, common))
+}
+
+/// Binds like [`bind`], speaking HTTPS with a certificate from `authority`.
+pub async fn bind_tls(
+    port: u16,
+    authority: &tls::Authority,
+) -> std::io::Result<(tls::TlsListener, Common)> {
+    let (tcp, common) = bind(port).await?;
+    let common = Common {
+        scheme: "https",
+        ..common
+    };
+    Ok((authority.listener(tcp), common))
 }
 
 /// A server running in a tokio task; dropping this stops it.
@@ -95,11 +130,10 @@ impl Drop for Running {
 
 /// Serves `protocol` behind fault injection and request counting, with the controls beside it,
 /// in a tokio task.
-pub fn serve<S: Standin>(
-    listener: TcpListener,
-    shared: Arc<S>,
-    protocol: Router<Arc<S>>,
-) -> Running {
+pub fn serve<S: Standin, L>(listener: L, shared: Arc<S>, protocol: Router<Arc<S>>) -> Running
+where
+    L: Listener<Addr = SocketAddr>,
+{
     let app = protocol
         .layer(from_fn_with_state(shared.clone(), faults::inject::<S>))
         .layer(from_fn_with_state(shared.clone(), count::<S>))
@@ -120,6 +154,10 @@ pub fn serve<S: Standin>(
 
 /// Middleware: counts every protocol request for `requests()`.
 async fn count<S: Standin>(State(shared): State<Arc<S>>, req: Request, next: Next) -> Response {
-    shared.common().requests.fetch_add(1, Ordering::Relaxed);
+    let common = shared.common();
+    common.requests.fetch_add(1, Ordering::Relaxed);
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        common.bearer_requests.fetch_add(1, Ordering::Relaxed);
+    }
     next.run(req).await
 }

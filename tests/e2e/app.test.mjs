@@ -269,6 +269,41 @@ test("an AI-Client account: four singles become a grid, credits shown; deleting 
   assert.match(kept.account, /Client/);
 });
 
+test("a plain http:// address on another machine needs the person's word; another server needs the token again", async () => {
+  await click('[data-testid="open-settings"]');
+  await click('[data-testid="add-account"]');
+  await (await $('[data-testid="new-provider"]')).selectByAttribute("value", "imagineapi");
+  await setInput('[data-testid="new-label"]', "Office LAN");
+  await setInput('[data-testid="new-url"]', "http://192.0.2.7:8080");
+  await setInput('[data-testid="new-token"]', TOKEN);
+  await click('[data-testid="create-account"]');
+  const ask = await $('[data-testid="confirm-unencrypted"]');
+  await ask.waitForDisplayed();
+  assert.match(await ask.getText(), /http:\/\/192\.0\.2\.7:8080 is not encrypted/);
+  assert.equal(keychainHas("account:4"), null, "no token kept before the answer");
+  await click('[data-testid="allow-unencrypted"]');
+  await until(
+    browser,
+    async () => (await text('[data-testid="account-editor"] h3')).includes("Office LAN"),
+    "the confirmed account to be added",
+  );
+  assert.match(await text('[data-testid="unencrypted-note"]'), /not encrypted \(you allowed it\)/);
+  assert.equal(keychainHas("account:4"), TOKEN);
+
+  await setInput('[data-testid="acct-url"]', "https://mj.example.com");
+  assert.match(await text('[data-testid="token-again"]'), /another server/);
+  assert.equal(await (await $('[data-testid="save-account"]')).isEnabled(), false);
+
+  await click('[data-testid="delete-account"]');
+  await click('[data-testid="delete-keep"]');
+  await until(
+    browser,
+    async () => !(await (await $('[data-testid="account-row-4"]')).isExisting()),
+    "the account to disappear",
+  );
+  await click('[data-testid="close-settings"]');
+});
+
 test("in-flight work resumes and history is still there after a restart", async () => {
   await (await $('[data-testid="account-switcher"]')).selectByAttribute("value", "2");
   await until(

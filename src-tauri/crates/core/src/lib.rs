@@ -11,6 +11,8 @@ pub mod jobs;
 pub mod library;
 pub mod media;
 pub mod preferences;
+#[cfg(test)]
+mod proptest_support;
 pub mod providers;
 pub mod secrets;
 pub mod store;

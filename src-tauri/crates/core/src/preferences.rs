@@ -39,6 +39,16 @@ impl Preferences {
         })
     }
 
+    /// The job timeout the person chose, if they did: the engine otherwise keeps its own
+    /// starting value exactly (tests run with seconds, which minutes cannot say).
+    pub fn chosen_job_timeout(store: &Store) -> Result<Option<Duration>, StoreError> {
+        let stored = store.setting(JOB_TIMEOUT_KEY)?;
+        Ok(stored
+            .and_then(|v| v.parse::<u32>().ok())
+            .filter(|m| JOB_TIMEOUT_RANGE.contains(m))
+            .map(|m| Duration::from_secs(u64::from(m) * 60)))
+    }
+
     pub fn job_timeout(&self) -> Duration {
         Duration::from_secs(u64::from(self.job_timeout_minutes) * 60)
     }

@@ -3,13 +3,14 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use atelier_core::app::NewAccount;
 use atelier_core::jobs::{JobStatus, Notice};
 use atelier_core::providers::ProviderKind;
-use atelier_core::secrets::MemoryStore;
+use atelier_core::secrets::{MemoryStore, Secret, SecretError, SecretStore};
 use atelier_core::Atelier;
 use atelier_standin::{Fault, ImagineApiConfig};
 use common::{fast, finished};
@@ -216,4 +217,59 @@ async fn the_job_timeout_is_the_persons_to_choose_and_survives_a_restart() {
     let secrets = Arc::new(MemoryStore::default());
     let reopened = Atelier::open(&dir, secrets, fast(), Arc::new(|_: &_| {})).unwrap();
     assert_eq!(reopened.preferences().unwrap().job_timeout_minutes, 45);
+}
+
+/// Counts keychain reads, which can each raise a prompt or wait on a locked keychain.
+struct CountingSecrets {
+    inner: Arc<MemoryStore>,
+    reads: AtomicUsize,
+}
+
+impl SecretStore for CountingSecrets {
+    fn get(&self, account: &str) -> Result<Option<Secret>, SecretError> {
+        self.reads.fetch_add(1, Ordering::SeqCst);
+        self.inner.get(account)
+    }
+    fn set(&self, account: &str, secret: &str) -> Result<(), SecretError> {
+        self.inner.set(account, secret)
+    }
+    fn delete(&self, account: &str) -> Result<(), SecretError> {
+        self.inner.delete(account)
+    }
+}
+
+#[tokio::test]
+async fn resuming_many_jobs_reads_each_accounts_token_once() {
+    let config = ImagineApiConfig {
+        running: Duration::from_secs(60),
+        ..ImagineApiConfig::default()
+    };
+    let server = atelier_standin::ImagineApi::start(config, 0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let memory = Arc::new(MemoryStore::default());
+    let app = Atelier::open(dir.path(), memory.clone(), fast(), Arc::new(|_: &_| {})).unwrap();
+    let new = NewAccount {
+        allow_unencrypted: false,
+        provider: ProviderKind::ImagineApi,
+        label: "Stand-in".into(),
+        base_url: server.base_url(),
+        token: TOKEN.into(),
+    };
+    let account = app.add_account(&new).unwrap().account.id;
+    for i in 0..4 {
+        app.submit(account, &format!("long job {i}")).await.unwrap();
+    }
+    drop(app);
+
+    let counting = Arc::new(CountingSecrets {
+        inner: memory,
+        reads: AtomicUsize::new(0),
+    });
+    let app = Atelier::open(dir.path(), counting.clone(), fast(), Arc::new(|_: &_| {})).unwrap();
+    assert_eq!(app.resume().unwrap(), 4);
+    assert_eq!(
+        counting.reads.load(Ordering::SeqCst),
+        1,
+        "one read for four jobs"
+    );
 }

@@ -525,6 +525,38 @@ async fn an_image_that_never_finishes_arriving_meets_the_deadline() {
     lab.assert_media_consistent();
 }
 
+/// The job timeout covers the download too: images still dripping in when it passes end the
+/// job as incomplete (not "downloading" for ever), and a retry brings them home.
+#[tokio::test]
+async fn a_download_still_going_at_the_job_timeout_ends_and_a_retry_finishes_it() {
+    let limits = DownloadLimits {
+        deadline: Duration::from_secs(60),
+        window: Duration::from_millis(400),
+        min_bytes_per_window: 1,
+    };
+    let lab = Lab::open_configured(imagineapi().await, None, |c| {
+        c.download_limits = limits;
+        c.job_timeout = Duration::from_secs(3);
+    });
+    // The grid and the four upscales, each once.
+    lab.push_on_download(Fault::new(ImagineApi::ASSETS, 200, 5).dripping(50));
+    let job = lab.submit("an hourglass").await;
+    let stopped = finished(&lab.app, job.id).await;
+    assert_eq!(stopped.status, JobStatus::DownloadFailed, "{stopped:?}");
+    let message = stopped.error.clone().unwrap_or_default();
+    assert!(
+        message.contains("within the job timeout (3 seconds)"),
+        "{message}"
+    );
+    lab.assert_media_consistent();
+
+    lab.app.retry(job.id).unwrap();
+    let done = finished(&lab.app, job.id).await;
+    assert_eq!(done.status, JobStatus::Done, "{done:?}");
+    assert_eq!(done.images.len(), 5);
+    lab.assert_media_consistent();
+}
+
 /// An image address that answers 404: the job is known, its picture is gone from storage;
 /// saying "no such job" would send the person looking for the wrong problem.
 #[tokio::test]

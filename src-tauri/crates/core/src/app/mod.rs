@@ -4,6 +4,7 @@ mod accounts;
 mod library;
 mod reply;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -126,7 +127,8 @@ impl Atelier {
             .with_download_limits(config.download_limits);
         let default_timeout = config.job_timeout;
         let engine = Engine::new(store.clone(), media.clone(), config, sink);
-        engine.set_job_timeout(Preferences::load(&store, default_timeout)?.job_timeout());
+        let chosen = Preferences::chosen_job_timeout(&store)?;
+        engine.set_job_timeout(chosen.unwrap_or(default_timeout));
         let app = Self {
             store,
             media,
@@ -211,17 +213,25 @@ impl Atelier {
         self.preferences()
     }
 
-    /// Picks up the jobs that were in flight when the app last closed.
+    /// Picks up the jobs that were in flight when the app last closed. Each account's token
+    /// is read from the keychain once, however many of its jobs wait.
     pub fn resume(&self) -> Result<usize, AtelierError> {
+        let mut providers: HashMap<Option<i64>, Result<Arc<dyn Provider>, String>> = HashMap::new();
         Ok(self.engine.resume(|job| {
-            let account = job
-                .account_id
-                .and_then(|id| self.store.account(id).ok().flatten())
-                .ok_or_else(|| {
-                    "Its account was deleted, so Atelier cannot follow this job.".to_owned()
-                })?;
-            self.provider(&account).map_err(|e| e.to_string())
+            providers
+                .entry(job.account_id)
+                .or_insert_with(|| self.provider_of(job.account_id))
+                .clone()
         })?)
+    }
+
+    fn provider_of(&self, account_id: Option<i64>) -> Result<Arc<dyn Provider>, String> {
+        let account = account_id
+            .and_then(|id| self.store.account(id).ok().flatten())
+            .ok_or_else(|| {
+                "Its account was deleted, so Atelier cannot follow this job.".to_owned()
+            })?;
+        self.provider(&account).map_err(|e| e.to_string())
     }
 
     /// The file behind an image id, for the image protocol and for save/reveal/drag.

@@ -1,7 +1,9 @@
 //! A per-account request budget (a token bucket): however many jobs are in flight, Atelier
 //! never asks one service more often than this, so it cannot hammer anyone's quota.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 #[derive(Debug, Clone)]
 pub struct Budget {

@@ -4,35 +4,74 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use tokio::task::JoinSet;
 use url::Url;
 
 use super::engine::Inner;
 use super::model::{JobStatus, Slot};
+use super::poller::human;
 use crate::media::{MediaError, SavedImage};
 use crate::providers::{Outputs, Provider};
 use crate::store::NewImage;
 
 const ATTEMPTS: u32 = 3;
+/// A job that finishes rendering just before its timeout still gets this long (at most one
+/// job timeout) to bring its images home.
+const LAST_CHANCE: Duration = Duration::from_secs(60);
 
-/// Starts the job's download in its own task, unless one is already running.
+/// Starts the job's download in its own task, unless one is already running. The job
+/// timeout covers it: what has not arrived by `deadline` is left for a retry.
 pub(super) fn start(
     inner: &Arc<Inner>,
     provider: Arc<dyn Provider>,
     job_id: i64,
     outputs: Outputs,
+    deadline: Instant,
 ) {
     // Held across the spawn so the task cannot remove its entry before it is added.
     let mut downloads = inner.lock_downloads();
     if downloads.contains_key(&job_id) {
         return;
     }
+    let until = deadline.max(Instant::now() + inner.job_timeout().min(LAST_CHANCE));
     let task_inner = inner.clone();
     let task = tokio::spawn(async move {
-        all(&task_inner, &provider, job_id, &outputs).await;
-        task_inner.lock_downloads().remove(&job_id);
+        let work = all(&task_inner, &provider, job_id, &outputs);
+        if tokio::time::timeout_at(until, work).await.is_err() {
+            let waited = human(task_inner.job_timeout());
+            let why = format!(
+                "The images did not all arrive within the job timeout ({waited}). Those that \
+                 did are kept; “Retry download” fetches the rest."
+            );
+            task_inner.finish(job_id, JobStatus::DownloadFailed, &why);
+        }
     });
     downloads.insert(job_id, task.abort_handle());
+    drop(downloads);
+    tokio::spawn(watch(inner.clone(), job_id, task));
+}
+
+/// Clears the job's entry when its download ends however it ends, so a later retry starts a
+/// new task; one that died (a panic) leaves the job failed and retriable, never "downloading"
+/// for ever.
+async fn watch(inner: Arc<Inner>, job_id: i64, task: tokio::task::JoinHandle<()>) {
+    let id = task.id();
+    let ended = task.await;
+    {
+        let mut downloads = inner.lock_downloads();
+        // A cancelled download's entry may already belong to a newer one.
+        if downloads.get(&job_id).is_some_and(|h| h.id() == id) {
+            downloads.remove(&job_id);
+        }
+    }
+    if ended.is_err_and(|e| e.is_panic()) {
+        tracing::error!("the download of job {job_id} stopped on an internal error");
+        let why = "Atelier stopped downloading this job after an internal error. Images that \
+                   arrived are kept; “Retry download” fetches the rest.";
+        inner.finish(job_id, JobStatus::DownloadFailed, why);
+    }
 }
 
 /// Downloads every image the job does not have yet, then marks it done, or says which image

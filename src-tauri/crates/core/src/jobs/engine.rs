@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Serialize;
 use tokio::sync::Semaphore;
+use tokio::time::Instant;
 
 use super::budget::Budget;
 use super::model::{Job, JobStatus};
@@ -84,6 +85,12 @@ pub struct Engine {
     pub(super) inner: Arc<Inner>,
 }
 
+impl From<Arc<Inner>> for Engine {
+    fn from(inner: Arc<Inner>) -> Self {
+        Engine { inner }
+    }
+}
+
 pub(super) struct Inner {
     pub store: Store,
     pub media: MediaLibrary,
@@ -131,7 +138,7 @@ impl Engine {
     /// serves a job, or why none can (no token any more, say).
     pub fn resume(
         &self,
-        provider_for: impl Fn(&Job) -> Result<Arc<dyn Provider>, String>,
+        mut provider_for: impl FnMut(&Job) -> Result<Arc<dyn Provider>, String>,
     ) -> Result<usize, StoreError> {
         let jobs = self.inner.store.unfinished_jobs()?;
         for job in &jobs {
@@ -215,6 +222,9 @@ impl Engine {
         let tracker = trackers
             .entry(account_id)
             .or_insert_with(|| Tracker::start(self.inner.clone(), account_id, provider.clone()));
+        if !tracker.is_alive() {
+            *tracker = Tracker::start(self.inner.clone(), account_id, provider.clone());
+        }
         let follow = Command::Follow {
             job_id: job.id,
             remote_id,
@@ -229,8 +239,37 @@ impl Engine {
     /// A new token or address for an account: its tracker uses it from now on, and jobs that
     /// waited for a new token go on.
     pub fn set_provider(&self, account_id: i64, provider: Arc<dyn Provider>) {
-        if let Some(tracker) = self.inner.lock_trackers().get(&account_id) {
+        if let Some(tracker) = self.inner.lock_trackers().get_mut(&account_id) {
+            tracker.provider = provider.clone();
             let _ = tracker.tx.send(Command::Provider(provider));
+        }
+    }
+
+    /// Starts a new tracker for an account whose tracker `dead` died, and gives it every job
+    /// the dead one was polling (downloads have their own tasks).
+    pub(super) fn replace_tracker(&self, account_id: i64, dead: tokio::task::Id) {
+        let provider = {
+            let mut trackers = self.inner.lock_trackers();
+            match trackers.get(&account_id) {
+                Some(t) if t.task.id() == dead => trackers.remove(&account_id).map(|t| t.provider),
+                // Already replaced, or the account was forgotten meanwhile.
+                _ => None,
+            }
+        };
+        let Some(provider) = provider else { return };
+        let jobs = match self.inner.store.unfinished_jobs() {
+            Ok(jobs) => jobs,
+            Err(e) => return tracing::error!("reading jobs to follow again: {e}"),
+        };
+        let polled = |j: &Job| matches!(j.status, JobStatus::Queued | JobStatus::Running);
+        for job in jobs
+            .iter()
+            .filter(|j| j.account_id == Some(account_id) && polled(j))
+        {
+            if let Some(remote_id) = job.remote_id.clone() {
+                let deadline = self.deadline_of(job);
+                self.follow(&provider, job, remote_id, deadline, Instant::now());
+            }
         }
     }
 

@@ -6,6 +6,8 @@ mod engine;
 pub mod model;
 mod pace;
 mod poller;
+#[cfg(test)]
+mod scripted_tests;
 mod submission;
 mod tracker;
 

@@ -4,13 +4,13 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
+use tokio::time::Instant;
 
 use tokio::sync::mpsc;
 use tokio::time::sleep_until;
 
 use super::budget::Budget;
-use super::engine::Inner;
+use super::engine::{Engine, Inner};
 use super::model::JobStatus;
 use super::pace::ProgressClock;
 use super::{download, poller};
@@ -35,6 +35,8 @@ pub(super) enum Command {
 pub(super) struct Tracker {
     pub tx: mpsc::UnboundedSender<Command>,
     pub task: tokio::task::AbortHandle,
+    /// What the task uses now, so a replacement starts with the same.
+    pub provider: Arc<dyn Provider>,
 }
 
 impl Tracker {
@@ -42,17 +44,38 @@ impl Tracker {
         let (tx, rx) = mpsc::unbounded_channel();
         let budget = inner.config.budget(Instant::now());
         let follower = Follower {
-            inner,
+            inner: inner.clone(),
             account_id,
-            provider,
+            provider: provider.clone(),
             flights: HashMap::new(),
             budget,
             paused: false,
         };
-        let task = tokio::spawn(follower.run(rx)).abort_handle();
-        Tracker { tx, task }
+        let run = tokio::spawn(follower.run(rx));
+        let task = run.abort_handle();
+        tokio::spawn(replace_if_dead(inner, account_id, run));
+        Tracker { tx, task, provider }
+    }
+
+    pub fn is_alive(&self) -> bool {
+        !self.task.is_finished()
     }
 }
+
+/// A tracker that died (a panic: a bug, never a service's doing) is replaced after a pause,
+/// and the account's jobs are followed again from the store; it is never sent to again.
+async fn replace_if_dead(inner: Arc<Inner>, account_id: i64, run: tokio::task::JoinHandle<()>) {
+    let id = run.id();
+    if !run.await.is_err_and(|e| e.is_panic()) {
+        return;
+    }
+    tracing::error!("the tracker of account {account_id} stopped on an internal error");
+    // A bug that strikes on every poll is retried at a walk, not in a tight loop.
+    tokio::time::sleep(inner.config.pace().max_backoff.min(REVIVE_PAUSE)).await;
+    Engine::from(inner).replace_tracker(account_id, id);
+}
+
+const REVIVE_PAUSE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// A job being polled.
 struct Flight {
@@ -91,12 +114,12 @@ impl Follower {
         }
     }
 
-    fn next_due(&self) -> Option<tokio::time::Instant> {
+    fn next_due(&self) -> Option<Instant> {
         if self.paused {
             return None;
         }
         let due = self.flights.values().map(|f| f.due).min()?;
-        Some(due.into())
+        Some(due)
     }
 
     fn handle(&mut self, command: Command) {
@@ -239,8 +262,10 @@ impl Follower {
                 }
             }
             RemoteState::Completed(outputs) => {
+                let deadline = flight.deadline;
                 self.flights.remove(&job_id);
-                download::start(&self.inner, self.provider.clone(), job_id, outputs);
+                let provider = self.provider.clone();
+                download::start(&self.inner, provider, job_id, outputs, deadline);
             }
             RemoteState::Failed { message } => {
                 self.stop_with(job_id, JobStatus::Failed, &message);
@@ -304,7 +329,7 @@ impl Follower {
     }
 }
 
-async fn sleep_until_some(at: Option<tokio::time::Instant>) {
+async fn sleep_until_some(at: Option<Instant>) {
     match at {
         Some(at) => sleep_until(at).await,
         None => std::future::pending().await,

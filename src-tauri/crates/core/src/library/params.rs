@@ -103,3 +103,7 @@ mod tests {
         assert_eq!(of("x --ar 99999999999999999999:1").0, "9999999999999999");
     }
 }
+
+#[cfg(test)]
+#[path = "params_proptests.rs"]
+mod proptests;

@@ -62,7 +62,8 @@ fn terms(input: &str) -> Vec<(String, bool)> {
 /// One term as an FTS5 string (its own tokenizer splits it into a phrase), or `None` when it
 /// holds nothing the index could contain (only punctuation, say).
 fn quote(term: &str, exact: bool) -> Option<String> {
-    let text = fts_text(term);
+    // FTS5 reads its query as a C string: a NUL would end it inside the quotes.
+    let text = fts_text(term).replace('\0', " ");
     let mut letters = text.chars().filter(|c| c.is_alphanumeric());
     let first = letters.next()?;
     if !exact && letters.next().is_none() && !is_cjk(first) {
@@ -104,6 +105,7 @@ mod tests {
         assert_eq!(fts_query("--ar 16:9").unwrap(), r#""--ar" "16:9"*"#);
         assert_eq!(fts_query(r#"sci-fi"#).unwrap(), r#""sci-fi"*"#);
         assert_eq!(fts_query(r#"a"b"#).unwrap(), r#""a""b"*"#);
+        assert_eq!(fts_query("a\0b").unwrap(), r#""a b"*"#);
         assert_eq!(fts_query("  ( ) * : -- \"\" "), None);
         assert_eq!(fts_query(""), None);
         assert_eq!(

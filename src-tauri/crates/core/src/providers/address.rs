@@ -160,3 +160,7 @@ mod tests {
         assert!(!same_origin("", "https://a.dev"));
     }
 }
+
+#[cfg(test)]
+#[path = "address_proptests.rs"]
+mod proptests;

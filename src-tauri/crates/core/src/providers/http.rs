@@ -387,3 +387,7 @@ mod tests {
         assert!(!c(400, "").is_transient());
     }
 }
+
+#[cfg(test)]
+#[path = "http_proptests.rs"]
+mod proptests;

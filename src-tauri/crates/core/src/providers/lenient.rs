@@ -59,3 +59,7 @@ mod tests {
         assert_eq!(error_text(&json!({"message": "x"})), Some("x".into()));
     }
 }
+
+#[cfg(test)]
+#[path = "lenient_proptests.rs"]
+mod proptests;

@@ -50,3 +50,7 @@ mod tests {
         assert!(clipped.ends_with('…'));
     }
 }
+
+#[cfg(test)]
+#[path = "service_text_proptests.rs"]
+mod proptests;

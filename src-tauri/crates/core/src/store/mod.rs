@@ -16,6 +16,8 @@ mod organize_tests;
 mod removal;
 mod schema;
 #[cfg(test)]
+mod search_proptests;
+#[cfg(test)]
 mod test_support;
 
 use std::path::Path;

@@ -167,3 +167,7 @@ mod tests {
         assert!(matches!(state_of(&e), RemoteState::Failed { .. }));
     }
 }
+
+#[cfg(test)]
+#[path = "wire_proptests.rs"]
+mod proptests;

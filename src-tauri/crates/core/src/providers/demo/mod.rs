@@ -256,3 +256,6 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod proptests;

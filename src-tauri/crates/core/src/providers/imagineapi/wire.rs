@@ -201,3 +201,7 @@ mod tests {
         assert!(matches!(img.state(&base()), RemoteState::Failed { .. }));
     }
 }
+
+#[cfg(test)]
+#[path = "wire_proptests.rs"]
+mod proptests;

@@ -1,0 +1,189 @@
+//! The engine's timing logic on tokio's paused clock, against a scripted provider: minutes of
+//! polling, backoff and timeouts run in milliseconds and always the same way. The same
+//! behaviour over real HTTP is tested against the stand-ins in `tests/`.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tokio::time::Instant;
+use url::Url;
+
+use super::{Engine, EngineConfig, Job, JobStatus};
+use crate::media::MediaLibrary;
+use crate::providers::{
+    Asset, Health, Provider, ProviderError, ProviderKind, RemoteJob, RemoteState,
+};
+use crate::store::Store;
+
+/// What the scripted service does on each poll, in order; once the script is used up it
+/// says "queued" for ever.
+enum Reply {
+    Panic,
+    State(RemoteState),
+    Error(ProviderError),
+}
+
+#[derive(Default)]
+struct Scripted {
+    replies: Mutex<VecDeque<Reply>>,
+    polls: Mutex<Vec<Instant>>,
+}
+
+impl Scripted {
+    fn new(replies: impl IntoIterator<Item = Reply>) -> Arc<Self> {
+        Arc::new(Scripted {
+            replies: Mutex::new(replies.into_iter().collect()),
+            polls: Mutex::default(),
+        })
+    }
+
+    fn polls(&self) -> Vec<Instant> {
+        self.polls.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl Provider for Scripted {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::ImagineApi
+    }
+
+    async fn submit(&self, _: &str, _: &str) -> Result<RemoteJob, ProviderError> {
+        unreachable!("these tests follow jobs already sent")
+    }
+
+    async fn poll(&self, _: &str) -> Result<RemoteState, ProviderError> {
+        self.polls.lock().unwrap().push(Instant::now());
+        let next = self.replies.lock().unwrap().pop_front();
+        match next {
+            Some(Reply::Panic) => panic!("a scripted bug"),
+            Some(Reply::State(state)) => Ok(state),
+            Some(Reply::Error(e)) => Err(e),
+            None => Ok(RemoteState::Queued),
+        }
+    }
+
+    async fn find_by_reference(&self, _: &str) -> Result<Option<RemoteJob>, ProviderError> {
+        Ok(None)
+    }
+
+    async fn health(&self) -> Result<Health, ProviderError> {
+        unreachable!()
+    }
+
+    async fn fetch_asset(&self, _: &Url) -> Result<Asset, ProviderError> {
+        unreachable!("no job here completes")
+    }
+}
+
+struct Bench {
+    engine: Engine,
+    store: Store,
+    _media: tempfile::TempDir,
+}
+
+/// An engine with one job sent and accepted, followed by `provider`.
+fn follow_one(config: EngineConfig, provider: Arc<Scripted>) -> (Bench, i64) {
+    let store = Store::open_in_memory().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let media = MediaLibrary::open(dir.path()).unwrap();
+    let engine = Engine::new(store.clone(), media, config, Arc::new(|_: &Job| {}));
+    let account = store.accounts().unwrap().remove(0);
+    let job = store
+        .insert_job("ref-1", &account, "a scripted job")
+        .unwrap();
+    store.set_remote_id(job.id, "remote-1").unwrap();
+    store
+        .set_status(job.id, JobStatus::Queued, None, None)
+        .unwrap();
+    let provider: Arc<dyn Provider> = provider;
+    engine.resume(|_| Ok(provider.clone())).unwrap();
+    let bench = Bench {
+        engine,
+        store,
+        _media: dir,
+    };
+    (bench, job.id)
+}
+
+impl Bench {
+    /// Lets simulated time pass until the job is finished; panics after `limit` of it.
+    async fn finished(&self, job_id: i64, limit: Duration) -> Job {
+        let end = Instant::now() + limit;
+        loop {
+            let job = self.store.job(job_id).unwrap().unwrap();
+            if job.status.is_finished() {
+                return job;
+            }
+            assert!(
+                Instant::now() < end,
+                "not finished after {limit:?}: {job:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+fn config() -> EngineConfig {
+    EngineConfig {
+        poll_interval: Duration::from_secs(2),
+        job_timeout: Duration::from_secs(15 * 60),
+        ..EngineConfig::default()
+    }
+}
+
+fn failed(message: &str) -> Reply {
+    Reply::State(RemoteState::Failed {
+        message: message.into(),
+    })
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_tracker_that_dies_is_replaced_and_its_jobs_go_on() {
+    let provider = Scripted::new([Reply::Panic, failed("the scripted end")]);
+    let (bench, job) = follow_one(config(), provider.clone());
+    let ended = bench.finished(job, Duration::from_secs(120)).await;
+    assert_eq!(ended.status, JobStatus::Failed);
+    assert_eq!(ended.error.as_deref(), Some("the scripted end"));
+    assert_eq!(provider.polls().len(), 2, "polled again by a new tracker");
+    drop(bench.engine);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_rate_limited_service_is_not_asked_again_before_it_said() {
+    let limited = ProviderError::RateLimited {
+        service: "Svc",
+        retry_after: Some(Duration::from_secs(30)),
+    };
+    let provider = Scripted::new([Reply::Error(limited), failed("done asking")]);
+    let (bench, job) = follow_one(config(), provider.clone());
+    bench.finished(job, Duration::from_secs(120)).await;
+    let polls = provider.polls();
+    assert_eq!(polls.len(), 2);
+    let waited = polls[1] - polls[0];
+    assert!(
+        waited >= Duration::from_secs(30),
+        "asked again after {waited:?}"
+    );
+    assert!(waited < Duration::from_secs(32), "then at once: {waited:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_job_never_finished_times_out_at_the_timeout_not_before() {
+    let provider = Scripted::new([]);
+    let start = Instant::now();
+    let (bench, job) = follow_one(config(), provider.clone());
+    let ended = bench.finished(job, Duration::from_secs(20 * 60)).await;
+    assert_eq!(ended.status, JobStatus::TimedOut);
+    let took = Instant::now() - start;
+    assert!(
+        took >= Duration::from_secs(15 * 60),
+        "timed out after {took:?}"
+    );
+    assert!(took < Duration::from_secs(15 * 60 + 10), "{took:?}");
+    // A queued job is looked at every 4 s (twice the running pace): 225 looks, not thousands.
+    let looks = provider.polls().len();
+    assert!((200..=230).contains(&looks), "{looks} polls in 15 minutes");
+}

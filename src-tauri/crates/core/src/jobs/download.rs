@@ -10,11 +10,12 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use super::engine::Inner;
-use super::model::{JobStatus, Slot};
-use super::poller::human;
+use super::transfers::Kind;
+use super::wording::human;
+use crate::job::{JobStatus, Slot};
 use crate::media::{MediaError, SavedImage};
 use crate::providers::{Outputs, Provider};
-use crate::store::NewImage;
+use crate::store::{NewImage, StoreError};
 
 const ATTEMPTS: u32 = 3;
 /// A job that finishes rendering just before its timeout still gets this long (at most one
@@ -30,14 +31,9 @@ pub(super) fn start(
     outputs: Outputs,
     deadline: Instant,
 ) {
-    // Held across the spawn so the task cannot remove its entry before it is added.
-    let mut downloads = inner.lock_downloads();
-    if downloads.contains_key(&job_id) {
-        return;
-    }
     let until = deadline.max(Instant::now() + inner.job_timeout().min(LAST_CHANCE));
     let task_inner = inner.clone();
-    let task = tokio::spawn(async move {
+    let work = async move {
         let work = all(&task_inner, &provider, job_id, &outputs);
         if tokio::time::timeout_at(until, work).await.is_err() {
             let waited = human(task_inner.job_timeout());
@@ -47,51 +43,33 @@ pub(super) fn start(
             );
             task_inner.finish(job_id, JobStatus::DownloadFailed, &why);
         }
-    });
-    downloads.insert(job_id, task.abort_handle());
-    drop(downloads);
-    tokio::spawn(watch(inner.clone(), job_id, task));
-}
-
-/// Clears the job's entry when its download ends however it ends, so a later retry starts a
-/// new task; one that died (a panic) leaves the job failed and retriable, never "downloading"
-/// for ever.
-async fn watch(inner: Arc<Inner>, job_id: i64, task: tokio::task::JoinHandle<()>) {
-    let id = task.id();
-    let ended = task.await;
-    {
-        let mut downloads = inner.lock_downloads();
-        // A cancelled download's entry may already belong to a newer one.
-        if downloads.get(&job_id).is_some_and(|h| h.id() == id) {
-            downloads.remove(&job_id);
-        }
-    }
-    if ended.is_err_and(|e| e.is_panic()) {
+    };
+    // A download that dies of a bug leaves the job retriable, never "downloading" for ever.
+    let panic_inner = inner.clone();
+    let on_panic = move || {
         tracing::error!("the download of job {job_id} stopped on an internal error");
         let why = "Atelier stopped downloading this job after an internal error. Images that \
                    arrived are kept; “Retry download” fetches the rest.";
-        inner.finish(job_id, JobStatus::DownloadFailed, why);
-    }
+        panic_inner.finish(job_id, JobStatus::DownloadFailed, why);
+    };
+    inner
+        .transfers
+        .start(job_id, Kind::Download, work, on_panic);
 }
 
 /// Downloads every image the job does not have yet, then marks it done, or says which image
 /// could not be brought home (images that did arrive are kept, and a retry fetches the rest).
 async fn all(inner: &Arc<Inner>, provider: &Arc<dyn Provider>, job_id: i64, outputs: &Outputs) {
-    if let Err(e) = inner
-        .store
-        .set_status(job_id, JobStatus::Downloading, None, None)
-    {
-        tracing::error!("marking job {job_id} as downloading: {e}");
-    }
-    inner.emit(job_id);
+    inner.ledger.downloading(job_id);
+    // A preview landing now would outlive the job's run.
+    inner.transfers.stop(job_id, Kind::Preview);
     inner.media.remove_preview(job_id);
 
     let mut set = JoinSet::new();
     for (slot, url) in wanted(inner, job_id, outputs) {
         let (inner, provider) = (inner.clone(), provider.clone());
         set.spawn(async move {
-            // Closed only at shutdown, when the task is being dropped anyway.
-            let _slot = inner.download_slots.clone().acquire_owned().await;
+            let _slot = inner.transfers.slot().await;
             let result = fetch_with_retries(&inner, &provider, job_id, slot, &url).await;
             (slot, url, result)
         });
@@ -99,25 +77,26 @@ async fn all(inner: &Arc<Inner>, provider: &Arc<dyn Provider>, job_id: i64, outp
     let mut problems = Vec::new();
     while let Some(joined) = set.join_next().await {
         match joined {
-            Ok((slot, url, Ok(saved))) => record(inner, job_id, slot, &url, &saved),
+            Ok((slot, url, Ok(saved))) => {
+                if let Err(e) = record(inner, job_id, slot, &url, &saved) {
+                    problems.push((slot, e.to_string()));
+                }
+            }
             Ok((slot, _, Err(e))) => problems.push((slot, e.to_string())),
             Err(e) => problems.push((Slot::Grid, format!("the download task stopped: {e}"))),
         }
     }
     if problems.is_empty() && outputs.grid.is_none() {
         if let Err(e) = compose(inner, job_id).await {
-            problems.push((Slot::Grid, e.to_string()));
+            problems.push((Slot::Grid, e));
         }
     }
     if let Some(credits) = outputs.credits {
-        let _ = inner.store.set_credits(job_id, credits);
+        inner.ledger.credits(job_id, credits);
     }
     problems.sort_by_key(|(slot, _)| slot.index());
     match problems.first() {
-        None => {
-            let _ = inner.store.set_status(job_id, JobStatus::Done, None, None);
-            inner.emit(job_id);
-        }
+        None => inner.ledger.done(job_id),
         Some((slot, msg)) => inner.finish(
             job_id,
             JobStatus::DownloadFailed,
@@ -127,8 +106,9 @@ async fn all(inner: &Arc<Inner>, provider: &Arc<dyn Provider>, job_id: i64, outp
 }
 
 /// Services that send only the four singles get a grid made here, so every job has one.
-async fn compose(inner: &Inner, job_id: i64) -> Result<(), MediaError> {
-    let job = inner.store.job(job_id).ok().flatten();
+/// The error is the sentence to show: the pictures' or the database's.
+async fn compose(inner: &Inner, job_id: i64) -> Result<(), String> {
+    let job = inner.ledger.job(job_id);
     let singles: Vec<String> = job
         .iter()
         .flat_map(|j| &j.images)
@@ -142,7 +122,11 @@ async fn compose(inner: &Inner, job_id: i64) -> Result<(), MediaError> {
     {
         return Ok(());
     }
-    let saved = inner.media.compose_grid(job_id, singles).await?;
+    let saved = inner
+        .media
+        .compose_grid(job_id, singles)
+        .await
+        .map_err(|e| e.to_string())?;
     let row = NewImage {
         slot: Slot::Grid,
         file: &saved.file,
@@ -152,21 +136,14 @@ async fn compose(inner: &Inner, job_id: i64) -> Result<(), MediaError> {
         bytes: saved.bytes,
         source_url: None,
     };
-    inner
-        .store
-        .put_image(job_id, &row)
-        .map_err(|e| MediaError::NotAnImage(e.to_string()))?;
-    inner.emit(job_id);
-    Ok(())
+    inner.ledger.image(job_id, &row).map_err(|e| e.to_string())
 }
 
 /// The job's images that are not safely on disk yet.
 fn wanted(inner: &Inner, job_id: i64, outputs: &Outputs) -> Vec<(Slot, Url)> {
     let have: Vec<Slot> = inner
-        .store
+        .ledger
         .job(job_id)
-        .ok()
-        .flatten()
         .map(|j| {
             j.images
                 .into_iter()
@@ -210,7 +187,13 @@ async fn fetch_with_retries(
     }
 }
 
-fn record(inner: &Inner, job_id: i64, slot: Slot, url: &Url, saved: &SavedImage) {
+fn record(
+    inner: &Inner,
+    job_id: i64,
+    slot: Slot,
+    url: &Url,
+    saved: &SavedImage,
+) -> Result<(), StoreError> {
     let row = NewImage {
         slot,
         file: &saved.file,
@@ -220,10 +203,7 @@ fn record(inner: &Inner, job_id: i64, slot: Slot, url: &Url, saved: &SavedImage)
         bytes: saved.bytes,
         source_url: Some(url.as_str()),
     };
-    if let Err(e) = inner.store.put_image(job_id, &row) {
-        tracing::error!("recording {} of job {job_id}: {e}", label(slot));
-    }
-    inner.emit(job_id);
+    inner.ledger.image(job_id, &row)
 }
 
 fn label(slot: Slot) -> &'static str {

@@ -7,13 +7,14 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use serde::Serialize;
-use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::budget::Budget;
-use super::model::{Job, JobStatus};
+use super::ledger::Ledger;
 use super::pace::Pace;
 use super::tracker::{Command, Tracker};
+use super::transfers::{Kind, Transfers};
+use crate::job::{Job, JobStatus};
 use crate::media::{DownloadLimits, MediaLibrary};
 use crate::providers::{Provider, ProviderError, RemoteJob, RemoteState};
 use crate::store::{now_ms, Store, StoreError};
@@ -95,32 +96,31 @@ pub(super) struct Inner {
     pub store: Store,
     pub media: MediaLibrary,
     pub config: EngineConfig,
-    sink: JobSink,
+    pub ledger: Ledger,
     notices: OnceLock<NoticeSink>,
     /// The person may change it while jobs run; it applies to jobs followed from then on.
     job_timeout: Mutex<Duration>,
     /// One tracker per account.
     trackers: Mutex<HashMap<i64, Tracker>>,
-    /// One download task per job, so a job's images are never fetched twice at once.
-    pub downloads: Mutex<HashMap<i64, tokio::task::AbortHandle>>,
-    pub download_slots: Arc<Semaphore>,
+    /// Every download and preview, one of each per job at most.
+    pub transfers: Arc<Transfers>,
 }
 
 impl Engine {
     pub fn new(store: Store, media: MediaLibrary, config: EngineConfig, sink: JobSink) -> Self {
-        let download_slots = Arc::new(Semaphore::new(config.parallel_downloads.max(1)));
+        let transfers = Transfers::new(config.parallel_downloads);
         let job_timeout = Mutex::new(config.job_timeout);
+        let ledger = Ledger::new(store.clone(), sink);
         Self {
             inner: Arc::new(Inner {
                 store,
                 media,
                 config,
-                sink,
+                ledger,
                 notices: OnceLock::new(),
                 job_timeout,
                 trackers: Mutex::new(HashMap::new()),
-                downloads: Mutex::new(HashMap::new()),
-                download_slots,
+                transfers,
             }),
         }
     }
@@ -144,7 +144,7 @@ impl Engine {
         for job in &jobs {
             match provider_for(job) {
                 Ok(provider) => self.resume_one(provider, job),
-                Err(why) => self.inner.note(job, &why),
+                Err(why) => self.inner.ledger.note_on(job, &why),
             }
         }
         Ok(jobs.len())
@@ -169,8 +169,7 @@ impl Engine {
         let Some(remote_id) = job.remote_id.clone().filter(|_| job.status.can_retry()) else {
             return Ok(false);
         };
-        self.inner.store.reopen(job_id, JobStatus::Queued)?;
-        self.inner.emit(job_id);
+        self.inner.ledger.reopen(job_id, JobStatus::Queued)?;
         // Asked for by the person: a whole new wait.
         let deadline = Instant::now() + self.inner.job_timeout();
         self.follow(&provider, &job, remote_id, deadline, Instant::now());
@@ -185,11 +184,7 @@ impl Engine {
         job_id: i64,
         remote: RemoteJob,
     ) -> Result<(), StoreError> {
-        self.inner.store.set_remote_id(job_id, &remote.remote_id)?;
-        self.inner
-            .store
-            .set_status(job_id, JobStatus::Queued, None, None)?;
-        self.inner.emit(job_id);
+        self.inner.ledger.accepted(job_id, &remote.remote_id)?;
         let job = self.inner.store.job(job_id)?;
         if let Some(job) = job.filter(|j| j.status != JobStatus::Cancelled) {
             let deadline = self.deadline_of(&job);
@@ -307,9 +302,7 @@ impl Engine {
         for tracker in self.inner.lock_trackers().values() {
             let _ = tracker.tx.send(Command::Forget(job_id));
         }
-        if let Some(task) = self.inner.lock_downloads().remove(&job_id) {
-            task.abort();
-        }
+        self.inner.transfers.stop_job(job_id);
     }
 
     /// Stops all background work. Jobs stay recorded where they were and resume on next open.
@@ -317,9 +310,7 @@ impl Engine {
         for (_, tracker) in self.inner.lock_trackers().drain() {
             tracker.task.abort();
         }
-        for (_, task) in self.inner.lock_downloads().drain() {
-            task.abort();
-        }
+        self.inner.transfers.stop_all();
     }
 }
 
@@ -336,19 +327,6 @@ impl Inner {
         *self.lock_timeout()
     }
 
-    pub fn lock_downloads(&self) -> MutexGuard<'_, HashMap<i64, tokio::task::AbortHandle>> {
-        self.downloads.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Tells listeners the job's current state, straight from the store.
-    pub fn emit(&self, job_id: i64) {
-        match self.store.job(job_id) {
-            Ok(Some(job)) => (self.sink)(&job),
-            Ok(None) => {}
-            Err(e) => tracing::error!("reading job {job_id} for an update: {e}"),
-        }
-    }
-
     pub fn notify_token_rejected(&self, account_id: i64, message: &str) {
         if let Some(sink) = self.notices.get() {
             sink(&Notice::TokenRejected {
@@ -360,21 +338,8 @@ impl Inner {
 
     /// Ends a job's journey (for now) with a reason the person can act on.
     pub fn finish(&self, job_id: i64, status: JobStatus, message: &str) {
+        self.transfers.stop(job_id, Kind::Preview);
         self.media.remove_preview(job_id);
-        if let Err(e) = self.store.set_status(job_id, status, None, Some(message)) {
-            tracing::error!("recording job {job_id} as {}: {e}", status.as_str());
-        }
-        self.emit(job_id);
-    }
-
-    /// Shows a problem on a job without changing where it is in its life.
-    pub fn note(&self, job: &Job, message: &str) {
-        if let Err(e) = self
-            .store
-            .set_status(job.id, job.status, job.progress, Some(message))
-        {
-            tracing::error!("noting a problem on job {}: {e}", job.id);
-        }
-        self.emit(job.id);
+        self.ledger.finish(job_id, status, message);
     }
 }

@@ -3,13 +3,16 @@
 mod budget;
 mod download;
 mod engine;
-pub mod model;
+mod ledger;
 mod pace;
-mod poller;
+mod preview;
 #[cfg(test)]
 mod scripted_tests;
 mod submission;
 mod tracker;
+mod transfers;
+mod wording;
 
 pub use engine::{Engine, EngineConfig, JobSink, Notice, NoticeSink};
-pub use model::{ImageRecord, Job, JobStatus, Slot};
+// The job model is its own module (the store keeps jobs, the engine moves them along).
+pub use crate::job::{ImageRecord, Job, JobStatus, Slot};

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::engine::Engine;
-use super::model::{Job, JobStatus};
 use crate::accounts::Account;
+use crate::job::{Job, JobStatus};
 use crate::providers::{Provider, ProviderError, RemoteJob};
 use crate::store::StoreError;
 
@@ -24,8 +24,7 @@ impl Engine {
         prompt: &str,
     ) -> Result<Job, StoreError> {
         let reference = uuid::Uuid::new_v4().to_string();
-        let job = self.inner.store.insert_job(&reference, account, prompt)?;
-        self.inner.emit(job.id);
+        let job = self.inner.ledger.open(&reference, account, prompt)?;
         match provider.submit(prompt, &reference).await {
             Ok(remote) => self.accepted(&provider, job.id, remote)?,
             Err(e) if e.is_transient() => {
@@ -94,13 +93,12 @@ impl Engine {
 
     fn checking(&self, job: &Job, e: &ProviderError) {
         let note = format!("{e} Checking whether the job arrived before sending it again.");
-        if let Ok(Some(now)) = self.inner.store.job(job.id) {
-            self.inner.note(&now, &note);
-        }
+        self.inner.ledger.note(job.id, &note);
     }
 
     fn cancelled(&self, job_id: i64) -> bool {
-        matches!(self.inner.store.job(job_id), Ok(Some(j)) if j.status == JobStatus::Cancelled)
+        let job = self.inner.ledger.job(job_id);
+        job.is_some_and(|j| j.status == JobStatus::Cancelled)
     }
 
     /// The service said no: nothing was made, so nothing was charged.

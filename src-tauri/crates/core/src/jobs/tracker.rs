@@ -11,9 +11,10 @@ use tokio::time::sleep_until;
 
 use super::budget::Budget;
 use super::engine::{Engine, Inner};
-use super::model::JobStatus;
 use super::pace::ProgressClock;
-use super::{download, poller};
+use super::wording::human;
+use super::{download, preview};
+use crate::job::JobStatus;
 use crate::providers::{Provider, ProviderError, RemoteState};
 
 pub(super) enum Command {
@@ -243,22 +244,22 @@ impl Follower {
         flight.failures = 0;
         match state {
             RemoteState::Queued => {
-                poller::update(&self.inner, job_id, JobStatus::Queued, None);
+                self.inner.ledger.progress(job_id, JobStatus::Queued, None);
                 flight.due = now + pace.queued();
             }
             RemoteState::Running { progress, preview } => {
                 flight.clock.observe(now, progress);
                 flight.due = now + pace.running(&flight.clock, now);
-                let changed = poller::update(&self.inner, job_id, JobStatus::Running, progress);
+                let changed = self
+                    .inner
+                    .ledger
+                    .progress(job_id, JobStatus::Running, progress);
                 let stale = flight
                     .last_preview
                     .is_none_or(|at| now.duration_since(at) >= PREVIEW_EVERY);
                 if let (true, true, Some(url)) = (changed, stale, preview) {
                     flight.last_preview = Some(now);
-                    let (inner, provider) = (self.inner.clone(), self.provider.clone());
-                    tokio::spawn(async move {
-                        poller::fetch_preview(&inner, &provider, job_id, &url).await;
-                    });
+                    preview::start(&self.inner, self.provider.clone(), job_id, url);
                 }
             }
             RemoteState::Completed(outputs) => {
@@ -284,7 +285,9 @@ impl Follower {
             flight.failures += 1;
             flight.due = now + pace.backoff(flight.failures, e.retry_after());
             let failures = flight.failures;
-            poller::note(&self.inner, job_id, &format!("{e} (attempt {failures})"));
+            self.inner
+                .ledger
+                .note(job_id, &format!("{e} (attempt {failures})"));
             self.check_timeout(job_id);
         }
     }
@@ -305,7 +308,7 @@ impl Follower {
         }
         let waiting = format!("Waiting for a new token. {message}");
         for job_id in self.flights.keys() {
-            poller::note(&self.inner, *job_id, &waiting);
+            self.inner.ledger.note(*job_id, &waiting);
         }
     }
 
@@ -314,7 +317,7 @@ impl Follower {
     fn check_timeout(&mut self, job_id: i64) {
         let late = |f: &Flight| Instant::now() > f.deadline;
         if self.flights.get(&job_id).is_some_and(late) {
-            let waited = poller::human(self.inner.job_timeout());
+            let waited = human(self.inner.job_timeout());
             let why = format!(
                 "No result after {waited}. The service may still finish it: \
                  “Keep waiting” looks again."

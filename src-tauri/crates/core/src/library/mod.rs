@@ -9,7 +9,7 @@ mod search;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::jobs::model::Job;
+use crate::job::Job;
 use crate::providers::ProviderKind;
 
 pub use params::PromptParams;

@@ -5,7 +5,7 @@ use image::{imageops, DynamicImage, RgbaImage};
 
 use super::download::{check_size, decode, finish};
 use super::{MediaError, MediaLibrary, SavedImage};
-use crate::jobs::model::Slot;
+use crate::job::Slot;
 
 impl MediaLibrary {
     /// Composes the grid from the job's four saved singles (relative paths, U1..U4 order).

@@ -9,7 +9,7 @@ use tokio::io::AsyncWriteExt;
 use super::temp::TempFile;
 use super::{make_thumbnails, small_of, MediaError, MediaLibrary};
 use crate::data_folder::private_options;
-use crate::jobs::model::Slot;
+use crate::job::Slot;
 use crate::providers::Asset;
 
 /// Generous: Midjourney upscales are a few MB; anything this large is not an image we want.

@@ -17,7 +17,7 @@ pub use compose::tile;
 pub use download::{DownloadLimits, SavedImage};
 pub use thumbnail::{make_thumbnail, make_thumbnails, Thumbnails, SMALL_EDGE, THUMB_EDGE};
 
-use crate::jobs::model::Slot;
+use crate::job::Slot;
 use crate::providers::ProviderError;
 
 #[derive(Debug, thiserror::Error)]

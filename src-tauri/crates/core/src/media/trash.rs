@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::{MediaError, MediaLibrary};
-use crate::jobs::model::Slot;
+use crate::job::Slot;
 use crate::store::Layout;
 
 impl MediaLibrary {

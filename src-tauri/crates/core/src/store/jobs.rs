@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use super::schema::SEQ_PER_MS;
 use super::{now_ms, Layout, Store, StoreError};
 use crate::accounts::Account;
-use crate::jobs::model::{ImageRecord, Job, JobStatus, Slot};
+use crate::job::{ImageRecord, Job, JobStatus, Slot};
 use crate::library::{fts_text, PromptParams};
 use crate::providers::ProviderKind;
 

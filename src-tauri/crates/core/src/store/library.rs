@@ -11,7 +11,7 @@ use rusqlite::{params_from_iter, Connection};
 use super::jobs::{image_from_row, job_from_row, IMAGE_COLUMNS, JOB_COLUMNS, JOB_WIDTH};
 use super::schema::SEQ_PER_MS;
 use super::{Store, StoreError};
-use crate::jobs::model::{Job, Slot};
+use crate::job::{Job, Slot};
 use crate::library::{
     fts_query, Checkpoint, Cursor, LibraryQuery, Month, Page, Sort, Summary, Unit, PAGE_SIZE,
 };

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::test_support::*;
 use super::Store;
-use crate::jobs::model::{JobStatus, Slot};
+use crate::job::{JobStatus, Slot};
 use crate::library::{Cursor, Filter, LibraryQuery, Phase, Sort, Unit, PAGE_SIZE};
 use crate::providers::ProviderKind;
 

@@ -3,7 +3,7 @@
 
 use super::test_support::*;
 use super::Store;
-use crate::jobs::model::Slot;
+use crate::job::Slot;
 use crate::library::{Filter, LibraryQuery, Selection, Sort, Unit};
 
 #[test]

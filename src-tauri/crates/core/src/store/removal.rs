@@ -9,7 +9,7 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, Transaction};
 
 use super::{Store, StoreError};
-use crate::jobs::model::Slot;
+use crate::job::Slot;
 
 // `liked` and `wall_count` are left out: the triggers rebuild them as the images come back.
 const JOB_COLUMNS: &str = "id, reference, provider, account_id, account_label, credits, \

@@ -2,7 +2,7 @@
 
 use super::{Layout, PastImage, PastJob, Store};
 use crate::accounts::Account;
-use crate::jobs::model::{JobStatus, Slot};
+use crate::job::{JobStatus, Slot};
 use crate::library::{Filter, LibraryQuery};
 
 pub(super) const DAY: i64 = 86_400_000;

@@ -1,0 +1,147 @@
+//! Every change to a job goes through here: written to the store, then announced to whoever
+//! listens. Nothing else in the engine writes a job or announces one, so the window never shows
+//! a state the database does not hold, and a write that fails is always logged, never dropped.
+
+use super::engine::JobSink;
+use crate::accounts::Account;
+use crate::job::{Job, JobStatus};
+use crate::store::{NewImage, Store, StoreError};
+
+pub(super) struct Ledger {
+    store: Store,
+    sink: JobSink,
+}
+
+impl Ledger {
+    pub fn new(store: Store, sink: JobSink) -> Self {
+        Self { store, sink }
+    }
+
+    /// The job as stored; `None` when it is gone or cannot be read (logged).
+    pub fn job(&self, job_id: i64) -> Option<Job> {
+        self.store
+            .job(job_id)
+            .inspect_err(|e| tracing::error!("reading job {job_id}: {e}"))
+            .ok()
+            .flatten()
+    }
+
+    /// Records a job before anything is sent, so nothing sent is ever unrecorded.
+    pub fn open(
+        &self,
+        reference: &str,
+        account: &Account,
+        prompt: &str,
+    ) -> Result<Job, StoreError> {
+        let job = self.store.insert_job(reference, account, prompt)?;
+        self.announce(job.id);
+        Ok(job)
+    }
+
+    /// The service has the job under `remote_id`.
+    pub fn accepted(&self, job_id: i64, remote_id: &str) -> Result<(), StoreError> {
+        self.store.set_remote_id(job_id, remote_id)?;
+        self.store
+            .set_status(job_id, JobStatus::Queued, None, None)?;
+        self.announce(job_id);
+        Ok(())
+    }
+
+    /// Followed again at the person's request.
+    pub fn reopen(&self, job_id: i64, status: JobStatus) -> Result<(), StoreError> {
+        self.store.reopen(job_id, status)?;
+        self.announce(job_id);
+        Ok(())
+    }
+
+    /// A new status or progress; returns whether anything changed (and was announced). A
+    /// passing problem shown on the job is cleared by it.
+    pub fn progress(&self, job_id: i64, status: JobStatus, progress: Option<u8>) -> bool {
+        let Some(job) = self.job(job_id) else {
+            return false;
+        };
+        if job.status == status && job.progress == progress && job.error.is_none() {
+            return false;
+        }
+        self.write(job_id, "progress", || {
+            self.store.set_status(job_id, status, progress, None)
+        })
+    }
+
+    /// Shows a passing problem on the job, keeping its status and progress.
+    pub fn note(&self, job_id: i64, message: &str) {
+        if let Some(job) = self.job(job_id) {
+            self.note_on(&job, message);
+        }
+    }
+
+    pub fn note_on(&self, job: &Job, message: &str) {
+        self.write(job.id, "a problem", || {
+            self.store
+                .set_status(job.id, job.status, job.progress, Some(message))
+        });
+    }
+
+    /// Ends the job's journey (for now) with a reason the person can act on.
+    pub fn finish(&self, job_id: i64, status: JobStatus, message: &str) {
+        self.write(job_id, status.as_str(), || {
+            self.store.set_status(job_id, status, None, Some(message))
+        });
+    }
+
+    pub fn downloading(&self, job_id: i64) {
+        self.write(job_id, "downloading", || {
+            self.store
+                .set_status(job_id, JobStatus::Downloading, None, None)
+        });
+    }
+
+    pub fn done(&self, job_id: i64) {
+        self.write(job_id, "done", || {
+            self.store.set_status(job_id, JobStatus::Done, None, None)
+        });
+    }
+
+    pub fn image(&self, job_id: i64, row: &NewImage<'_>) -> Result<(), StoreError> {
+        self.store.put_image(job_id, row)?;
+        self.announce(job_id);
+        Ok(())
+    }
+
+    pub fn credits(&self, job_id: i64, credits: u32) {
+        self.write(job_id, "credits", || {
+            self.store.set_credits(job_id, credits)
+        });
+    }
+
+    /// A newer partial render is on disk.
+    pub fn preview(&self, job_id: i64) {
+        self.write(job_id, "a preview", || self.store.bump_preview(job_id));
+    }
+
+    /// Writes, then announces; a failed write is logged and not announced.
+    fn write(
+        &self,
+        job_id: i64,
+        what: &str,
+        write: impl FnOnce() -> Result<(), StoreError>,
+    ) -> bool {
+        match write() {
+            Ok(()) => {
+                self.announce(job_id);
+                true
+            }
+            Err(e) => {
+                tracing::error!("recording {what} of job {job_id}: {e}");
+                false
+            }
+        }
+    }
+
+    /// Tells listeners the job's current state, straight from the store.
+    fn announce(&self, job_id: i64) {
+        if let Some(job) = self.job(job_id) {
+            (self.sink)(&job);
+        }
+    }
+}

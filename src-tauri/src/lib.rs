@@ -143,8 +143,9 @@ fn lighten_webkit(app: &tauri::App) {
 
 fn start(app: &tauri::App, atelier: Arc<Atelier>) {
     app.manage(atelier.clone());
-    // Jobs that were in flight when the app last closed carry on in the background.
-    tauri::async_runtime::spawn(async move {
+    // Jobs that were in flight when the app last closed carry on in the background; finding
+    // them reads the database and the keychain, so not on an async worker.
+    tauri::async_runtime::spawn_blocking(move || {
         if let Err(e) = atelier.resume() {
             tracing::error!("could not resume unfinished jobs: {e}");
         }

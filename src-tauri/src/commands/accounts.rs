@@ -47,14 +47,18 @@ pub async fn account_job_count(app: App<'_>, id: i64) -> Result<u32> {
     blocking(&app, move |app| app.account_job_count(id)).await
 }
 
+// The keychain is read on the blocking pool (it may wait for the person to unlock it); the
+// request itself then runs on the async workers.
 #[tauri::command]
 pub async fn test_connection(app: App<'_>, id: i64) -> Result<Health> {
-    app.test_connection(id).await.map_err(fail)
+    let connection = blocking(&app, move |app| app.connect(id)).await?;
+    connection.health().await.map_err(fail)
 }
 
 #[tauri::command]
 pub async fn submit_prompt(app: App<'_>, account_id: i64, prompt: String) -> Result<Job> {
-    app.submit(account_id, &prompt).await.map_err(fail)
+    let connection = blocking(&app, move |app| app.connect(account_id)).await?;
+    app.submit_with(connection, &prompt).await.map_err(fail)
 }
 
 /// Stops following a job; the service may still finish it.

@@ -27,6 +27,17 @@ async fn server() -> atelier_standin::ImagineApi {
     atelier_standin::ImagineApi::start(config, 0).await.unwrap()
 }
 
+/// An ImagineAPI account on the stand-in.
+fn stand_in(server: &atelier_standin::ImagineApi) -> NewAccount {
+    NewAccount {
+        allow_unencrypted: false,
+        provider: ProviderKind::ImagineApi,
+        label: "Stand-in".into(),
+        base_url: server.base_url(),
+        token: TOKEN.into(),
+    }
+}
+
 struct Harness {
     app: Atelier,
     account: i64,
@@ -43,14 +54,7 @@ fn open(server: &atelier_standin::ImagineApi) -> Harness {
     app.on_notice(Arc::new(move |n: &Notice| {
         seen.lock().unwrap().push(n.clone())
     }));
-    let new = NewAccount {
-        allow_unencrypted: false,
-        provider: ProviderKind::ImagineApi,
-        label: "Stand-in".into(),
-        base_url: server.base_url(),
-        token: TOKEN.into(),
-    };
-    let account = app.add_account(&new).unwrap().account.id;
+    let account = app.add_account(&stand_in(server)).unwrap().account.id;
     Harness {
         app,
         account,
@@ -248,14 +252,7 @@ async fn resuming_many_jobs_reads_each_accounts_token_once() {
     let dir = tempfile::tempdir().unwrap();
     let memory = Arc::new(MemoryStore::default());
     let app = Atelier::open(dir.path(), memory.clone(), fast(), Arc::new(|_: &_| {})).unwrap();
-    let new = NewAccount {
-        allow_unencrypted: false,
-        provider: ProviderKind::ImagineApi,
-        label: "Stand-in".into(),
-        base_url: server.base_url(),
-        token: TOKEN.into(),
-    };
-    let account = app.add_account(&new).unwrap().account.id;
+    let account = app.add_account(&stand_in(&server)).unwrap().account.id;
     for i in 0..4 {
         app.submit(account, &format!("long job {i}")).await.unwrap();
     }

@@ -128,7 +128,7 @@ impl Atelier {
     }
 
     pub async fn test_connection(&self, id: i64) -> Result<Health, AtelierError> {
-        Ok(self.provider(&self.account(id)?)?.health().await?)
+        self.connect(id)?.health().await
     }
 
     pub(super) fn account(&self, id: i64) -> Result<Account, AtelierError> {

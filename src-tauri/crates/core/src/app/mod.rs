@@ -18,7 +18,7 @@ use crate::providers::aiclient::AiClient;
 use crate::providers::demo::Demo;
 use crate::providers::http::shared_client;
 use crate::providers::imagineapi::ImagineApi;
-use crate::providers::{Provider, ProviderError, ProviderKind};
+use crate::providers::{Health, Provider, ProviderError, ProviderKind};
 use crate::secrets::{Secret, SecretError, SecretStore};
 use crate::store::{Store, StoreError};
 
@@ -84,6 +84,19 @@ pub struct AccountChange {
     #[serde(default)]
     #[ts(type = "string | null")]
     pub token: Option<Secret>,
+}
+
+/// An account with the provider that serves it, ready to send to (see [`Atelier::connect`]).
+pub struct Connection {
+    account: Account,
+    provider: Arc<dyn Provider>,
+}
+
+impl Connection {
+    /// A cheap authenticated call: is the token accepted, is the service up?
+    pub async fn health(&self) -> Result<Health, AtelierError> {
+        Ok(self.provider.health().await?)
+    }
 }
 
 /// Which file of an image: the picture, or one of its thumbnails.
@@ -163,12 +176,28 @@ impl Atelier {
 
     /// Sends a prompt with the given account.
     pub async fn submit(&self, account_id: i64, prompt: &str) -> Result<Job, AtelierError> {
+        let connection = self.connect(account_id)?;
+        self.submit_with(connection, prompt).await
+    }
+
+    /// The account and the provider that serves it. It reads the keychain, which may wait on
+    /// the person unlocking it: the shell calls it on the blocking pool, then sends.
+    pub fn connect(&self, account_id: i64) -> Result<Connection, AtelierError> {
+        let account = self.account(account_id)?;
+        let provider = self.provider(&account)?;
+        Ok(Connection { account, provider })
+    }
+
+    pub async fn submit_with(
+        &self,
+        connection: Connection,
+        prompt: &str,
+    ) -> Result<Job, AtelierError> {
         let prompt = prompt.trim();
         if prompt.is_empty() {
             return Err(AtelierError::Invalid("Write a prompt first.".into()));
         }
-        let account = self.account(account_id)?;
-        let provider = self.provider(&account)?;
+        let Connection { account, provider } = connection;
         Ok(self.engine.submit(provider, &account, prompt).await?)
     }
 

@@ -29,13 +29,16 @@ enum Reply {
 struct Scripted {
     replies: Mutex<VecDeque<Reply>>,
     polls: Mutex<Vec<Instant>>,
+    /// What each submission gets, in order; accepted once the script is used up.
+    submits: Mutex<VecDeque<ProviderError>>,
+    sent: Mutex<Vec<Instant>>,
 }
 
 impl Scripted {
     fn new(replies: impl IntoIterator<Item = Reply>) -> Arc<Self> {
         Arc::new(Scripted {
             replies: Mutex::new(replies.into_iter().collect()),
-            polls: Mutex::default(),
+            ..Scripted::default()
         })
     }
 
@@ -51,7 +54,14 @@ impl Provider for Scripted {
     }
 
     async fn submit(&self, _: &str, _: &str) -> Result<RemoteJob, ProviderError> {
-        unreachable!("these tests follow jobs already sent")
+        self.sent.lock().unwrap().push(Instant::now());
+        match self.submits.lock().unwrap().pop_front() {
+            Some(e) => Err(e),
+            None => Ok(RemoteJob {
+                remote_id: "remote-1".into(),
+                state: RemoteState::Queued,
+            }),
+        }
     }
 
     async fn poll(&self, _: &str) -> Result<RemoteState, ProviderError> {
@@ -84,28 +94,44 @@ struct Bench {
     _media: tempfile::TempDir,
 }
 
-/// An engine with one job sent and accepted, followed by `provider`.
-fn follow_one(config: EngineConfig, provider: Arc<Scripted>) -> (Bench, i64) {
+fn bench(config: EngineConfig) -> Bench {
     let store = Store::open_in_memory().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let media = MediaLibrary::open(dir.path()).unwrap();
     let engine = Engine::new(store.clone(), media, config, Arc::new(|_: &Job| {}));
-    let account = store.accounts().unwrap().remove(0);
-    let job = store
-        .insert_job("ref-1", &account, "a scripted job")
-        .unwrap();
-    store.set_remote_id(job.id, "remote-1").unwrap();
-    store
-        .set_status(job.id, JobStatus::Queued, None, None)
-        .unwrap();
-    let provider: Arc<dyn Provider> = provider;
-    engine.resume(|_| Ok(provider.clone())).unwrap();
-    let bench = Bench {
+    Bench {
         engine,
         store,
         _media: dir,
-    };
-    (bench, job.id)
+    }
+}
+
+/// An engine with one job sent and accepted, followed by `provider`.
+fn follow_one(config: EngineConfig, provider: Arc<Scripted>) -> (Bench, i64) {
+    let (bench, jobs) = follow(config, provider, 1);
+    (bench, jobs[0])
+}
+
+/// An engine with `n` jobs sent and accepted, all followed by `provider`.
+fn follow(config: EngineConfig, provider: Arc<Scripted>, n: usize) -> (Bench, Vec<i64>) {
+    let bench = bench(config);
+    let store = &bench.store;
+    let account = store.accounts().unwrap().remove(0);
+    let jobs: Vec<i64> = (0..n)
+        .map(|i| {
+            let job = store
+                .insert_job(&format!("ref-{i}"), &account, "a job")
+                .unwrap();
+            store.set_remote_id(job.id, &format!("remote-{i}")).unwrap();
+            store
+                .set_status(job.id, JobStatus::Queued, None, None)
+                .unwrap();
+            job.id
+        })
+        .collect();
+    let provider: Arc<dyn Provider> = provider;
+    bench.engine.resume(|_| Ok(provider.clone())).unwrap();
+    (bench, jobs)
 }
 
 impl Bench {
@@ -186,4 +212,44 @@ async fn a_job_never_finished_times_out_at_the_timeout_not_before() {
     // A queued job is looked at every 4 s (twice the running pace): 225 looks, not thousands.
     let looks = provider.polls().len();
     assert!((200..=230).contains(&looks), "{looks} polls in 15 minutes");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_lost_submission_is_looked_up_then_sent_again_after_a_pause() {
+    let provider = Scripted::new([failed("followed to the end")]);
+    let unavailable = ProviderError::Server {
+        service: "Svc",
+        status: 503,
+    };
+    provider.submits.lock().unwrap().push_back(unavailable);
+    let bench = bench(config());
+    let account = bench.store.accounts().unwrap().remove(0);
+    let job = bench
+        .engine
+        .submit(provider.clone(), &account, "sent twice, made once")
+        .await
+        .unwrap();
+    let ended = bench.finished(job.id, Duration::from_secs(120)).await;
+    // The service said it never got the first (find_by_reference: none), so it was resent.
+    let sent = provider.sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(
+        sent[1] - sent[0] >= Duration::from_secs(2),
+        "resent at once"
+    );
+    assert_eq!(ended.remote_id.as_deref(), Some("remote-1"));
+    assert_eq!(ended.error.as_deref(), Some("followed to the end"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn many_jobs_one_at_a_time_stay_within_the_accounts_budget() {
+    // A service that can only be asked about one job per request, and 40 jobs waiting: left
+    // alone each would be asked every 4 s (600 requests a minute); the budget allows 90 a
+    // minute after a burst of 10.
+    let provider = Scripted::new([]);
+    let (_bench, _jobs) = follow(config(), provider.clone(), 40);
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    let polls = provider.polls().len();
+    assert!(polls <= 10 + 90, "{polls} requests in a minute");
+    assert!(polls >= 80, "the budget is used, not starved: {polls}");
 }

@@ -9,7 +9,8 @@ use tokio::time::Instant;
 use tokio::task::JoinSet;
 use url::Url;
 
-use super::engine::Inner;
+use super::context::{off, Context};
+use super::ledger::Ledger;
 use super::transfers::Kind;
 use super::wording::human;
 use crate::job::{JobStatus, Slot};
@@ -25,52 +26,60 @@ const LAST_CHANCE: Duration = Duration::from_secs(60);
 /// Starts the job's download in its own task, unless one is already running. The job
 /// timeout covers it: what has not arrived by `deadline` is left for a retry.
 pub(super) fn start(
-    inner: &Arc<Inner>,
+    ctx: &Arc<Context>,
     provider: Arc<dyn Provider>,
     job_id: i64,
     outputs: Outputs,
     deadline: Instant,
 ) {
-    let until = deadline.max(Instant::now() + inner.job_timeout().min(LAST_CHANCE));
-    let task_inner = inner.clone();
+    let until = deadline.max(Instant::now() + ctx.job_timeout().min(LAST_CHANCE));
+    let task_ctx = ctx.clone();
     let work = async move {
-        let work = all(&task_inner, &provider, job_id, &outputs);
+        let work = all(&task_ctx, &provider, job_id, &outputs);
         if tokio::time::timeout_at(until, work).await.is_err() {
-            let waited = human(task_inner.job_timeout());
+            let waited = human(task_ctx.job_timeout());
             let why = format!(
                 "The images did not all arrive within the job timeout ({waited}). Those that \
                  did are kept; “Retry download” fetches the rest."
             );
-            task_inner.finish(job_id, JobStatus::DownloadFailed, &why);
+            task_ctx
+                .finish_off(job_id, JobStatus::DownloadFailed, why)
+                .await;
         }
     };
     // A download that dies of a bug leaves the job retriable, never "downloading" for ever.
-    let panic_inner = inner.clone();
+    let panic_ctx = ctx.clone();
     let on_panic = move || {
         tracing::error!("the download of job {job_id} stopped on an internal error");
         let why = "Atelier stopped downloading this job after an internal error. Images that \
                    arrived are kept; “Retry download” fetches the rest.";
-        panic_inner.finish(job_id, JobStatus::DownloadFailed, why);
+        tokio::task::spawn_blocking(move || {
+            panic_ctx.finish(job_id, JobStatus::DownloadFailed, why)
+        });
     };
-    inner
-        .transfers
+    ctx.transfers()
         .start(job_id, Kind::Download, work, on_panic);
 }
 
 /// Downloads every image the job does not have yet, then marks it done, or says which image
 /// could not be brought home (images that did arrive are kept, and a retry fetches the rest).
-async fn all(inner: &Arc<Inner>, provider: &Arc<dyn Provider>, job_id: i64, outputs: &Outputs) {
-    inner.ledger.downloading(job_id);
+async fn all(ctx: &Arc<Context>, provider: &Arc<dyn Provider>, job_id: i64, outputs: &Outputs) {
     // A preview landing now would outlive the job's run.
-    inner.transfers.stop(job_id, Kind::Preview);
-    inner.media.remove_preview(job_id);
+    ctx.transfers().stop(job_id, Kind::Preview);
+    let (task_ctx, task_outputs) = (ctx.clone(), outputs.clone());
+    let wanted = off(move || {
+        task_ctx.ledger().downloading(job_id);
+        task_ctx.media().remove_preview(job_id);
+        wanted(&task_ctx, job_id, &task_outputs)
+    })
+    .await;
 
     let mut set = JoinSet::new();
-    for (slot, url) in wanted(inner, job_id, outputs) {
-        let (inner, provider) = (inner.clone(), provider.clone());
+    for (slot, url) in wanted {
+        let (ctx, provider) = (ctx.clone(), provider.clone());
         set.spawn(async move {
-            let _slot = inner.transfers.slot().await;
-            let result = fetch_with_retries(&inner, &provider, job_id, slot, &url).await;
+            let _slot = ctx.transfers().slot().await;
+            let result = fetch_with_retries(&ctx, &provider, job_id, slot, &url).await;
             (slot, url, result)
         });
     }
@@ -78,7 +87,7 @@ async fn all(inner: &Arc<Inner>, provider: &Arc<dyn Provider>, job_id: i64, outp
     while let Some(joined) = set.join_next().await {
         match joined {
             Ok((slot, url, Ok(saved))) => {
-                if let Err(e) = record(inner, job_id, slot, &url, &saved) {
+                if let Err(e) = record(ctx, job_id, slot, url, saved).await {
                     problems.push((slot, e.to_string()));
                 }
             }
@@ -87,28 +96,31 @@ async fn all(inner: &Arc<Inner>, provider: &Arc<dyn Provider>, job_id: i64, outp
         }
     }
     if problems.is_empty() && outputs.grid.is_none() {
-        if let Err(e) = compose(inner, job_id).await {
+        if let Err(e) = compose(ctx, job_id).await {
             problems.push((Slot::Grid, e));
         }
     }
-    if let Some(credits) = outputs.credits {
-        inner.ledger.credits(job_id, credits);
-    }
     problems.sort_by_key(|(slot, _)| slot.index());
-    match problems.first() {
-        None => inner.ledger.done(job_id),
-        Some((slot, msg)) => inner.finish(
-            job_id,
-            JobStatus::DownloadFailed,
-            &format!("Could not download {}: {msg}", label(*slot)),
-        ),
-    }
+    let failed = problems
+        .first()
+        .map(|(slot, msg)| format!("Could not download {}: {msg}", label(*slot)));
+    let (ctx, credits) = (ctx.clone(), outputs.credits);
+    off(move || {
+        if let Some(credits) = credits {
+            ctx.ledger().credits(job_id, credits);
+        }
+        match failed {
+            None => ctx.ledger().done(job_id),
+            Some(why) => ctx.finish(job_id, JobStatus::DownloadFailed, &why),
+        }
+    })
+    .await;
 }
 
 /// Services that send only the four singles get a grid made here, so every job has one.
 /// The error is the sentence to show: the pictures' or the database's.
-async fn compose(inner: &Inner, job_id: i64) -> Result<(), String> {
-    let job = inner.ledger.job(job_id);
+async fn compose(ctx: &Context, job_id: i64) -> Result<(), String> {
+    let job = ctx.ledger().off(move |l| l.job(job_id)).await;
     let singles: Vec<String> = job
         .iter()
         .flat_map(|j| &j.images)
@@ -122,32 +134,27 @@ async fn compose(inner: &Inner, job_id: i64) -> Result<(), String> {
     {
         return Ok(());
     }
-    let saved = inner
-        .media
+    let saved = ctx
+        .media()
         .compose_grid(job_id, singles)
         .await
         .map_err(|e| e.to_string())?;
-    let row = NewImage {
-        slot: Slot::Grid,
-        file: &saved.file,
-        thumb: &saved.thumb,
-        width: saved.width,
-        height: saved.height,
-        bytes: saved.bytes,
-        source_url: None,
-    };
-    inner.ledger.image(job_id, &row).map_err(|e| e.to_string())
+    let recorded = ctx
+        .ledger()
+        .off(move |l| l.image(job_id, &row(Slot::Grid, None, &saved)))
+        .await;
+    recorded.map_err(|e| e.to_string())
 }
 
-/// The job's images that are not safely on disk yet.
-fn wanted(inner: &Inner, job_id: i64, outputs: &Outputs) -> Vec<(Slot, Url)> {
-    let have: Vec<Slot> = inner
-        .ledger
+/// The job's images that are not safely on disk yet. Blocking: SQLite and the disk.
+fn wanted(ctx: &Context, job_id: i64, outputs: &Outputs) -> Vec<(Slot, Url)> {
+    let have: Vec<Slot> = ctx
+        .ledger()
         .job(job_id)
         .map(|j| {
             j.images
                 .into_iter()
-                .filter(|i| inner.media.resolve(&i.file).is_file())
+                .filter(|i| ctx.media().resolve(&i.file).is_file())
                 .map(|i| i.slot)
                 .collect()
         })
@@ -165,7 +172,7 @@ fn wanted(inner: &Inner, job_id: i64, outputs: &Outputs) -> Vec<(Slot, Url)> {
 }
 
 async fn fetch_with_retries(
-    inner: &Inner,
+    ctx: &Context,
     provider: &Arc<dyn Provider>,
     job_id: i64,
     slot: Slot,
@@ -174,7 +181,7 @@ async fn fetch_with_retries(
     let mut attempt = 1;
     loop {
         let result = match provider.fetch_asset(url).await {
-            Ok(asset) => inner.media.save(job_id, slot, asset).await,
+            Ok(asset) => ctx.media().save(job_id, slot, asset).await,
             Err(e) => Err(e.into()),
         };
         match result {
@@ -187,23 +194,27 @@ async fn fetch_with_retries(
     }
 }
 
-fn record(
-    inner: &Inner,
+async fn record(
+    ctx: &Context,
     job_id: i64,
     slot: Slot,
-    url: &Url,
-    saved: &SavedImage,
+    url: Url,
+    saved: SavedImage,
 ) -> Result<(), StoreError> {
-    let row = NewImage {
+    let write = move |l: &Ledger| l.image(job_id, &row(slot, Some(url.as_str()), &saved));
+    ctx.ledger().off(write).await
+}
+
+fn row<'a>(slot: Slot, url: Option<&'a str>, saved: &'a SavedImage) -> NewImage<'a> {
+    NewImage {
         slot,
         file: &saved.file,
         thumb: &saved.thumb,
         width: saved.width,
         height: saved.height,
         bytes: saved.bytes,
-        source_url: Some(url.as_str()),
-    };
-    inner.ledger.image(job_id, &row)
+        source_url: url,
+    }
 }
 
 fn label(slot: Slot) -> &'static str {

@@ -1,12 +1,21 @@
 //! Every change to a job goes through here: written to the store, then announced to whoever
 //! listens. Nothing else in the engine writes a job or announces one, so the window never shows
 //! a state the database does not hold, and a write that fails is always logged, never dropped.
+//!
+//! Each call is a short SQLite write that may still wait on the disk: async code goes through
+//! `Ledger::off`, so the writes run on the blocking pool and never stall the async workers.
 
-use super::engine::JobSink;
+use std::sync::Arc;
+
+use super::context::off;
 use crate::accounts::Account;
-use crate::job::{Job, JobStatus};
+use crate::job::{Batch, Job, JobStatus};
 use crate::store::{NewImage, Store, StoreError};
 
+/// Receives every job after it changed.
+pub type JobSink = Arc<dyn Fn(&Job) + Send + Sync>;
+
+#[derive(Clone)]
 pub(super) struct Ledger {
     store: Store,
     sink: JobSink,
@@ -17,13 +26,30 @@ impl Ledger {
         Self { store, sink }
     }
 
+    /// Runs `work` with the ledger on the blocking pool.
+    pub async fn off<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Ledger) -> T + Send + 'static,
+    ) -> T {
+        let ledger = self.clone();
+        off(move || work(&ledger)).await
+    }
+
+    /// Every job not finished yet, oldest first.
+    pub fn unfinished(&self) -> Result<Vec<Job>, StoreError> {
+        self.store.unfinished_jobs()
+    }
+
     /// The job as stored; `None` when it is gone or cannot be read (logged).
     pub fn job(&self, job_id: i64) -> Option<Job> {
-        self.store
-            .job(job_id)
+        self.read(job_id)
             .inspect_err(|e| tracing::error!("reading job {job_id}: {e}"))
             .ok()
             .flatten()
+    }
+
+    pub fn read(&self, job_id: i64) -> Result<Option<Job>, StoreError> {
+        self.store.job(job_id)
     }
 
     /// Records a job before anything is sent, so nothing sent is ever unrecorded.
@@ -32,8 +58,9 @@ impl Ledger {
         reference: &str,
         account: &Account,
         prompt: &str,
+        batch: Option<&Batch>,
     ) -> Result<Job, StoreError> {
-        let job = self.store.insert_job(reference, account, prompt)?;
+        let job = self.store.insert_job(reference, account, prompt, batch)?;
         self.announce(job.id);
         Ok(job)
     }

@@ -1,6 +1,11 @@
 //! The job pipeline: submit, follow, download, and tell whoever listens.
+//!
+//! Dependencies point one way: `engine` (and `submission`, its other half) over `tracker`,
+//! over `download` and `preview`, all over `context`, which holds `ledger` and `transfers`.
 
 mod budget;
+mod config;
+mod context;
 mod download;
 mod engine;
 mod ledger;
@@ -13,6 +18,9 @@ mod tracker;
 mod transfers;
 mod wording;
 
-pub use engine::{Engine, EngineConfig, JobSink, Notice, NoticeSink};
+pub use config::EngineConfig;
+pub use context::{Notice, NoticeSink};
+pub use engine::Engine;
+pub use ledger::JobSink;
 // The job model is its own module (the store keeps jobs, the engine moves them along).
 pub use crate::job::{ImageRecord, Job, JobStatus, Slot};

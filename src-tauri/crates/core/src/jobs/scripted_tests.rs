@@ -120,7 +120,7 @@ fn follow(config: EngineConfig, provider: Arc<Scripted>, n: usize) -> (Bench, Ve
     let jobs: Vec<i64> = (0..n)
         .map(|i| {
             let job = store
-                .insert_job(&format!("ref-{i}"), &account, "a job")
+                .insert_job(&format!("ref-{i}"), &account, "a job", None)
                 .unwrap();
             store.set_remote_id(job.id, &format!("remote-{i}")).unwrap();
             store
@@ -226,7 +226,7 @@ async fn a_lost_submission_is_looked_up_then_sent_again_after_a_pause() {
     let account = bench.store.accounts().unwrap().remove(0);
     let job = bench
         .engine
-        .submit(provider.clone(), &account, "sent twice, made once")
+        .submit(provider.clone(), &account, "sent twice, made once", None)
         .await
         .unwrap();
     let ended = bench.finished(job.id, Duration::from_secs(120)).await;

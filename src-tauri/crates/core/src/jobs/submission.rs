@@ -5,9 +5,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::context::off;
 use super::engine::Engine;
+use super::ledger::Ledger;
 use crate::accounts::Account;
-use crate::job::{Job, JobStatus};
+use crate::job::{Batch, Job, JobStatus};
 use crate::providers::{Provider, ProviderError, RemoteJob};
 use crate::store::StoreError;
 
@@ -22,18 +24,23 @@ impl Engine {
         provider: Arc<dyn Provider>,
         account: &Account,
         prompt: &str,
+        batch: Option<Batch>,
     ) -> Result<Job, StoreError> {
         let reference = uuid::Uuid::new_v4().to_string();
-        let job = self.inner.ledger.open(&reference, account, prompt)?;
-        match provider.submit(prompt, &reference).await {
-            Ok(remote) => self.accepted(&provider, job.id, remote)?,
+        let (account, text) = (account.clone(), prompt.to_owned());
+        let open = move |l: &Ledger| l.open(&reference, &account, &text, batch.as_ref());
+        let job = self.ctx().ledger().off(open).await?;
+        match provider.submit(prompt, &job.reference).await {
+            Ok(remote) => self.accepted_off(provider, job.id, remote).await?,
             Err(e) if e.is_transient() => {
-                self.checking(&job, &e);
+                self.checking(&job, &e).await;
                 self.settle_later(provider, &job);
             }
-            Err(e) => self.refused(&job, &e),
+            Err(e) => self.refused(&job, &e).await,
         }
-        Ok(self.inner.store.job(job.id)?.unwrap_or(job))
+        let id = job.id;
+        let stored = self.ctx().ledger().off(move |l| l.read(id)).await?;
+        Ok(stored.unwrap_or(job))
     }
 
     /// Settles a job whose submission may or may not have arrived (a lost answer, or a
@@ -51,18 +58,18 @@ impl Engine {
         let mut resends = 0;
         loop {
             match find_with_retries(provider.as_ref(), &job.reference).await {
-                Ok(Some(remote)) => return self.accepted(&provider, job.id, remote),
+                Ok(Some(remote)) => return self.accepted_off(provider, job.id, remote).await,
                 Ok(None) if resends < RESENDS => {
                     resends += 1;
                     tokio::time::sleep(Duration::from_secs(1) * 2u32.pow(resends)).await;
-                    if self.cancelled(job.id) {
+                    if self.cancelled(job.id).await {
                         return Ok(());
                     }
                     match provider.submit(&job.prompt, &job.reference).await {
-                        Ok(remote) => return self.accepted(&provider, job.id, remote),
-                        Err(e) if e.is_transient() => self.checking(job, &e),
+                        Ok(remote) => return self.accepted_off(provider, job.id, remote).await,
+                        Err(e) if e.is_transient() => self.checking(job, &e).await,
                         Err(e) => {
-                            self.refused(job, &e);
+                            self.refused(job, &e).await;
                             return Ok(());
                         }
                     }
@@ -74,7 +81,7 @@ impl Engine {
                         provider.kind().display_name(),
                         RESENDS + 1
                     );
-                    self.inner.finish(job.id, JobStatus::Failed, &why);
+                    self.ctx().finish_off(job.id, JobStatus::Failed, why).await;
                     return Ok(());
                 }
                 Err(e) => {
@@ -84,33 +91,45 @@ impl Engine {
                          twice.",
                         provider.kind().display_name()
                     );
-                    self.inner.finish(job.id, JobStatus::Unknown, &why);
+                    self.ctx().finish_off(job.id, JobStatus::Unknown, why).await;
                     return Ok(());
                 }
             }
         }
     }
 
-    fn checking(&self, job: &Job, e: &ProviderError) {
-        let note = format!("{e} Checking whether the job arrived before sending it again.");
-        self.inner.ledger.note(job.id, &note);
+    async fn accepted_off(
+        &self,
+        provider: Arc<dyn Provider>,
+        job_id: i64,
+        remote: RemoteJob,
+    ) -> Result<(), StoreError> {
+        let engine = self.clone();
+        off(move || engine.accepted(&provider, job_id, remote)).await
     }
 
-    fn cancelled(&self, job_id: i64) -> bool {
-        let job = self.inner.ledger.job(job_id);
+    async fn checking(&self, job: &Job, e: &ProviderError) {
+        let note = format!("{e} Checking whether the job arrived before sending it again.");
+        let id = job.id;
+        self.ctx().ledger().off(move |l| l.note(id, &note)).await;
+    }
+
+    async fn cancelled(&self, job_id: i64) -> bool {
+        let job = self.ctx().ledger().off(move |l| l.job(job_id)).await;
         job.is_some_and(|j| j.status == JobStatus::Cancelled)
     }
 
     /// The service said no: nothing was made, so nothing was charged.
-    fn refused(&self, job: &Job, e: &ProviderError) {
-        if e.is_auth() {
-            self.token_rejected(job.account_id, e);
+    async fn refused(&self, job: &Job, e: &ProviderError) {
+        if let (true, Some(account_id)) = (e.is_auth(), job.account_id) {
+            let (ctx, message) = (self.ctx().clone(), e.to_string());
+            off(move || ctx.token_rejected(account_id, &message)).await;
         }
         let why = match e {
             ProviderError::NotSent { .. } => e.to_string(),
             e => format!("{e} Nothing was charged."),
         };
-        self.inner.finish(job.id, JobStatus::Failed, &why);
+        self.ctx().finish_off(job.id, JobStatus::Failed, why).await;
     }
 }
 

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use tokio::time::sleep_until;
 
 use super::budget::Budget;
-use super::engine::{Engine, Inner};
+use super::context::{off, Context};
 use super::pace::ProgressClock;
 use super::wording::human;
 use super::{download, preview};
@@ -41,11 +41,11 @@ pub(super) struct Tracker {
 }
 
 impl Tracker {
-    pub fn start(inner: Arc<Inner>, account_id: i64, provider: Arc<dyn Provider>) -> Tracker {
+    pub fn start(ctx: Arc<Context>, account_id: i64, provider: Arc<dyn Provider>) -> Tracker {
         let (tx, rx) = mpsc::unbounded_channel();
-        let budget = inner.config.budget(Instant::now());
+        let budget = ctx.config().budget(Instant::now());
         let follower = Follower {
-            inner: inner.clone(),
+            ctx: ctx.clone(),
             account_id,
             provider: provider.clone(),
             flights: HashMap::new(),
@@ -54,7 +54,7 @@ impl Tracker {
         };
         let run = tokio::spawn(follower.run(rx));
         let task = run.abort_handle();
-        tokio::spawn(replace_if_dead(inner, account_id, run));
+        tokio::spawn(replace_if_dead(ctx, account_id, run));
         Tracker { tx, task, provider }
     }
 
@@ -65,15 +65,15 @@ impl Tracker {
 
 /// A tracker that died (a panic: a bug, never a service's doing) is replaced after a pause,
 /// and the account's jobs are followed again from the store; it is never sent to again.
-async fn replace_if_dead(inner: Arc<Inner>, account_id: i64, run: tokio::task::JoinHandle<()>) {
+async fn replace_if_dead(ctx: Arc<Context>, account_id: i64, run: tokio::task::JoinHandle<()>) {
     let id = run.id();
     if !run.await.is_err_and(|e| e.is_panic()) {
         return;
     }
     tracing::error!("the tracker of account {account_id} stopped on an internal error");
     // A bug that strikes on every poll is retried at a walk, not in a tight loop.
-    tokio::time::sleep(inner.config.pace().max_backoff.min(REVIVE_PAUSE)).await;
-    Engine::from(inner).replace_tracker(account_id, id);
+    tokio::time::sleep(ctx.config().pace().max_backoff.min(REVIVE_PAUSE)).await;
+    off(move || ctx.revive(account_id, id)).await;
 }
 
 const REVIVE_PAUSE: std::time::Duration = std::time::Duration::from_secs(5);
@@ -92,7 +92,7 @@ struct Flight {
 const PREVIEW_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 struct Follower {
-    inner: Arc<Inner>,
+    ctx: Arc<Context>,
     account_id: i64,
     provider: Arc<dyn Provider>,
     flights: HashMap<i64, Flight>,
@@ -209,11 +209,11 @@ impl Follower {
     ) {
         let mut states = match answer {
             Ok(states) => states,
-            Err(e) if e.is_auth() => return self.pause(&e),
-            Err(e) if e.is_transient() => return self.retry_later(job_ids, &e),
+            Err(e) if e.is_auth() => return self.pause(&e).await,
+            Err(e) if e.is_transient() => return self.retry_later(job_ids, &e).await,
             Err(e) => {
                 for id in job_ids {
-                    self.stop_with(*id, JobStatus::Failed, &e.to_string());
+                    self.stop_with(*id, JobStatus::Failed, e.to_string()).await;
                 }
                 return;
             }
@@ -229,54 +229,59 @@ impl Follower {
                     let gone = ProviderError::NotFound {
                         service: self.provider.kind().display_name(),
                     };
-                    self.stop_with(job_id, JobStatus::Failed, &gone.to_string());
+                    self.stop_with(job_id, JobStatus::Failed, gone.to_string())
+                        .await;
                 }
             }
-            self.check_timeout(job_id);
+            self.check_timeout(job_id).await;
         }
     }
 
     async fn advance(&mut self, job_id: i64, state: RemoteState, now: Instant) {
-        let pace = self.inner.config.pace();
+        let pace = self.ctx.config().pace();
         let Some(flight) = self.flights.get_mut(&job_id) else {
             return;
         };
         flight.failures = 0;
         match state {
             RemoteState::Queued => {
-                self.inner.ledger.progress(job_id, JobStatus::Queued, None);
                 flight.due = now + pace.queued();
+                let ledger = self.ctx.ledger();
+                ledger
+                    .off(move |l| l.progress(job_id, JobStatus::Queued, None))
+                    .await;
             }
             RemoteState::Running { progress, preview } => {
                 flight.clock.observe(now, progress);
                 flight.due = now + pace.running(&flight.clock, now);
                 let changed = self
-                    .inner
-                    .ledger
-                    .progress(job_id, JobStatus::Running, progress);
+                    .ctx
+                    .ledger()
+                    .off(move |l| l.progress(job_id, JobStatus::Running, progress))
+                    .await;
                 let stale = flight
                     .last_preview
                     .is_none_or(|at| now.duration_since(at) >= PREVIEW_EVERY);
                 if let (true, true, Some(url)) = (changed, stale, preview) {
                     flight.last_preview = Some(now);
-                    preview::start(&self.inner, self.provider.clone(), job_id, url);
+                    preview::start(&self.ctx, self.provider.clone(), job_id, url);
                 }
             }
             RemoteState::Completed(outputs) => {
                 let deadline = flight.deadline;
                 self.flights.remove(&job_id);
                 let provider = self.provider.clone();
-                download::start(&self.inner, provider, job_id, outputs, deadline);
+                download::start(&self.ctx, provider, job_id, outputs, deadline);
             }
             RemoteState::Failed { message } => {
-                self.stop_with(job_id, JobStatus::Failed, &message);
+                self.stop_with(job_id, JobStatus::Failed, message).await;
             }
         }
     }
 
     /// Keeps the jobs where they are, says what is wrong, and waits longer each time.
-    fn retry_later(&mut self, job_ids: &[i64], e: &ProviderError) {
-        let pace = self.inner.config.pace();
+    async fn retry_later(&mut self, job_ids: &[i64], e: &ProviderError) {
+        let pace = self.ctx.config().pace();
         let now = Instant::now();
         for &job_id in job_ids {
             let Some(flight) = self.flights.get_mut(&job_id) else {
@@ -284,51 +289,45 @@ impl Follower {
             };
             flight.failures += 1;
             flight.due = now + pace.backoff(flight.failures, e.retry_after());
-            let failures = flight.failures;
-            self.inner
-                .ledger
-                .note(job_id, &format!("{e} (attempt {failures})"));
-            self.check_timeout(job_id);
+            let note = format!("{e} (attempt {})", flight.failures);
+            self.ctx.ledger().off(move |l| l.note(job_id, &note)).await;
+            self.check_timeout(job_id).await;
         }
     }
 
     /// A rejected token fails every request alike: stop asking, say so once, and wait for a
     /// new token rather than failing each job.
-    fn pause(&mut self, e: &ProviderError) {
+    async fn pause(&mut self, e: &ProviderError) {
         self.paused = true;
-        let message = e.to_string();
-        match self
-            .inner
-            .store
-            .mark_token_rejected(self.account_id, &message)
-        {
-            Ok(true) => self.inner.notify_token_rejected(self.account_id, &message),
-            Ok(false) => {}
-            Err(err) => tracing::error!("recording a rejected token: {err}"),
-        }
+        let (ctx, account_id, message) = (self.ctx.clone(), self.account_id, e.to_string());
         let waiting = format!("Waiting for a new token. {message}");
-        for job_id in self.flights.keys() {
-            self.inner.ledger.note(*job_id, &waiting);
-        }
+        let job_ids: Vec<i64> = self.flights.keys().copied().collect();
+        off(move || {
+            ctx.token_rejected(account_id, &message);
+            for job_id in job_ids {
+                ctx.ledger().note(job_id, &waiting);
+            }
+        })
+        .await;
     }
 
     /// Checked after a poll, never before: a job resumed long after the app closed gets one
     /// look first, and is most likely finished and paid for.
-    fn check_timeout(&mut self, job_id: i64) {
+    async fn check_timeout(&mut self, job_id: i64) {
         let late = |f: &Flight| Instant::now() > f.deadline;
         if self.flights.get(&job_id).is_some_and(late) {
-            let waited = human(self.inner.job_timeout());
+            let waited = human(self.ctx.job_timeout());
             let why = format!(
                 "No result after {waited}. The service may still finish it: \
                  “Keep waiting” looks again."
             );
-            self.stop_with(job_id, JobStatus::TimedOut, &why);
+            self.stop_with(job_id, JobStatus::TimedOut, why).await;
         }
     }
 
-    fn stop_with(&mut self, job_id: i64, status: JobStatus, message: &str) {
+    async fn stop_with(&mut self, job_id: i64, status: JobStatus, message: String) {
         self.flights.remove(&job_id);
-        self.inner.finish(job_id, status, message);
+        self.ctx.finish_off(job_id, status, message).await;
     }
 }
 

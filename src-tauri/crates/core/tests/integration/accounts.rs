@@ -1,28 +1,20 @@
 //! Accounts and the Demo provider through the whole core: a fresh library works offline,
 //! accounts keep their tokens in the secret store, and deleting one does what was asked.
 
-mod common;
-
-use std::sync::Arc;
 use std::time::Duration;
 
+use crate::harness::demo::DemoLab;
+use crate::harness::finished;
 use atelier_core::accounts::{AccountView, Address, HistoryChoice};
 use atelier_core::app::{AccountChange, NewAccount};
-use atelier_core::jobs::{Job, JobStatus, Slot};
-use atelier_core::providers::demo::Demo;
+use atelier_core::jobs::{JobStatus, Slot};
 use atelier_core::providers::ProviderKind;
-use atelier_core::secrets::{MemoryStore, Secret, SecretStore};
-use atelier_core::{Atelier, ErrorCode};
-use common::{fast, finished};
+use atelier_core::secrets::{Secret, SecretStore};
+use atelier_core::ErrorCode;
 
-fn open(dir: &std::path::Path, secrets: Arc<MemoryStore>) -> Atelier {
-    let config = fast();
-    Atelier::open(dir, secrets, config, Arc::new(|_: &Job| {}))
-        .unwrap()
-        .with_demo(Demo::new(
-            Duration::from_millis(50),
-            Duration::from_millis(200),
-        ))
+/// A library with only Demo, whose jobs take a quarter of a second.
+fn open() -> DemoLab {
+    DemoLab::open(Duration::from_millis(50), Duration::from_millis(200))
 }
 
 fn new_account(token: &str) -> NewAccount {
@@ -46,9 +38,8 @@ fn change(base_url: &str, token: Option<&str>, allow_unencrypted: bool) -> Accou
 
 #[tokio::test]
 async fn a_token_goes_only_to_an_address_the_person_approved() {
-    let dir = tempfile::tempdir().unwrap();
-    let secrets = Arc::new(MemoryStore::default());
-    let app = open(dir.path(), secrets.clone());
+    let lab = open();
+    let (app, secrets) = (&lab.app, &lab.secrets);
     let code =
         |r: Result<_, atelier_core::AtelierError>| r.map(|_: AccountView| ()).unwrap_err().code();
 
@@ -108,8 +99,8 @@ async fn a_token_goes_only_to_an_address_the_person_approved() {
 
 #[tokio::test]
 async fn a_fresh_library_makes_images_offline_with_demo() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = open(dir.path(), Arc::new(MemoryStore::default()));
+    let lab = open();
+    let app = &lab.app;
     let accounts = app.accounts().unwrap();
     assert_eq!(accounts.len(), 1);
     let demo = &accounts[0];
@@ -120,7 +111,7 @@ async fn a_fresh_library_makes_images_offline_with_demo() {
         .submit(demo.account.id, "a harbour --ar 16:9")
         .await
         .unwrap();
-    let done = finished(&app, job.id).await;
+    let done = finished(app, job.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
     assert_eq!(
         done.images.iter().map(|i| i.slot).collect::<Vec<_>>(),
@@ -141,9 +132,8 @@ async fn a_fresh_library_makes_images_offline_with_demo() {
 
 #[tokio::test]
 async fn accounts_keep_tokens_in_the_secret_store_and_delete_cleanly() {
-    let dir = tempfile::tempdir().unwrap();
-    let secrets = Arc::new(MemoryStore::default());
-    let app = open(dir.path(), secrets.clone());
+    let lab = open();
+    let (app, secrets) = (&lab.app, &lab.secrets);
 
     assert!(
         app.add_account(&new_account("  ")).is_err(),
@@ -174,7 +164,7 @@ async fn accounts_keep_tokens_in_the_secret_store_and_delete_cleanly() {
         "Demo is built in"
     );
     let job = app.submit(demo_id, "kept?").await.unwrap();
-    finished(&app, job.id).await;
+    finished(app, job.id).await;
 
     app.delete_account(work.account.id, HistoryChoice::Delete)
         .unwrap();
@@ -197,26 +187,14 @@ async fn accounts_keep_tokens_in_the_secret_store_and_delete_cleanly() {
 
 #[tokio::test]
 async fn a_cancelled_job_stays_cancelled() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = fast();
-    let app = Atelier::open(
-        dir.path(),
-        Arc::new(MemoryStore::default()),
-        config,
-        Arc::new(|_: &Job| {}),
-    )
-    .unwrap()
-    .with_demo(Demo::new(
-        Duration::from_millis(50),
-        Duration::from_millis(600),
-    ));
-    let demo = app.accounts().unwrap()[0].account.id;
-    let job = app.submit(demo, "changed my mind").await.unwrap();
+    let lab = DemoLab::open(Duration::from_millis(50), Duration::from_millis(600));
+    let app = &lab.app;
+    let job = lab.submit("changed my mind").await;
     tokio::time::sleep(Duration::from_millis(150)).await;
     app.cancel(job.id).unwrap();
     // Long enough for the Demo job to have finished, had it still been followed.
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    let after = finished(&app, job.id).await;
+    let after = finished(app, job.id).await;
     assert_eq!(after.status, JobStatus::Cancelled);
     assert!(after.images.is_empty());
     assert!(after.error.unwrap().starts_with("Cancelled"));

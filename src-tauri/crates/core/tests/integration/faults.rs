@@ -3,24 +3,14 @@
 //! mislabelled, a token revoked mid-job. Every job must end done with its five images on
 //! disk, or failed with a message a person can act on, and never leave half files behind.
 
-mod common;
+use std::time::Duration;
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use atelier_core::jobs::{Job, JobStatus};
+use atelier_core::media::DownloadLimits;
+use atelier_standin::{AiClient, Fault, ImagineApi};
 
-use atelier_core::app::NewAccount;
-use atelier_core::jobs::{EngineConfig, Job, JobStatus, Slot};
-use atelier_core::library::LibraryQuery;
-use atelier_core::media::{small_of, DownloadLimits};
-use atelier_core::providers::ProviderKind;
-use atelier_core::secrets::MemoryStore;
-use atelier_core::Atelier;
-use atelier_standin::{AiClient, AiClientConfig, Fault, ImagineApi, ImagineApiConfig};
-use common::{finished, with_paths};
-use serde_json::Value;
-use tempfile::TempDir;
+use crate::harness::finished;
+use crate::harness::lab::{aiclient, assert_done, assert_failed, imagineapi, until, Lab, Service};
 
 /// As many times as a job could ask: the fault never runs out during the test.
 const ALWAYS: u32 = 10_000;
@@ -31,265 +21,6 @@ const NGINX_502: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r
 
 const LOGIN_PAGE: &str = "<!DOCTYPE html><html><head><title>Sign in</title></head>\
                           <body><form action=\"/login\"></form></body></html>";
-
-/// A stand-in of either protocol, as these tests steer it.
-trait Service: Send + Sync + 'static {
-    const KIND: ProviderKind;
-    fn push_fault(&self, fault: Fault);
-    /// The address an account is configured with.
-    fn base_url(&self) -> String;
-    fn port(&self) -> u16;
-    /// The path a job is polled at, for faults that hit only polling.
-    fn poll_path(remote_id: &str) -> String;
-    /// Where the finished images are served from.
-    const ASSETS: &'static str;
-}
-
-impl Service for ImagineApi {
-    const KIND: ProviderKind = ProviderKind::ImagineApi;
-    const ASSETS: &'static str = "/assets/";
-    fn push_fault(&self, fault: Fault) {
-        ImagineApi::push_fault(self, fault)
-    }
-    fn base_url(&self) -> String {
-        ImagineApi::base_url(self)
-    }
-    fn port(&self) -> u16 {
-        ImagineApi::port(self)
-    }
-    /// Jobs are polled in batches, one list request (`/items/images?filter[id][_in]=…`) for
-    /// all of them; the lab's jobs are already submitted when it pushes a polling fault.
-    fn poll_path(_remote_id: &str) -> String {
-        "/items/images".into()
-    }
-}
-
-impl Service for AiClient {
-    const KIND: ProviderKind = ProviderKind::AiClient;
-    const ASSETS: &'static str = "/storage/";
-    fn push_fault(&self, fault: Fault) {
-        AiClient::push_fault(self, fault)
-    }
-    fn base_url(&self) -> String {
-        AiClient::base_url(self)
-    }
-    fn port(&self) -> u16 {
-        AiClient::port(self)
-    }
-    fn poll_path(remote_id: &str) -> String {
-        format!("/api/v1/threads/{remote_id}/entries")
-    }
-}
-
-async fn imagineapi() -> Arc<ImagineApi> {
-    let config = ImagineApiConfig {
-        pending: Duration::from_millis(100),
-        running: Duration::from_millis(500),
-        grid_size: 256,
-        ..ImagineApiConfig::default()
-    };
-    Arc::new(ImagineApi::start(config, 0).await.unwrap())
-}
-
-async fn aiclient() -> Arc<AiClient> {
-    let config = AiClientConfig {
-        pending: Duration::from_millis(100),
-        running: Duration::from_millis(500),
-        image_size: 128,
-        ..AiClientConfig::default()
-    };
-    Arc::new(AiClient::start(config, 0).await.unwrap())
-}
-
-/// A library in a temporary folder with one account on the stand-in.
-struct Lab<S: Service> {
-    server: Arc<S>,
-    app: Atelier,
-    account: i64,
-    events: Arc<Mutex<Vec<Job>>>,
-    /// Faults pushed the moment a job starts downloading, so that previews fetched while it
-    /// runs cannot use them up.
-    on_download: Arc<Mutex<Vec<Fault>>>,
-    dir: TempDir,
-}
-
-impl<S: Service> Lab<S> {
-    fn open(server: Arc<S>) -> Self {
-        Self::open_with(server, None)
-    }
-
-    fn open_with(server: Arc<S>, http: Option<reqwest::Client>) -> Self {
-        Self::open_configured(server, http, |_| {})
-    }
-
-    fn open_configured(
-        server: Arc<S>,
-        http: Option<reqwest::Client>,
-        tweak: impl FnOnce(&mut EngineConfig),
-    ) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let events = Arc::new(Mutex::new(Vec::new()));
-        let on_download = Arc::new(Mutex::new(Vec::<Fault>::new()));
-        let sink = {
-            let (events, on_download, server) =
-                (events.clone(), on_download.clone(), server.clone());
-            Arc::new(move |job: &Job| {
-                if job.status == JobStatus::Downloading {
-                    for fault in on_download.lock().unwrap().drain(..) {
-                        server.push_fault(fault);
-                    }
-                }
-                events.lock().unwrap().push(job.clone());
-            })
-        };
-        let mut config = EngineConfig {
-            poll_interval: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(1),
-            ..EngineConfig::default()
-        };
-        tweak(&mut config);
-        let secrets = Arc::new(MemoryStore::default());
-        let mut app = Atelier::open(dir.path(), secrets, config, sink).unwrap();
-        if let Some(http) = http {
-            app = app.with_http(http);
-        }
-        let account = app
-            .add_account(&NewAccount {
-                allow_unencrypted: false,
-                provider: S::KIND,
-                label: "Stand-in".into(),
-                base_url: server.base_url(),
-                token: "standin-token".into(),
-            })
-            .unwrap()
-            .account
-            .id;
-        Lab {
-            server,
-            app,
-            account,
-            events,
-            on_download,
-            dir,
-        }
-    }
-
-    async fn submit(&self, prompt: &str) -> Job {
-        self.app.submit(self.account, prompt).await.unwrap()
-    }
-
-    /// The path the job is polled at; the job must have been accepted.
-    fn poll_path(&self, job: &Job) -> String {
-        let remote = job.remote_id.as_deref();
-        S::poll_path(remote.unwrap_or_else(|| panic!("not accepted: {job:?}")))
-    }
-
-    fn push_on_download(&self, fault: Fault) {
-        self.on_download.lock().unwrap().push(fault);
-    }
-
-    /// Every problem the job showed on its way, in order.
-    fn notes(&self, job_id: i64) -> Vec<String> {
-        let events = self.events.lock().unwrap();
-        let notes = events.iter().filter(|j| j.id == job_id);
-        notes.filter_map(|j| j.error.clone()).collect()
-    }
-
-    /// The stand-in's own counters, over HTTP as an end-to-end test would read them.
-    async fn stats(&self) -> Value {
-        let url = format!("http://127.0.0.1:{}/__standin/stats", self.server.port());
-        let reply = reqwest::get(url).await.unwrap();
-        reply.json().await.unwrap()
-    }
-
-    /// Every scripted fault was served: the job really went through them.
-    async fn assert_faults_served(&self) {
-        let stats = self.stats().await;
-        assert_eq!(stats["faults_left"], 0, "faults not reached: {stats}");
-    }
-
-    fn media(&self) -> PathBuf {
-        self.dir.path().join("media")
-    }
-
-    /// The media folder holds exactly the files the library's image rows name, all there:
-    /// no temporary or half files, no row pointing at nothing.
-    fn assert_media_consistent(&self) {
-        let jobs = self
-            .app
-            .library_page(&LibraryQuery::default(), None, 1000)
-            .unwrap()
-            .jobs;
-        let jobs: Vec<Job> = jobs.into_iter().map(|j| with_paths(&self.app, j)).collect();
-        let mut named = BTreeSet::new();
-        for img in jobs.iter().flat_map(|j| &j.images) {
-            let small = small_of(&img.thumb);
-            for file in [&img.file, &img.thumb, &small] {
-                assert!(Path::new(file).is_file(), "row points at nothing: {file}");
-                named.insert(PathBuf::from(file));
-            }
-        }
-        let on_disk: BTreeSet<PathBuf> = walk(&self.media()).into_iter().collect();
-        let stray: Vec<_> = on_disk.difference(&named).collect();
-        assert!(stray.is_empty(), "files no image row names: {stray:?}");
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
-/// Done, with the grid and four upscales as readable files (and thumbnails) on disk.
-fn assert_done(job: &Job) {
-    assert_eq!(job.status, JobStatus::Done, "{:?}", job.error);
-    let slots: Vec<Slot> = job.images.iter().map(|i| i.slot).collect();
-    assert_eq!(slots, Slot::ALL, "{job:?}");
-    for img in &job.images {
-        let file = image::open(&img.file).unwrap_or_else(|e| panic!("{}: {e}", img.file));
-        assert_eq!((file.width(), file.height()), (img.width, img.height));
-        assert!(Path::new(&img.thumb).is_file(), "{}", img.thumb);
-    }
-}
-
-/// Ended in a failure state (`failed`, or the `download_failed` the engine is moving to), with
-/// a message; returns it.
-fn assert_failed(job: &Job) -> String {
-    assert!(
-        job.status.is_finished() && job.status.as_str().ends_with("failed"),
-        "expected a failure, got {:?} ({:?})",
-        job.status,
-        job.error
-    );
-    job.error.clone().expect("a failed job says why")
-}
-
-/// Waits until the job is finished or `settled` says it has reached a state worth checking.
-async fn until(app: &Atelier, id: i64, settled: impl Fn(&Job) -> bool) -> Job {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let jobs = app
-            .library_page(&LibraryQuery::default(), None, 1000)
-            .unwrap()
-            .jobs;
-        let job = jobs.into_iter().find(|j| j.id == id).unwrap();
-        if job.status.is_finished() || settled(&job) {
-            return with_paths(app, job);
-        }
-        assert!(Instant::now() < deadline, "job never settled: {job:?}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-// ImagineAPI
 
 #[tokio::test]
 async fn rate_limited_polls_wait_as_told_then_the_job_is_done() {
@@ -370,7 +101,7 @@ async fn a_poll_slower_than_the_client_allows_times_out_and_is_retried() {
         .read_timeout(Duration::from_millis(500))
         .build()
         .unwrap();
-    let lab = Lab::open_with(imagineapi().await, Some(http));
+    let lab = Lab::build(imagineapi().await).http(http).open();
     let job = lab.submit("a slow river").await;
     lab.server
         .push_fault(Fault::new(lab.poll_path(&job), 200, 1).with_delay_ms(1500));
@@ -499,7 +230,9 @@ async fn an_image_that_drips_in_fails_for_its_pace_instead_of_holding_a_slot() {
         window: Duration::from_millis(400),
         min_bytes_per_window: 4096,
     };
-    let lab = Lab::open_configured(imagineapi().await, None, |c| c.download_limits = limits);
+    let lab = Lab::build(imagineapi().await)
+        .engine(|c| c.download_limits = limits)
+        .open();
     lab.push_on_download(Fault::new(ImagineApi::ASSETS, 200, ALWAYS).dripping(50));
     let job = lab.submit("a dripping tap").await;
     let failed = finished(&lab.app, job.id).await;
@@ -516,7 +249,9 @@ async fn an_image_that_never_finishes_arriving_meets_the_deadline() {
         window: Duration::from_millis(400),
         min_bytes_per_window: 1,
     };
-    let lab = Lab::open_configured(imagineapi().await, None, |c| c.download_limits = limits);
+    let lab = Lab::build(imagineapi().await)
+        .engine(|c| c.download_limits = limits)
+        .open();
     lab.push_on_download(Fault::new(ImagineApi::ASSETS, 200, ALWAYS).dripping(50));
     let job = lab.submit("a slow river").await;
     let failed = finished(&lab.app, job.id).await;
@@ -534,10 +269,12 @@ async fn a_download_still_going_at_the_job_timeout_ends_and_a_retry_finishes_it(
         window: Duration::from_millis(400),
         min_bytes_per_window: 1,
     };
-    let lab = Lab::open_configured(imagineapi().await, None, |c| {
-        c.download_limits = limits;
-        c.job_timeout = Duration::from_secs(3);
-    });
+    let lab = Lab::build(imagineapi().await)
+        .engine(|c| {
+            c.download_limits = limits;
+            c.job_timeout = Duration::from_secs(3);
+        })
+        .open();
     // The grid and the four upscales, each once.
     lab.push_on_download(Fault::new(ImagineApi::ASSETS, 200, 5).dripping(50));
     let job = lab.submit("an hourglass").await;
@@ -601,7 +338,7 @@ fn a_decompression_bomb_is_refused_within_a_memory_limit() {
         .arg(format!("--as={BOMB_TEST_MEMORY}")) // in bytes: older prlimit reads "MiB" wrongly
         .arg("--")
         .arg(this_test_binary)
-        .args(["--ignored", "--exact", "decompression_bomb_grid"])
+        .args(["--ignored", "--exact", "faults::decompression_bomb_grid"])
         // glibc reserves 64 MB of address space per malloc arena; keep that to the minimum.
         .env("MALLOC_ARENA_MAX", "2")
         .output()

@@ -1,93 +1,43 @@
 //! The core against the stand-in ImagineAPI server over real HTTP: the provider's wire
 //! handling, then the whole pipeline (store, downloads, thumbnails, events, resume).
 
-mod common;
-
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use atelier_core::app::NewAccount;
-use atelier_core::jobs::{EngineConfig, Job, JobStatus, Slot};
+use crate::harness::lab::{imagineapi_config, imagineapi_with, walk, Lab, TOKEN};
+use crate::harness::{finished, poll_to_completion};
+use atelier_core::jobs::{JobStatus, Slot};
 use atelier_core::library::LibraryQuery;
 use atelier_core::providers::http::shared_client;
 use atelier_core::providers::imagineapi::ImagineApi;
-use atelier_core::providers::{Provider, ProviderError, ProviderKind, RemoteState};
-use atelier_core::secrets::{MemoryStore, Secret};
-use atelier_core::Atelier;
+use atelier_core::providers::{Provider, ProviderError, RemoteState};
+use atelier_core::secrets::Secret;
 use atelier_standin::{Fault, ImagineApiConfig};
-use common::{fast, finished, poll_to_completion};
 
-async fn server() -> atelier_standin::ImagineApi {
-    let config = ImagineApiConfig {
-        pending: Duration::from_millis(150),
-        running: Duration::from_millis(900),
+/// 512 px grids: the pixels compared below sit at known places in it.
+async fn server() -> Arc<atelier_standin::ImagineApi> {
+    imagineapi_with(ImagineApiConfig {
         grid_size: 512,
-        ..ImagineApiConfig::default()
-    };
-    atelier_standin::ImagineApi::start(config, 0).await.unwrap()
+        ..imagineapi_config()
+    })
+    .await
 }
 
 fn provider(server: &atelier_standin::ImagineApi, token: &str) -> ImagineApi {
     ImagineApi::new(shared_client(), &server.base_url(), Secret::new(token)).unwrap()
 }
 
-struct Harness {
-    app: Atelier,
-    events: Arc<Mutex<Vec<Job>>>,
-    account: i64,
-}
-
-impl Harness {
-    async fn submit(&self, prompt: &str) -> Result<Job, atelier_core::AtelierError> {
-        self.app.submit(self.account, prompt).await
-    }
-}
-
-/// Opens a library in `dir`; the first open adds an ImagineAPI account for the stand-in.
-fn open(
-    dir: &Path,
-    server: &atelier_standin::ImagineApi,
-    secrets: Arc<MemoryStore>,
-    token: &str,
-) -> Harness {
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let sink_events = events.clone();
-    let sink = Arc::new(move |job: &Job| sink_events.lock().unwrap().push(job.clone()));
-    let app = Atelier::open(dir, secrets, fast(), sink).unwrap();
-    let existing = app
-        .accounts()
-        .unwrap()
-        .into_iter()
-        .find(|a| a.account.provider == ProviderKind::ImagineApi);
-    let account = match existing {
-        Some(view) => view.account.id,
-        None => {
-            let new = NewAccount {
-                allow_unencrypted: false,
-                provider: ProviderKind::ImagineApi,
-                label: "Stand-in".into(),
-                base_url: server.base_url(),
-                token: token.into(),
-            };
-            app.add_account(&new).unwrap().account.id
-        }
-    };
-    Harness {
-        app,
-        events,
-        account,
-    }
-}
-
-fn secrets() -> Arc<MemoryStore> {
-    Arc::new(MemoryStore::default())
+/// Every file under `dir`, as text.
+fn files(dir: &Path) -> Vec<String> {
+    let paths = walk(dir).into_iter();
+    paths.map(|p| p.to_string_lossy().into_owned()).collect()
 }
 
 #[tokio::test]
 async fn provider_follows_a_job_from_pending_to_completed() {
     let server = server().await;
-    let p = provider(&server, "standin-token");
+    let p = provider(&server, TOKEN);
     let job = p.submit("a lighthouse --ar 16:9", "ref-a").await.unwrap();
     assert_eq!(job.state, RemoteState::Queued);
     let (outputs, saw_progress) = poll_to_completion(&p, &job.remote_id).await;
@@ -108,7 +58,7 @@ async fn provider_maps_errors_to_what_they_mean() {
     assert!(err.is_auth(), "{err:?}");
     assert!(err.to_string().contains("Paste a new token"), "{err}");
 
-    let p = provider(&server, "standin-token");
+    let p = provider(&server, TOKEN);
     assert!(matches!(
         p.poll("no-such-id").await,
         Err(ProviderError::NotFound { .. })
@@ -141,11 +91,10 @@ async fn provider_maps_errors_to_what_they_mean() {
 
 #[tokio::test]
 async fn a_prompt_becomes_five_verified_images_on_disk() {
-    let server = server().await;
-    let dir = tempfile::tempdir().unwrap();
-    let h = open(dir.path(), &server, secrets(), "standin-token");
+    let h = Lab::open(server().await);
+    let (server, dir) = (&h.server, &h.dir);
 
-    let job = h.submit("a red fox in snow --ar 1:1").await.unwrap();
+    let job = h.submit("a red fox in snow --ar 1:1").await;
     assert_eq!(job.status, JobStatus::Queued);
     assert!(job.remote_id.is_some());
     let done = finished(&h.app, job.id).await;
@@ -184,14 +133,7 @@ async fn a_prompt_becomes_five_verified_images_on_disk() {
     let u4 = image::open(&done.images[4].file).unwrap().to_rgb8();
     assert_eq!(grid_px.get_pixel(266, 266), u4.get_pixel(10, 10));
 
-    let statuses: Vec<JobStatus> = h
-        .events
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|j| j.id == job.id)
-        .map(|j| j.status)
-        .collect();
+    let statuses = h.statuses(job.id);
     for expected in [
         JobStatus::Submitting,
         JobStatus::Queued,
@@ -204,7 +146,7 @@ async fn a_prompt_becomes_five_verified_images_on_disk() {
             "no {expected:?} event in {statuses:?}"
         );
     }
-    let leftovers: Vec<_> = walk(dir.path())
+    let leftovers: Vec<_> = files(dir.path())
         .into_iter()
         .filter(|p| p.ends_with(".part"))
         .collect();
@@ -214,12 +156,11 @@ async fn a_prompt_becomes_five_verified_images_on_disk() {
 
 #[tokio::test]
 async fn several_jobs_run_at_once() {
-    let server = server().await;
-    let dir = tempfile::tempdir().unwrap();
-    let h = open(dir.path(), &server, secrets(), "standin-token");
+    let h = Lab::open(server().await);
+    let server = &h.server;
     let mut ids = Vec::new();
     for i in 0..4 {
-        ids.push(h.submit(&format!("job number {i}")).await.unwrap().id);
+        ids.push(h.submit(&format!("job number {i}")).await.id);
     }
     for id in ids {
         let job = finished(&h.app, id).await;
@@ -235,16 +176,14 @@ async fn several_jobs_run_at_once() {
 
 #[tokio::test]
 async fn failures_end_in_a_clear_failed_state() {
-    let server = server().await;
-    let dir = tempfile::tempdir().unwrap();
-    let h = open(dir.path(), &server, secrets(), "standin-token");
+    let h = Lab::open(server().await);
 
-    let refused = h.submit("a forbidden thing [fail]").await.unwrap();
+    let refused = h.submit("a forbidden thing [fail]").await;
     let refused = finished(&h.app, refused.id).await;
     assert_eq!(refused.status, JobStatus::Failed);
     assert!(refused.error.unwrap().contains("refused this prompt"));
 
-    let broken = h.submit("a cat [broken-image]").await.unwrap();
+    let broken = h.submit("a cat [broken-image]").await;
     let broken = finished(&h.app, broken.id).await;
     assert_eq!(
         broken.status,
@@ -262,7 +201,7 @@ async fn failures_end_in_a_clear_failed_state() {
         "the images that did arrive are kept"
     );
     assert!(
-        !walk(dir.path()).iter().any(|p| p.contains("u2.")),
+        !files(h.dir.path()).iter().any(|p| p.contains("u2.")),
         "no half file for U2"
     );
 }
@@ -270,19 +209,16 @@ async fn failures_end_in_a_clear_failed_state() {
 #[tokio::test]
 async fn a_wrong_token_fails_the_job_with_a_message_and_no_token_refuses_to_send() {
     let server = server().await;
-    let dir = tempfile::tempdir().unwrap();
-    let h = open(dir.path(), &server, secrets(), "wrong");
-    let job = h.submit("anything").await.unwrap();
+    let h = Lab::build(server.clone()).token("wrong").open();
+    let job = h.submit("anything").await;
     assert_eq!(job.status, JobStatus::Failed);
     assert!(job.error.unwrap().contains("rejected the API token"));
 
     // A keychain that lost the token: the submit is refused before anything is recorded or sent.
-    let dir2 = tempfile::tempdir().unwrap();
-    let secrets = secrets();
-    let h2 = open(dir2.path(), &server, secrets.clone(), "standin-token");
+    let h2 = Lab::open(server.clone());
     let entry = format!("account:{}", h2.account);
-    atelier_core::secrets::SecretStore::delete(&*secrets, &entry).unwrap();
-    let err = h2.submit("anything").await.unwrap_err();
+    atelier_core::secrets::SecretStore::delete(&*h2.secrets, &entry).unwrap();
+    let err = h2.try_submit("anything").await.unwrap_err();
     assert!(err.to_string().contains("has no token yet"), "{err}");
     assert!(
         h2.app
@@ -297,30 +233,23 @@ async fn a_wrong_token_fails_the_job_with_a_message_and_no_token_refuses_to_send
 
 #[tokio::test]
 async fn server_errors_while_polling_are_retried() {
-    let server = server().await;
-    let dir = tempfile::tempdir().unwrap();
-    let h = open(dir.path(), &server, secrets(), "standin-token");
-    let job = h.submit("stormy sea").await.unwrap();
+    let h = Lab::open(server().await);
+    let server = &h.server;
+    let job = h.submit("stormy sea").await;
     server.push_fault(Fault::new("/items/images", 503, 2));
     let done = finished(&h.app, job.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
-    let noted = h
-        .events
-        .lock()
-        .unwrap()
-        .iter()
-        .any(|j| j.error.as_deref().is_some_and(|e| e.contains("503")));
+    let noted = h.notes(job.id).iter().any(|e| e.contains("503"));
     assert!(noted, "the retry should have been shown on the job");
 }
 
 #[tokio::test]
 async fn a_submit_whose_reply_was_lost_is_found_by_reference_not_sent_twice() {
-    let server = server().await;
-    let dir = tempfile::tempdir().unwrap();
-    let h = open(dir.path(), &server, secrets(), "standin-token");
+    let h = Lab::open(server().await);
+    let server = &h.server;
     // The server takes the job but the reply never arrives intact.
     server.push_fault(Fault::new("/items/images", 502, 1).after_handling());
-    let job = h.submit("lost reply").await.unwrap();
+    let job = h.submit("lost reply").await;
     let done = finished(&h.app, job.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
     assert_eq!(server.submissions(), 1);
@@ -328,20 +257,14 @@ async fn a_submit_whose_reply_was_lost_is_found_by_reference_not_sent_twice() {
 
 #[tokio::test]
 async fn jobs_in_flight_resume_after_a_restart() {
-    let server = server().await;
-    let dir = tempfile::tempdir().unwrap();
-    let secrets = secrets();
-    let job_id = {
-        let first = open(dir.path(), &server, secrets.clone(), "standin-token");
-        let job = first.submit("a slow one").await.unwrap();
-        job.id
-        // `first` drops here; its tracking task dies with this runtime's next await.
-    };
-    let second = open(dir.path(), &server, secrets, "standin-token");
+    let first = Lab::open(server().await);
+    let job_id = first.submit("a slow one").await.id;
+    // The first app quits; its tracking task dies with this runtime's next await.
+    let second = first.reopen().await;
     assert_eq!(second.app.resume().unwrap(), 1);
     let done = finished(&second.app, job_id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
-    assert_eq!(server.submissions(), 1);
+    assert_eq!(second.server.submissions(), 1);
 }
 
 #[tokio::test]
@@ -349,9 +272,8 @@ async fn deleting_an_account_keeps_or_removes_its_history_as_asked() {
     use atelier_core::accounts::HistoryChoice;
     let server = server().await;
     for choice in [HistoryChoice::Keep, HistoryChoice::Delete] {
-        let dir = tempfile::tempdir().unwrap();
-        let h = open(dir.path(), &server, secrets(), "standin-token");
-        let job = h.submit("to be deleted").await.unwrap();
+        let h = Lab::open(server.clone());
+        let job = h.submit("to be deleted").await;
         let done = finished(&h.app, job.id).await;
         assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
         h.app.delete_account(h.account, choice).unwrap();
@@ -382,55 +304,22 @@ async fn deleting_an_account_keeps_or_removes_its_history_as_asked() {
     }
 }
 
-fn walk(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path.to_string_lossy().into_owned());
-        }
-    }
-    out
-}
-
 #[tokio::test]
 async fn a_job_that_outlives_its_timeout_times_out_clearly_but_a_finished_one_is_still_collected() {
-    let server = server().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = EngineConfig {
-        poll_interval: Duration::from_millis(100),
-        job_timeout: Duration::from_millis(300),
-        ..EngineConfig::default()
-    };
-    let secrets = secrets();
-    let sink = Arc::new(|_: &Job| {});
-    let app = Atelier::open(dir.path(), secrets.clone(), config.clone(), sink.clone()).unwrap();
-    let account = app
-        .add_account(&NewAccount {
-            allow_unencrypted: false,
-            provider: ProviderKind::ImagineApi,
-            label: "Stand-in".into(),
-            base_url: server.base_url(),
-            token: "standin-token".into(),
-        })
-        .unwrap()
-        .account
-        .id;
-    let slow = app.submit(account, "never in time [slow]").await.unwrap();
-    let slow = finished(&app, slow.id).await;
+    let lab = Lab::build(server().await)
+        .engine(|c| c.job_timeout = Duration::from_millis(300))
+        .open();
+    let slow = lab.submit("never in time [slow]").await;
+    let slow = finished(&lab.app, slow.id).await;
     assert_eq!(slow.status, JobStatus::TimedOut);
     let why = slow.error.unwrap();
     assert!(why.contains("No result after 1 second"), "{why}");
 
     // A job whose app closed mid-flight and reopened after the timeout is still collected,
     // because the service has finished it by then.
-    let job = app.submit(account, "collected late").await.unwrap();
-    drop(app);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let reopened = Atelier::open(dir.path(), secrets, config, sink).unwrap();
-    reopened.resume().unwrap();
-    let done = finished(&reopened, job.id).await;
+    let job = lab.submit("collected late").await;
+    let reopened = lab.reopen_after(Duration::from_millis(1500)).await;
+    reopened.app.resume().unwrap();
+    let done = finished(&reopened.app, job.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
 }

@@ -1,7 +1,11 @@
-//! Helpers the core's integration tests share.
-// Each test file is its own crate and uses only some of these.
-#![allow(dead_code)]
+//! What the integration tests share: a private environment set before any test starts, the
+//! lab (`lab.rs`: a library with an account on a stand-in), the Demo lab (`demo.rs`: a
+//! library with no server), and small helpers to wait for jobs.
 
+pub mod demo;
+pub mod lab;
+
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use atelier_core::app::ImageSize;
@@ -9,19 +13,29 @@ use atelier_core::jobs::{EngineConfig, Job};
 use atelier_core::providers::{Outputs, Provider, RemoteState};
 use atelier_core::Atelier;
 
-/// Points the system trash of this test process at a folder of its own (the trash lives in
-/// `$XDG_DATA_HOME/Trash`), so deleting in tests never touches the person's trash. Every test
-/// that deletes calls it first; the `Once` makes the others wait until it is set.
-pub fn private_trash() -> &'static std::path::Path {
-    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("a folder for the trash");
-        // SAFETY of intent: set before any test of this binary reads it (they all call this
-        // first), and nothing else in these tests reads XDG_DATA_HOME.
-        std::env::set_var("XDG_DATA_HOME", dir.path());
-        dir
-    })
-    .path()
+/// Where this test process keeps what it must not share with the person's session: its
+/// system trash (`$XDG_DATA_HOME/Trash`) and the authorities it trusts (`SSL_CERT_FILE`).
+pub fn private_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("run-{}", std::process::id()))
+}
+
+/// The system trash of this test process: deleting in tests never touches the person's.
+pub fn private_trash() -> PathBuf {
+    private_dir().join("data")
+}
+
+/// The file `SSL_CERT_FILE` names: the authorities this process trusts as the system's. It
+/// does not exist until a test writes one there.
+pub fn trusted_authorities() -> PathBuf {
+    private_dir().join("trusted-authorities.pem")
+}
+
+// Set once, before `main` and so before any thread exists: the environment is read by every
+// thread (glibc's `getenv` is not safe against a concurrent `setenv`), so no test may set it.
+#[ctor::ctor(unsafe)]
+fn private_environment() {
+    std::env::set_var("XDG_DATA_HOME", private_trash());
+    std::env::set_var("SSL_CERT_FILE", trusted_authorities());
 }
 
 /// An engine that polls quickly, for servers whose jobs take a second.

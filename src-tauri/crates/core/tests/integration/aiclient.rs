@@ -2,44 +2,25 @@
 //! form-encoded entries, polling to completion, a locally composed grid, credits, and each
 //! error class mapped to something a person can act on.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use atelier_core::app::NewAccount;
-use atelier_core::jobs::{Job, JobStatus, Slot};
+use crate::harness::lab::{aiclient_config, aiclient_with, Lab, TOKEN};
+use crate::harness::{finished, poll_to_completion};
+use atelier_core::jobs::{JobStatus, Slot};
 use atelier_core::providers::aiclient::AiClient;
 use atelier_core::providers::http::shared_client;
-use atelier_core::providers::{Provider, ProviderError, ProviderKind, RemoteState};
-use atelier_core::secrets::{MemoryStore, Secret};
-use atelier_core::Atelier;
+use atelier_core::providers::{Provider, ProviderError, RemoteState};
+use atelier_core::secrets::Secret;
 use atelier_standin::{AiClientConfig, Fault};
-use common::{fast, finished, poll_to_completion};
 
-async fn server() -> atelier_standin::AiClient {
-    let config = AiClientConfig {
-        pending: Duration::from_millis(150),
-        running: Duration::from_millis(900),
+/// 256 px images: the sizes checked below follow from it.
+async fn server() -> Arc<atelier_standin::AiClient> {
+    aiclient_with(AiClientConfig {
         image_size: 256,
-        ..AiClientConfig::default()
-    };
-    atelier_standin::AiClient::start(config, 0).await.unwrap()
-}
-
-/// A library in `dir` with one AI-Client account for the stand-in.
-fn open(dir: &std::path::Path, server: &atelier_standin::AiClient) -> (Atelier, i64) {
-    let secrets = Arc::new(MemoryStore::default());
-    let app = Atelier::open(dir, secrets, fast(), Arc::new(|_: &Job| {})).unwrap();
-    let new = NewAccount {
-        allow_unencrypted: false,
-        provider: ProviderKind::AiClient,
-        label: "Client".into(),
-        base_url: server.base_url(),
-        token: "standin-token".into(),
-    };
-    let account = app.add_account(&new).unwrap().account.id;
-    (app, account)
+        ..aiclient_config()
+    })
+    .await
 }
 
 fn provider(server: &atelier_standin::AiClient, token: &str) -> AiClient {
@@ -49,7 +30,7 @@ fn provider(server: &atelier_standin::AiClient, token: &str) -> AiClient {
 #[tokio::test]
 async fn a_thread_goes_from_request_to_four_images_with_credits() {
     let server = server().await;
-    let p = provider(&server, "standin-token");
+    let p = provider(&server, TOKEN);
     let job = p.submit("cats and dogs --ar 16:9", "ref").await.unwrap();
     assert_eq!(job.state, RemoteState::Queued);
     let (out, saw_progress) = poll_to_completion(&p, &job.remote_id).await;
@@ -71,7 +52,7 @@ async fn errors_map_to_what_they_mean() {
         .unwrap_err();
     assert!(err.is_auth(), "{err:?}");
 
-    let p = provider(&server, "standin-token");
+    let p = provider(&server, TOKEN);
     let err = p.submit("x [no-credits]", "r").await.unwrap_err();
     assert!(matches!(err, ProviderError::QuotaReached { .. }), "{err:?}");
     assert!(err.to_string().contains("Not enough credits"), "{err}");
@@ -125,13 +106,12 @@ async fn errors_map_to_what_they_mean() {
 
 #[tokio::test]
 async fn a_prompt_lost_on_its_way_is_unconfirmed_never_resent() {
-    let server = server().await;
-    let dir = tempfile::tempdir().unwrap();
-    let (app, account) = open(dir.path(), &server);
+    let lab = Lab::open(server().await);
+    let server = &lab.server;
     // The entry is taken but its reply is lost; AI-Client cannot be asked by reference.
     server.push_fault(Fault::new("/api/v1/threads/", 502, 1).after_handling());
-    let job = app.submit(account, "a lost prompt").await.unwrap();
-    let job = finished(&app, job.id).await;
+    let job = lab.submit("a lost prompt").await;
+    let job = finished(&lab.app, job.id).await;
     assert_eq!(job.status, JobStatus::Unknown);
     let why = job.error.unwrap();
     assert!(why.contains("Check your account's history"), "{why}");
@@ -140,14 +120,13 @@ async fn a_prompt_lost_on_its_way_is_unconfirmed_never_resent() {
 
 #[tokio::test]
 async fn the_pipeline_composes_a_grid_and_records_credits() {
-    let server = server().await;
-    let dir = tempfile::tempdir().unwrap();
-    let (app, account) = open(dir.path(), &server);
-    let ok = app.submit(account, "a fox --ar 16:9").await.unwrap();
-    let refused = app.submit(account, "a banned thing [fail]").await.unwrap();
-    let broken = app.submit(account, "a cat [broken-image]").await.unwrap();
+    let lab = Lab::open(server().await);
+    let app = &lab.app;
+    let ok = lab.submit("a fox --ar 16:9").await;
+    let refused = lab.submit("a banned thing [fail]").await;
+    let broken = lab.submit("a cat [broken-image]").await;
 
-    let done = finished(&app, ok.id).await;
+    let done = finished(app, ok.id).await;
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
     assert_eq!(
         done.images.iter().map(|i| i.slot).collect::<Vec<_>>(),
@@ -158,11 +137,11 @@ async fn the_pipeline_composes_a_grid_and_records_credits() {
     assert_eq!((u1.width, u1.height), (256, 144), "16:9 singles");
     assert_eq!(done.credits, Some(10));
 
-    let refused = finished(&app, refused.id).await;
+    let refused = finished(app, refused.id).await;
     assert_eq!(refused.status, JobStatus::Failed);
     assert!(refused.error.unwrap().contains("refused this prompt"));
 
-    let broken = finished(&app, broken.id).await;
+    let broken = finished(app, broken.id).await;
     assert_eq!(
         broken.status,
         JobStatus::DownloadFailed,

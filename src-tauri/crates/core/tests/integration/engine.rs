@@ -1,91 +1,33 @@
 //! The job engine against the ImagineAPI stand-in over real HTTP: batched polling, a token
 //! rejected mid-job, and following a job again at the person's request.
 
-mod common;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use atelier_core::app::NewAccount;
-use atelier_core::jobs::{JobStatus, Notice};
-use atelier_core::providers::ProviderKind;
+use crate::harness::lab::{imagineapi, imagineapi_config, imagineapi_with, Lab, TOKEN};
+use crate::harness::{fast, finished};
+use atelier_core::jobs::JobStatus;
 use atelier_core::secrets::{MemoryStore, Secret, SecretError, SecretStore};
 use atelier_core::Atelier;
-use atelier_standin::{Fault, ImagineApiConfig};
-use common::{fast, finished};
-
-const TOKEN: &str = "standin-token";
-
-async fn server() -> atelier_standin::ImagineApi {
-    let config = ImagineApiConfig {
-        pending: Duration::from_millis(200),
-        running: Duration::from_millis(1200),
-        grid_size: 256,
-        ..ImagineApiConfig::default()
-    };
-    atelier_standin::ImagineApi::start(config, 0).await.unwrap()
-}
-
-/// An ImagineAPI account on the stand-in.
-fn stand_in(server: &atelier_standin::ImagineApi) -> NewAccount {
-    NewAccount {
-        allow_unencrypted: false,
-        provider: ProviderKind::ImagineApi,
-        label: "Stand-in".into(),
-        base_url: server.base_url(),
-        token: TOKEN.into(),
-    }
-}
-
-struct Harness {
-    app: Atelier,
-    account: i64,
-    notices: Arc<Mutex<Vec<Notice>>>,
-    _dir: tempfile::TempDir,
-}
-
-fn open(server: &atelier_standin::ImagineApi) -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let secrets = Arc::new(MemoryStore::default());
-    let app = Atelier::open(dir.path(), secrets, fast(), Arc::new(|_: &_| {})).unwrap();
-    let notices = Arc::new(Mutex::new(Vec::new()));
-    let seen = notices.clone();
-    app.on_notice(Arc::new(move |n: &Notice| {
-        seen.lock().unwrap().push(n.clone())
-    }));
-    let account = app.add_account(&stand_in(server)).unwrap().account.id;
-    Harness {
-        app,
-        account,
-        notices,
-        _dir: dir,
-    }
-}
+use atelier_standin::{Fault, ImagineApi, ImagineApiConfig};
 
 /// Poll requests: everything but submissions and asset downloads.
-fn polls(server: &atelier_standin::ImagineApi) -> usize {
+fn polls(server: &ImagineApi) -> usize {
     server.requests() - server.asset_requests() - server.submissions()
 }
 
 async fn run_jobs(n: usize) -> usize {
-    let server = server().await;
-    let h = open(&server);
+    let h = Lab::open(imagineapi().await);
     let mut ids = Vec::new();
     for i in 0..n {
-        ids.push(
-            h.app
-                .submit(h.account, &format!("job {i}"))
-                .await
-                .unwrap()
-                .id,
-        );
+        ids.push(h.submit(&format!("job {i}")).await.id);
     }
     for id in ids {
         let job = finished(&h.app, id).await;
         assert_eq!(job.status, JobStatus::Done, "{:?}", job.error);
     }
-    polls(&server)
+    polls(&h.server)
 }
 
 #[tokio::test]
@@ -102,17 +44,11 @@ async fn eight_jobs_cost_about_as_many_polls_as_one() {
 
 #[tokio::test]
 async fn a_rejected_token_pauses_the_account_says_so_once_and_a_new_token_resumes() {
-    let server = server().await;
-    let h = open(&server);
+    let h = Lab::open(imagineapi().await);
+    let server = &h.server;
     let mut ids = Vec::new();
     for i in 0..3 {
-        ids.push(
-            h.app
-                .submit(h.account, &format!("job {i}"))
-                .await
-                .unwrap()
-                .id,
-        );
+        ids.push(h.submit(&format!("job {i}")).await.id);
     }
     // The token is revoked for the next request, after the jobs were accepted.
     server.push_fault(Fault::new("/items/images", 401, 1));
@@ -137,7 +73,7 @@ async fn a_rejected_token_pauses_the_account_says_so_once_and_a_new_token_resume
         .as_deref()
         .unwrap_or("")
         .contains("Waiting for a new token")));
-    assert_eq!(h.notices.lock().unwrap().len(), 1, "told once, not per job");
+    assert_eq!(h.notices().len(), 1, "told once, not per job");
 
     h.app.set_token(h.account, TOKEN).unwrap();
     for id in ids {
@@ -151,13 +87,9 @@ async fn a_rejected_token_pauses_the_account_says_so_once_and_a_new_token_resume
 
 #[tokio::test]
 async fn a_download_retry_fetches_only_what_is_missing() {
-    let server = server().await;
-    let h = open(&server);
-    let job = h
-        .app
-        .submit(h.account, "a cat [broken-image]")
-        .await
-        .unwrap();
+    let h = Lab::open(imagineapi().await);
+    let server = &h.server;
+    let job = h.submit("a cat [broken-image]").await;
     let job = finished(&h.app, job.id).await;
     assert_eq!(job.status, JobStatus::DownloadFailed);
     assert_eq!(job.images.len(), 4, "what arrived is kept");
@@ -178,9 +110,9 @@ async fn a_download_retry_fetches_only_what_is_missing() {
 
 #[tokio::test]
 async fn a_cancelled_job_can_be_resumed_and_a_failed_one_cannot_be_retried() {
-    let server = server().await;
-    let h = open(&server);
-    let job = h.app.submit(h.account, "a lighthouse").await.unwrap();
+    let h = Lab::open(imagineapi().await);
+    let server = &h.server;
+    let job = h.submit("a lighthouse").await;
     h.app.cancel(job.id).unwrap();
     let cancelled = finished(&h.app, job.id).await;
     assert_eq!(cancelled.status, JobStatus::Cancelled);
@@ -190,7 +122,7 @@ async fn a_cancelled_job_can_be_resumed_and_a_failed_one_cannot_be_retried() {
     assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
     assert_eq!(done.images.len(), 5);
 
-    let refused = h.app.submit(h.account, "no [fail]").await.unwrap();
+    let refused = h.submit("no [fail]").await;
     let refused = finished(&h.app, refused.id).await;
     assert_eq!(refused.status, JobStatus::Failed);
     let err = h.app.retry(refused.id).unwrap_err();
@@ -210,17 +142,13 @@ async fn wait_for<T>(mut probe: impl FnMut() -> Option<T>) -> T {
 
 #[tokio::test]
 async fn the_job_timeout_is_the_persons_to_choose_and_survives_a_restart() {
-    let server = server().await;
-    let h = open(&server);
+    let h = Lab::open(imagineapi().await);
     assert_eq!(h.app.preferences().unwrap().job_timeout_minutes, 15);
     let err = h.app.set_job_timeout(0).unwrap_err();
     assert!(err.to_string().contains("between 1 and 180"), "{err}");
     h.app.set_job_timeout(45).unwrap();
-    let dir = h._dir.path().to_owned();
-    drop(h.app);
-    let secrets = Arc::new(MemoryStore::default());
-    let reopened = Atelier::open(&dir, secrets, fast(), Arc::new(|_: &_| {})).unwrap();
-    assert_eq!(reopened.preferences().unwrap().job_timeout_minutes, 45);
+    let reopened = h.reopen().await;
+    assert_eq!(reopened.app.preferences().unwrap().job_timeout_minutes, 45);
 }
 
 /// Counts keychain reads, which can each raise a prompt or wait on a locked keychain.
@@ -246,20 +174,24 @@ impl SecretStore for CountingSecrets {
 async fn resuming_many_jobs_reads_each_accounts_token_once() {
     let config = ImagineApiConfig {
         running: Duration::from_secs(60),
-        ..ImagineApiConfig::default()
+        ..imagineapi_config()
     };
-    let server = atelier_standin::ImagineApi::start(config, 0).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let memory = Arc::new(MemoryStore::default());
-    let app = Atelier::open(dir.path(), memory.clone(), fast(), Arc::new(|_: &_| {})).unwrap();
-    let account = app.add_account(&stand_in(&server)).unwrap().account.id;
+    let lab = Lab::open(imagineapi_with(config).await);
     for i in 0..4 {
-        app.submit(account, &format!("long job {i}")).await.unwrap();
+        lab.submit(&format!("long job {i}")).await;
     }
+    // Reopened by hand, on a keychain that counts its reads.
+    let Lab {
+        app,
+        secrets,
+        dir,
+        server: _server,
+        ..
+    } = lab;
     drop(app);
 
     let counting = Arc::new(CountingSecrets {
-        inner: memory,
+        inner: secrets,
         reads: AtomicUsize::new(0),
     });
     let app = Atelier::open(dir.path(), counting.clone(), fast(), Arc::new(|_: &_| {})).unwrap();

@@ -2,41 +2,21 @@
 //! folder for the trash and come back, rows go and come back whole, a job in flight is
 //! cancelled first, and a deletion a crash cut short is finished on the next start.
 
-mod common;
-
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
+use crate::harness::demo::DemoLab;
+use crate::harness::{finished, private_trash};
 use atelier_core::app::ImageSize;
 use atelier_core::jobs::{Job, JobStatus, Slot};
 use atelier_core::library::{Filter, LibraryQuery, Selection};
-use atelier_core::providers::demo::Demo;
-use atelier_core::secrets::MemoryStore;
 use atelier_core::Atelier;
-use common::{fast, finished, private_trash};
 
-fn open(dir: &Path, demo: Demo) -> Atelier {
-    let app = Atelier::open(
-        dir,
-        Arc::new(MemoryStore::default()),
-        fast(),
-        Arc::new(|_: &Job| {}),
-    )
-    .unwrap();
-    app.with_demo(demo)
-}
-
-fn instant() -> Demo {
-    Demo::new(Duration::ZERO, Duration::ZERO)
-}
-
-async fn made(app: &Atelier, prompts: &[&str]) -> Vec<Job> {
-    let demo = app.accounts().unwrap()[0].account.id;
+async fn made(lab: &DemoLab, prompts: &[&str]) -> Vec<Job> {
     let mut jobs = Vec::new();
     for prompt in prompts {
-        let job = app.submit(demo, prompt).await.unwrap();
-        jobs.push(finished(app, job.id).await);
+        let job = lab.submit(prompt).await;
+        jobs.push(finished(&lab.app, job.id).await);
     }
     jobs
 }
@@ -87,11 +67,9 @@ fn listed(app: &Atelier) -> Vec<i64> {
 
 #[tokio::test]
 async fn deleted_jobs_and_images_go_to_the_trash_and_undo_brings_them_back() {
-    private_trash();
-    let dir = tempfile::tempdir().unwrap();
-    let media = dir.path().join("media");
-    let app = open(dir.path(), instant());
-    let jobs = made(&app, &["a red fox", "a blue owl", "a green frog"]).await;
+    let lab = DemoLab::instant();
+    let (app, media) = (&lab.app, lab.media());
+    let jobs = made(&lab, &["a red fox", "a blue owl", "a green frog"]).await;
     let (fox, owl, frog) = (&jobs[0], &jobs[1], &jobs[2]);
     let fox_row = app.job(fox.id).unwrap().unwrap();
     let everything = files(&media);
@@ -103,7 +81,7 @@ async fn deleted_jobs_and_images_go_to_the_trash_and_undo_brings_them_back() {
 
     let gone = app.delete(&Selection::Jobs { ids: vec![fox.id] }).unwrap();
     assert_eq!((gone.jobs, gone.images), (1, 5));
-    assert_eq!(listed(&app), [frog.id, owl.id]);
+    assert_eq!(listed(app), [frog.id, owl.id]);
     assert!(!media.join(format!("jobs/{}", fox.id)).exists());
     assert!(in_trash(&media).contains(&PathBuf::from(format!("jobs/{}", fox.id))));
     let search = |text: &str| {
@@ -141,22 +119,16 @@ async fn deleted_jobs_and_images_go_to_the_trash_and_undo_brings_them_back() {
     app.undo_deletion(thinned.receipt).unwrap();
     assert_eq!(files(&media), everything, "every file is back where it was");
     assert!(in_trash(&media).is_empty());
-    assert_eq!(listed(&app), [frog.id, owl.id, fox.id]);
+    assert_eq!(listed(app), [frog.id, owl.id, fox.id]);
     let again = app.undo_deletion(gone.receipt).unwrap_err().to_string();
     assert!(again.contains("can no longer be undone"), "{again}");
 }
 
 #[tokio::test]
 async fn a_job_in_flight_is_cancelled_before_it_is_deleted_and_leaves_nothing() {
-    private_trash();
-    let dir = tempfile::tempdir().unwrap();
-    let media = dir.path().join("media");
-    let app = open(
-        dir.path(),
-        Demo::new(Duration::from_millis(50), Duration::from_millis(700)),
-    );
-    let demo = app.accounts().unwrap()[0].account.id;
-    let job = app.submit(demo, "still painting").await.unwrap();
+    let lab = DemoLab::open(Duration::from_millis(50), Duration::from_millis(700));
+    let (app, media) = (&lab.app, lab.media());
+    let job = lab.submit("still painting").await;
     tokio::time::sleep(Duration::from_millis(250)).await;
     assert!(!app.job(job.id).unwrap().unwrap().status.is_finished());
     let gone = app.delete(&Selection::Jobs { ids: vec![job.id] }).unwrap();
@@ -181,11 +153,9 @@ async fn a_job_in_flight_is_cancelled_before_it_is_deleted_and_leaves_nothing() 
 
 #[tokio::test]
 async fn undo_says_so_when_the_trash_was_emptied_and_keeps_the_deletion_whole() {
-    private_trash();
-    let dir = tempfile::tempdir().unwrap();
-    let media = dir.path().join("media");
-    let app = open(dir.path(), instant());
-    let jobs = made(&app, &["emptied later"]).await;
+    let lab = DemoLab::instant();
+    let (app, media) = (&lab.app, lab.media());
+    let jobs = made(&lab, &["emptied later"]).await;
     let gone = app
         .delete(&Selection::Jobs {
             ids: vec![jobs[0].id],
@@ -207,45 +177,41 @@ async fn undo_says_so_when_the_trash_was_emptied_and_keeps_the_deletion_whole() 
         app.job(jobs[0].id).unwrap().is_none(),
         "no row without its files"
     );
-    assert!(listed(&app).is_empty());
+    assert!(listed(app).is_empty());
 }
 
 #[tokio::test]
 async fn a_deletion_cut_short_is_finished_when_the_library_opens() {
-    private_trash();
-    let dir = tempfile::tempdir().unwrap();
-    let media = dir.path().join("media");
-    let id = {
-        let app = open(dir.path(), instant());
-        let jobs = made(&app, &["interrupted"]).await;
-        let id = jobs[0].id;
-        // As a crash right after the rows went: rows deleted, paths journaled, files still
-        // in the folder.
-        let removed = app
-            .store()
-            .remove_jobs(
-                &[id],
-                &atelier_core::media::MediaLibrary::open(&media).unwrap(),
-            )
-            .unwrap();
-        assert_eq!(app.store().pending_trash().unwrap(), removed.paths);
-        id
-    };
+    let lab = DemoLab::instant();
+    let media = lab.media();
+    let jobs = made(&lab, &["interrupted"]).await;
+    let id = jobs[0].id;
+    // As a crash right after the rows went: rows deleted, paths journaled, files still in
+    // the folder.
+    let removed = lab
+        .app
+        .store()
+        .remove_jobs(
+            &[id],
+            &atelier_core::media::MediaLibrary::open(&media).unwrap(),
+        )
+        .unwrap();
+    assert_eq!(lab.app.store().pending_trash().unwrap(), removed.paths);
     assert!(media.join(format!("jobs/{id}")).exists());
-    let app = open(dir.path(), instant());
+    let lab = lab.reopen();
     assert!(
         !media.join(format!("jobs/{id}")).exists(),
         "finished on open"
     );
     assert!(in_trash(&media).contains(&PathBuf::from(format!("jobs/{id}"))));
-    assert!(app.store().pending_trash().unwrap().is_empty());
+    assert!(lab.app.store().pending_trash().unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn small_thumbnails_are_served_and_made_when_missing() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = open(dir.path(), instant());
-    let jobs = made(&app, &["small"]).await;
+    let lab = DemoLab::instant();
+    let app = &lab.app;
+    let jobs = made(&lab, &["small"]).await;
     let grid = &jobs[0].images[0];
     let small = app.image_file(grid.id, ImageSize::Small).unwrap().unwrap();
     std::fs::remove_file(&small).unwrap();

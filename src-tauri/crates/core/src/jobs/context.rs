@@ -1,0 +1,144 @@
+//! What every worker of the engine shares: the ledger, the media folder, the transfers, the
+//! settings, and where notices go. Trackers, downloads and previews see only this, never the
+//! engine, so the engine's modules depend on each other in one direction.
+
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::task::Id;
+
+use super::config::EngineConfig;
+use super::ledger::Ledger;
+use super::transfers::{Kind, Transfers};
+use crate::job::JobStatus;
+use crate::media::MediaLibrary;
+use crate::store::Store;
+
+/// Receives what the person should hear about once, not once per job.
+pub type NoticeSink = Arc<dyn Fn(&Notice) + Send + Sync>;
+
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
+pub enum Notice {
+    /// The service rejected an account's token; its jobs wait for a new one.
+    #[serde(rename_all = "camelCase")]
+    TokenRejected { account_id: i64, message: String },
+}
+
+/// Called (on the blocking pool) when an account's tracker task `Id` died, to start another.
+pub(super) type Revive = Box<dyn Fn(i64, Id) + Send + Sync>;
+
+pub(super) struct Context {
+    store: Store,
+    media: MediaLibrary,
+    config: EngineConfig,
+    ledger: Ledger,
+    transfers: Arc<Transfers>,
+    notices: OnceLock<NoticeSink>,
+    /// The person may change it while jobs run; it applies to jobs followed from then on.
+    job_timeout: Mutex<Duration>,
+    revive: Revive,
+}
+
+impl Context {
+    pub fn new(
+        store: Store,
+        media: MediaLibrary,
+        config: EngineConfig,
+        ledger: Ledger,
+        revive: Revive,
+    ) -> Self {
+        Self {
+            transfers: Transfers::new(config.parallel_downloads),
+            job_timeout: Mutex::new(config.job_timeout),
+            store,
+            media,
+            config,
+            ledger,
+            notices: OnceLock::new(),
+            revive,
+        }
+    }
+
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    pub fn media(&self) -> &MediaLibrary {
+        &self.media
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    pub fn transfers(&self) -> &Arc<Transfers> {
+        &self.transfers
+    }
+
+    pub fn job_timeout(&self) -> Duration {
+        *self.lock_timeout()
+    }
+
+    pub fn set_job_timeout(&self, timeout: Duration) {
+        *self.lock_timeout() = timeout;
+    }
+
+    /// Where notices go; the first sink set stays.
+    pub fn set_notice_sink(&self, sink: NoticeSink) {
+        let _ = self.notices.set(sink);
+    }
+
+    /// Records that the service refused the account's token and tells the person once.
+    /// Blocking: SQLite.
+    pub fn token_rejected(&self, account_id: i64, message: &str) {
+        match self.store.mark_token_rejected(account_id, message) {
+            Ok(true) => {
+                if let Some(sink) = self.notices.get() {
+                    sink(&Notice::TokenRejected {
+                        account_id,
+                        message: message.to_owned(),
+                    });
+                }
+            }
+            Ok(false) => {}
+            Err(e) => tracing::error!("recording a rejected token: {e}"),
+        }
+    }
+
+    /// Ends a job's journey (for now) with a reason the person can act on. Blocking: SQLite.
+    pub fn finish(&self, job_id: i64, status: JobStatus, message: &str) {
+        self.transfers.stop(job_id, Kind::Preview);
+        self.media.remove_preview(job_id);
+        self.ledger.finish(job_id, status, message);
+    }
+
+    /// `finish` from async code, on the blocking pool.
+    pub async fn finish_off(self: &Arc<Self>, job_id: i64, status: JobStatus, message: String) {
+        let ctx = self.clone();
+        off(move || ctx.finish(job_id, status, &message)).await;
+    }
+
+    /// Asks the engine for a new tracker in place of the dead one. Blocking: reads the
+    /// account's jobs.
+    pub fn revive(&self, account_id: i64, dead: Id) {
+        (self.revive)(account_id, dead);
+    }
+
+    fn lock_timeout(&self) -> MutexGuard<'_, Duration> {
+        self.job_timeout.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Runs `work` on the blocking pool. SQLite and the file system wait on the disk, and the
+/// async workers serve every poll, download and command meanwhile.
+pub(super) async fn off<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => value,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        // Cancelled: the runtime is shutting down, and this task with it.
+        Err(_) => std::future::pending().await,
+    }
+}

@@ -1,0 +1,13 @@
+//! Every integration test of the core in one binary, on one harness: real stand-in servers
+//! over real HTTP (and TLS), a real SQLite file, real files and the real system trash (a
+//! private one). One binary links once and shares the harness; each module is one subject.
+
+mod harness;
+
+mod accounts;
+mod aiclient;
+mod engine;
+mod faults;
+mod imagineapi;
+mod library;
+mod tls;

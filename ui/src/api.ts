@@ -20,6 +20,7 @@ import type {
   Notice,
   Page,
   Preferences,
+  SavedPrompt,
   SavedSearch,
   Selection,
   Summary,
@@ -36,10 +37,17 @@ export const api = {
     invoke<void>("delete_account", { id, history }),
   accountJobCount: (id: number) => invoke<number>("account_job_count", { id }),
   testConnection: (id: number) => invoke<Health>("test_connection", { id }),
-  submit: (accountId: number, prompt: string) =>
-    invoke<Job>("submit_prompt", { accountId, prompt }),
+  /** `batch`: the id shared by the jobs of one permutation or repeat send, else null. */
+  submit: (accountId: number, prompt: string, batch: string | null = null) =>
+    invoke<Job>("submit_prompt", { accountId, prompt, batch }),
   cancel: (jobId: number) => invoke<void>("cancel_job", { jobId }),
   retry: (jobId: number) => invoke<void>("retry_job", { jobId }),
+  /** Distinct prompts of the history, newest first, containing `query` (any case). */
+  recentPrompts: (query: string, limit: number) =>
+    invoke<string[]>("recent_prompts", { query, limit }),
+  savedPrompts: () => invoke<SavedPrompt[]>("saved_prompts"),
+  savePrompt: (name: string, text: string) => invoke<SavedPrompt>("save_prompt", { name, text }),
+  deleteSavedPrompt: (id: number) => invoke<void>("delete_saved_prompt", { id }),
   preferences: () => invoke<Preferences>("preferences"),
   setJobTimeout: (minutes: number) => invoke<Preferences>("set_job_timeout", { minutes }),
   setNotifications: (on: boolean) => invoke<Preferences>("set_notifications", { on }),

@@ -50,13 +50,17 @@ const RULES: Record<string, Rule> = {
   turbo: { canonical: "turbo", flag: true },
 };
 
+const PARAM_START = /(?:^|\s)--(?=[a-zA-Z])/;
+
 const VERSIONS = ["1", "2", "3", "4", "5", "5.1", "5.2", "6", "6.1", "7"];
 
 /** The `--name value` parameters of a prompt, in order, each with a warning if one applies. */
 export function parseParams(prompt: string): Param[] {
   const params: Param[] = [];
   const seen = new Set<string>();
-  const parts = prompt.split(/\s--(?=[a-zA-Z])/).slice(1);
+  // A parameter is `--name` after whitespace or at the very start (the composer's `scanParams`
+  // finds the same ones).
+  const parts = prompt.split(PARAM_START).slice(1);
   for (const part of parts) {
     const [rawName, ...rest] = part.trim().split(/\s+/);
     const name = rawName.toLowerCase();
@@ -110,5 +114,5 @@ export function aspectOf(prompt: string): number {
 
 /** The prompt without its parameters, for titles. */
 export function promptText(prompt: string): string {
-  return prompt.split(/\s--(?=[a-zA-Z])/)[0].trim();
+  return prompt.split(PARAM_START)[0].trim();
 }

@@ -7,6 +7,7 @@ import { confirming, loadFacets, loadOrganizers, jobChanged } from "./library/ac
 import { query } from "./library/query";
 import { open } from "./library/results";
 import { clearSelection, focus } from "./library/selection";
+import { jobsOf, planJobs, type Plan } from "./permutations";
 import type { Account, Job, Notice, Preferences } from "./types";
 
 export interface Toast {
@@ -32,6 +33,16 @@ export const preferences = signal<Preferences | null>(null);
 /** What is typed in the prompt box, and whether it is on its way. */
 export const draft = signal("");
 export const sending = signal(false);
+/** `Repeat ×N`: each prompt is sent this many times. */
+export const repeat = signal(1);
+/** The panel open under the prompt box: the composer, the recent prompts or the saved ones. */
+export const promptPanel = signal<"params" | "recent" | "saved" | null>(null);
+/** Bumped to put the keyboard in the prompt box, the caret at the end. */
+export const promptWanted = signal(0);
+/** Several jobs waiting for the person to confirm them. */
+export const pendingBatch = signal<Plan | null>(null);
+/** How far a send of several jobs is. */
+export const batchProgress = signal<{ sent: number; total: number } | null>(null);
 /** Bumped to ask the search box for the keyboard (Ctrl+F). */
 export const searchWanted = signal(0);
 
@@ -124,20 +135,66 @@ export async function activate(id: number) {
   });
 }
 
-/** Sends what is in the prompt box; it empties once the service took it. */
+/**
+ * Sends what is in the prompt box; it empties once the service took it. Permutations and
+ * repeats make several jobs: those wait in `pendingBatch` for the person to confirm.
+ */
 export async function sendDraft() {
   const prompt = draft.value.trim();
   if (!prompt || sending.value) return;
+  const plan = planJobs(prompt, repeat.value);
+  if (plan.problem) {
+    toast(plan.problem);
+    return;
+  }
+  if (plan.jobs > 1) {
+    pendingBatch.value = plan;
+    return;
+  }
   sending.value = true;
   // Whatever was typed meanwhile stays.
-  if ((await submit(prompt)) && draft.value.trim() === prompt) draft.value = "";
+  if ((await submit(plan.prompts[0])) && draft.value.trim() === prompt) draft.value = "";
   sending.value = false;
+}
+
+/**
+ * Sends the confirmed jobs one after another with the active account, all under one new
+ * batch id. A refused prompt does not stop the others; an error that would stop every one
+ * (no token, no connection) does.
+ */
+export async function sendBatch(plan: Plan) {
+  pendingBatch.value = null;
+  const account = activeAccount.value;
+  const jobs = jobsOf(plan);
+  if (!account || jobs.length === 0 || plan.problem || sending.value) return;
+  const typed = draft.value;
+  const batch = crypto.randomUUID();
+  sending.value = true;
+  let accepted = 0;
+  let sent = 0;
+  for (const prompt of jobs) {
+    batchProgress.value = { sent, total: jobs.length };
+    const outcome = await send(account, prompt, batch);
+    if (outcome === "error") break;
+    sent++;
+    if (outcome === "accepted") accepted++;
+  }
+  batchProgress.value = null;
+  sending.value = false;
+  if (sent < jobs.length && sent > 0) {
+    toast(`${sent} of ${jobs.length} jobs were sent; the others were not.`);
+  }
+  if (accepted === jobs.length && draft.value === typed) draft.value = "";
 }
 
 /** The app menu's items and their shortcuts (Ctrl+Enter, Ctrl+F, Ctrl+,). */
 export function menuChosen(item: MenuItem) {
   // Over a dialog or the viewer, sending or searching would act on what is hidden behind it.
-  const covered = settingsOpen.value || viewer.value !== null || confirming.value !== null;
+  const covered =
+    settingsOpen.value ||
+    viewer.value !== null ||
+    confirming.value !== null ||
+    pendingBatch.value !== null;
   if (item === "settings") settingsOpen.value = true;
   else if (covered) return;
   else if (item === "send") void sendDraft();
@@ -151,14 +208,23 @@ export function menuChosen(item: MenuItem) {
 export async function submit(prompt: string, accountId?: number): Promise<boolean> {
   const account = accounts.value.find((a) => a.id === accountId) ?? activeAccount.value;
   if (!account) return false;
+  return (await send(account, prompt, null)) === "accepted";
+}
+
+/** Accepted, refused by the service (a failed job shows), or not sent at all. */
+async function send(
+  account: Account,
+  prompt: string,
+  batch: string | null,
+): Promise<"accepted" | "refused" | "error"> {
   try {
-    const job: Job = await api.submit(account.id, prompt);
+    const job: Job = await api.submit(account.id, prompt, batch);
     jobChanged(job);
     if (job.status === "failed" && job.error) toast(job.error);
-    return job.status !== "failed";
+    return job.status === "failed" ? "refused" : "accepted";
   } catch (err) {
     toast(messageOf(err));
     if (account.needsToken && !account.tokenSet) settingsOpen.value = true;
-    return false;
+    return "error";
   }
 }

@@ -25,6 +25,7 @@ export type { Notice } from "./bindings/Notice";
 export type { Page } from "./bindings/Page";
 export type { Phase } from "./bindings/Phase";
 export type { Preferences } from "./bindings/Preferences";
+export type { SavedPrompt } from "./bindings/SavedPrompt";
 export type { SavedSearch } from "./bindings/SavedSearch";
 export type { Selection } from "./bindings/Selection";
 export type { Sort } from "./bindings/Sort";

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use atelier_core::accounts::{AccountView, HistoryChoice};
 use atelier_core::app::{AccountChange, NewAccount};
+use atelier_core::job::Batch;
 use atelier_core::jobs::Job;
 use atelier_core::preferences::Preferences;
 use atelier_core::providers::Health;
@@ -56,9 +57,16 @@ pub async fn test_connection(app: App<'_>, id: i64) -> Result<Health> {
 }
 
 #[tauri::command]
-pub async fn submit_prompt(app: App<'_>, account_id: i64, prompt: String) -> Result<Job> {
+pub async fn submit_prompt(
+    app: App<'_>,
+    account_id: i64,
+    prompt: String,
+    batch: Option<Batch>,
+) -> Result<Job> {
     let connection = blocking(&app, move |app| app.connect(account_id)).await?;
-    app.submit_with(connection, &prompt).await.map_err(fail)
+    app.submit_with(connection, &prompt, batch)
+        .await
+        .map_err(fail)
 }
 
 /// Stops following a job; the service may still finish it.

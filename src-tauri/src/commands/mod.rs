@@ -6,6 +6,7 @@ mod accounts;
 mod images;
 mod library;
 mod logs;
+mod prompts;
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ pub use accounts::*;
 pub use images::*;
 pub use library::*;
 pub use logs::*;
+pub use prompts::*;
 
 type App<'a> = State<'a, Arc<Atelier>>;
 type Result<T> = std::result::Result<T, ErrorReply>;

@@ -131,7 +131,9 @@ describe("App", () => {
     expect(screen.getByTitle("--chaos takes 0–100.")).toBeTruthy();
     fireEvent.click(screen.getByTestId("submit"));
     await waitFor(() => expect(screen.getAllByTestId("job")).toHaveLength(3));
-    expect(callsTo(core, "submit_prompt")).toEqual([{ accountId: 2, prompt: "a fox --chaos 140" }]);
+    expect(callsTo(core, "submit_prompt")).toEqual([
+      { accountId: 2, prompt: "a fox --chaos 140", batch: null },
+    ]);
     expect(box.value).toBe("");
 
     let renders = 0;
@@ -161,6 +163,7 @@ describe("App", () => {
     expect(callsTo(core, "submit_prompt")[1]).toEqual({
       accountId: 2,
       prompt: "a red fox --ar 16:9",
+      batch: null,
     });
   });
 
@@ -394,9 +397,13 @@ describe("App", () => {
       { retry_job: () => null },
     );
     const cards = await shown();
+    // The ways forward, beside the prompt menu every card has.
     const buttons = cards.map((c) =>
-      [...c.querySelectorAll("footer button")].map((b) => b.textContent),
+      [...c.querySelectorAll("footer button:not([data-testid=prompt-menu])")].map(
+        (b) => b.textContent,
+      ),
     );
+    expect(cards.every((c) => within(c).queryByTestId("prompt-menu"))).toBe(true);
     expect(buttons).toEqual([
       ["Retry download"],
       ["Keep waiting", "Run again"],
@@ -463,7 +470,9 @@ describe("App", () => {
     await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("search")));
     await emit("menu", "send");
     await waitFor(() =>
-      expect(callsTo(core, "submit_prompt")).toEqual([{ accountId: 2, prompt: "a heron at dawn" }]),
+      expect(callsTo(core, "submit_prompt")).toEqual([
+        { accountId: 2, prompt: "a heron at dawn", batch: null },
+      ]),
     );
     await waitFor(() => expect(box.value).toBe(""));
   });

@@ -1,6 +1,7 @@
 import { loaded, settingsOpen, viewer } from "../state";
 import { AccountSwitcher } from "./AccountSwitcher";
 import { AccountsDialog } from "./AccountsDialog";
+import { ConfirmBatch } from "./ConfirmBatch";
 import { ConfirmDelete } from "./ConfirmDelete";
 import { Library } from "./Library";
 import { PromptBar } from "./PromptBar";
@@ -31,6 +32,7 @@ export function App() {
       {settingsOpen.value && <AccountsDialog />}
       {viewer.value && <Viewer />}
       <ConfirmDelete />
+      <ConfirmBatch />
       <Toasts />
     </div>
   );

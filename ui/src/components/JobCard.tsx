@@ -7,6 +7,7 @@ import { aspectOf } from "../prompt";
 import { attempt, retry, submit, viewer } from "../state";
 import { isActive, isProblem, PROVIDER_NAMES, type Job, type JobStatus, type Slot } from "../types";
 import { ImageTile } from "./ImageTile";
+import { PromptMenu } from "./PromptActions";
 
 const STATUS_TEXT: Record<JobStatus, string> = {
   submitting: "Sending",
@@ -194,6 +195,7 @@ function Footer({ job }: { job: Job }) {
           ♥
         </button>
       )}
+      <PromptMenu prompt={job.prompt} batch={job.batch} />
     </footer>
   );
 }

@@ -1,15 +1,71 @@
+import { useEffect, useRef } from "preact/hooks";
+import { canRecall, recallStep } from "../memory";
+import { MAX_REPEAT, planJobs } from "../permutations";
 import { parseParams } from "../prompt";
-import { activeAccount, draft, sendDraft, sending, settingsOpen } from "../state";
+import {
+  activeAccount,
+  batchProgress,
+  draft,
+  promptPanel,
+  promptWanted,
+  repeat,
+  sendDraft,
+  sending,
+  settingsOpen,
+} from "../state";
+import { Composer } from "./Composer";
+import { RecentPrompts, SavedPrompts } from "./PromptMemory";
+
+type Panel = NonNullable<typeof promptPanel.value>;
+
+const PANELS: [panel: Panel, label: string, id: string, title: string][] = [
+  ["params", "Parameters", "composer", "Aspect ratio, model, stylize… as controls"],
+  ["recent", "Recent", "recent-prompts", "Prompts sent before (↑ in an empty box)"],
+  ["saved", "Saved", "saved-prompts", "Prompts kept under a name"],
+];
 
 export function PromptBar() {
   const params = parseParams(draft.value);
+  const plan = planJobs(draft.value, repeat.value);
   const account = activeAccount.value;
   const noToken = !!account && account.needsToken && !account.tokenSet;
+  const panel = promptPanel.value;
+  const progress = batchProgress.value;
+  const box = useRef<HTMLTextAreaElement>(null);
+
+  // "Edit and run again", a picked prompt: the keyboard goes to the box, the caret to its end.
+  const wanted = promptWanted.value;
+  useEffect(() => {
+    const el = box.current;
+    if (!wanted || !el) return;
+    el.focus();
+    el.setSelectionRange(el.value.length, el.value.length);
+  }, [wanted]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === "Enter" && !e.shiftKey) {
       e.preventDefault();
       void sendDraft();
+    } else if (
+      (e.key === "ArrowUp" || e.key === "ArrowDown") &&
+      !e.shiftKey &&
+      !e.altKey &&
+      !e.ctrlKey &&
+      !e.metaKey
+    ) {
+      // In an empty box (or on a prompt it recalled, untouched) the arrows walk the history.
+      const dir = e.key === "ArrowUp" ? 1 : -1;
+      if (canRecall(draft.value, dir)) {
+        e.preventDefault();
+        void recallStep(dir);
+      }
+    }
+  };
+  const onPanelKey = (e: KeyboardEvent) => {
+    if (e.key === "Escape") {
+      e.stopPropagation();
+      promptPanel.value = null;
+      promptWanted.value++;
     }
   };
 
@@ -17,9 +73,11 @@ export function PromptBar() {
     <section class="promptbar">
       <div class="prompt-row">
         <textarea
+          ref={box}
           data-testid="prompt"
+          aria-label="Prompt"
           rows={2}
-          placeholder="Describe an image… add parameters like --ar 16:9 --chaos 40 --v 6"
+          placeholder="Describe an image… add parameters like --ar 16:9 --chaos 40 --v 6, options like {red, blue}; ↑ for the last prompt"
           value={draft.value}
           onInput={(e) => (draft.value = (e.target as HTMLTextAreaElement).value)}
           onKeyDown={onKeyDown}
@@ -28,18 +86,72 @@ export function PromptBar() {
           class="primary"
           data-testid="submit"
           title="Enter, or Ctrl+Enter from anywhere"
-          disabled={sending.value || !draft.value.trim()}
+          disabled={sending.value || !draft.value.trim() || !!plan.problem}
           onClick={sendDraft}
         >
-          {sending.value ? "Sending…" : "Imagine"}
+          {sending.value
+            ? progress
+              ? `Sending ${progress.sent + 1} of ${progress.total}…`
+              : "Sending…"
+            : plan.jobs > 1
+              ? `Imagine ×${plan.jobs}`
+              : "Imagine"}
         </button>
       </div>
-      {account && (
-        <p class="sending-with" data-testid="sending-with">
-          Sends with <b>{account.label}</b> ({account.providerName})
-          {account.provider === "demo" &&
-            " — images made offline on this computer, no account needed"}
+      <div class="prompt-tools">
+        {PANELS.map(([p, label, id, title]) => (
+          <button
+            key={p}
+            class="tool"
+            aria-expanded={panel === p}
+            aria-controls={id}
+            title={title}
+            data-testid={`toggle-${p}`}
+            onClick={() => (promptPanel.value = panel === p ? null : p)}
+          >
+            {label} <span aria-hidden="true">{panel === p ? "▴" : "▾"}</span>
+          </button>
+        ))}
+        <label class="repeat" title="Send each prompt this many times">
+          Repeat ×
+          <select
+            data-testid="repeat"
+            value={repeat.value}
+            onChange={(e) => (repeat.value = Number((e.target as HTMLSelectElement).value))}
+          >
+            {Array.from({ length: MAX_REPEAT }, (_, i) => (
+              <option key={i} value={i + 1}>
+                {i + 1}
+              </option>
+            ))}
+          </select>
+        </label>
+        {plan.jobs > 1 && !plan.problem && (
+          <span class="plan-count" data-testid="plan-count">
+            {plan.prompts.length > 1 && plan.repeat > 1
+              ? `${plan.prompts.length} prompts × ${plan.repeat} = ${plan.jobs} jobs`
+              : `${plan.jobs} jobs`}
+          </span>
+        )}
+        {account && (
+          <p class="sending-with" data-testid="sending-with">
+            Sends with <b>{account.label}</b> ({account.providerName})
+            {account.provider === "demo" &&
+              " — images made offline on this computer, no account needed"}
+          </p>
+        )}
+      </div>
+      {plan.problem && (
+        <p class="hint error" role="alert" data-testid="plan-problem">
+          {plan.problem}
         </p>
+      )}
+      {panel && (
+        <div onKeyDown={onPanelKey}>
+          {panel === "params" && <Composer />}
+          {panel === "recent" && <RecentPrompts />}
+          {panel === "saved" && <SavedPrompts />}
+        </div>
       )}
       {params.length > 0 && (
         <ul class="params" aria-label="Parameters">

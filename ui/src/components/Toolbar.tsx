@@ -1,4 +1,13 @@
-import { DENSITY, density, setDensity, setUnit, sort, unit } from "../library/query";
+import {
+  DENSITY,
+  density,
+  filter,
+  setDensity,
+  setFilter,
+  setUnit,
+  sort,
+  unit,
+} from "../library/query";
 import { count, failure, loading, refresh, summary } from "../library/results";
 import type { Sort, Unit } from "../types";
 
@@ -18,6 +27,19 @@ export function Toolbar() {
             ? "…"
             : `${count.value.toLocaleString()}+ ${NOUN[u][1]}`}
       </span>
+      {filter.value.batch !== null && (
+        <span class="chip batch-chip" data-testid="batch-filter">
+          Sent together
+          <button
+            class="link"
+            aria-label="Show every job again"
+            title="Show every job again"
+            onClick={() => setFilter({ batch: null })}
+          >
+            ✕
+          </button>
+        </span>
+      )}
       {failure.value && (
         <span class="error" role="alert" data-testid="library-problem">
           {failure.value}{" "}

@@ -8,6 +8,7 @@ import { focus, reveal } from "../library/selection";
 import { viewer } from "../state";
 import { SLOT_LABELS, type ImageRecord, type Job } from "../types";
 import { ImageActions } from "./ImageActions";
+import { PromptButtons } from "./PromptActions";
 
 /**
  * The large view, one image at a time. The arrows step through the whole filtered history,
@@ -168,7 +169,10 @@ function Shown({ job, image, index, step, remove }: ShownProps) {
           Delete
         </button>
       </div>
-      <p class="viewer-prompt">{job.prompt}</p>
+      <div class="viewer-prompt-row">
+        <p class="viewer-prompt">{job.prompt}</p>
+        <PromptButtons prompt={job.prompt} />
+      </div>
     </>
   );
 }

@@ -15,6 +15,7 @@ export function emptyFilter(): Filter {
     model: null,
     liked: false,
     collection: null,
+    batch: null,
   };
 }
 
@@ -48,7 +49,11 @@ export const sideFiltered = computed(() => {
 
 /** Filters other than the search box are in use: the side bar's, or a view. */
 export const filtered = computed(
-  () => sideFiltered.value || filter.value.liked || filter.value.collection !== null,
+  () =>
+    sideFiltered.value ||
+    filter.value.liked ||
+    filter.value.collection !== null ||
+    filter.value.batch !== null,
 );
 
 export function clearFilters() {

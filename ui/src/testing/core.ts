@@ -1,7 +1,7 @@
 // A stand-in for the Rust core in UI tests: the library's commands over an array of jobs,
 // paged from checkpoints as the real store pages them, and a log of every call.
 import { mockConvertFileSrc, mockIPC } from "@tauri-apps/api/mocks";
-import type { Account, Job, LibraryQuery, Page, Summary } from "../types";
+import type { Account, Job, LibraryQuery, Page, SavedPrompt, Summary } from "../types";
 
 export const DEMO: Account = {
   id: 1,
@@ -42,6 +42,7 @@ export function job(overrides: Partial<Job>): Job {
     accountLabel: "Work",
     remoteId: "x",
     prompt: "a red fox --ar 16:9",
+    batch: null,
     status: "running",
     progress: 40,
     error: null,
@@ -87,13 +88,15 @@ export interface Core {
   pageSize: number;
   /** Delays a page reply (ms) for queries whose search matches. */
   slow: Record<string, number>;
+  /** Named prompts, as `save_prompt` keeps them. */
+  saved: SavedPrompt[];
 }
 
 type Handlers = Record<string, (args: any) => unknown>;
 
 export function fakeCore(jobs: Job[], extra: Handlers = {}): Core {
   // Checkpoints every 48 jobs, as the core makes them.
-  const core: Core = { jobs, calls: [], pageSize: 48, slow: {} };
+  const core: Core = { jobs, calls: [], pageSize: 48, slow: {}, saved: [] };
   const matching = (q: LibraryQuery) =>
     core.jobs
       .filter((j) => j.prompt.includes(q.filter.search.trim()))
@@ -148,6 +151,27 @@ export function fakeCore(jobs: Job[], extra: Handlers = {}): Core {
       return { jobs, images, next: all[start + limit]?.seq ?? null };
     },
     get_job: ({ id }: { id: number }) => core.jobs.find((j) => j.id === id) ?? null,
+    // Distinct prompts, newest first, containing the query in any case.
+    recent_prompts: ({ query, limit }: { query: string; limit: number }) =>
+      [
+        ...new Set(
+          [...core.jobs]
+            .sort((a, b) => b.seq - a.seq)
+            .map((j) => j.prompt)
+            .filter((p) => p.toLowerCase().includes(query.toLowerCase())),
+        ),
+      ].slice(0, limit),
+    saved_prompts: () => core.saved,
+    save_prompt: ({ name, text }: { name: string; text: string }) => {
+      if (!name.trim()) throw { code: "invalid", message: "Give the prompt a name." };
+      const saved = { id: core.saved.length + 1, name, text, createdAt: 1_700_000_000_000 };
+      core.saved = [...core.saved, saved];
+      return saved;
+    },
+    delete_saved_prompt: ({ id }: { id: number }) => {
+      core.saved = core.saved.filter((s) => s.id !== id);
+      return null;
+    },
     ...extra,
   };
   mockConvertFileSrc("linux");

@@ -1,6 +1,6 @@
 //! A job and its images as the rest of the app sees them.
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 use ts_rs::TS;
 
 use crate::providers::ProviderKind;
@@ -151,7 +151,41 @@ pub struct Job {
     pub liked: bool,
     /// Its place in the library's order (by creation time, then by arrival).
     pub seq: i64,
+    /// The jobs sent together from one prompt (its permutations and repeats) share this.
+    pub batch: Option<Batch>,
     pub images: Vec<ImageRecord>,
+}
+
+/// The id the web view gives the jobs it sends together: letters, digits and dashes (a UUID
+/// as a rule), so it can be shown, filtered on and stored as it came.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, TS)]
+#[ts(export, type = "string")]
+pub struct Batch(String);
+
+impl<'de> Deserialize<'de> for Batch {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Batch::try_from(String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Batch {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Batch {
+    type Error = String;
+
+    fn try_from(id: String) -> Result<Self, Self::Error> {
+        let fits = (1..=64).contains(&id.len())
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if fits {
+            Ok(Batch(id))
+        } else {
+            Err("A batch id is 1 to 64 letters, digits or dashes.".into())
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -187,6 +221,20 @@ mod tests {
             assert_eq!(json, s.as_str(), "the UI sees the stored name");
         }
         assert_eq!(JobStatus::parse("bogus"), None);
+    }
+
+    #[test]
+    fn a_batch_id_is_short_and_plain() {
+        let uuid = "0b6f2a52-4a43-4d59-9a44-8c1f0ed6f6a1".to_owned();
+        assert_eq!(Batch::try_from(uuid.clone()).unwrap().as_str(), uuid);
+        for bad in ["", "a b", "x'; DROP TABLE jobs", "é", &"a".repeat(65)] {
+            assert!(Batch::try_from(bad.to_owned()).is_err(), "{bad:?}");
+        }
+        let json: Result<Batch, _> = serde_json::from_str("\"not ok\"");
+        assert!(
+            json.is_err(),
+            "checked when it arrives from the web view too"
+        );
     }
 
     #[test]

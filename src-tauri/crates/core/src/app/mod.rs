@@ -2,6 +2,7 @@
 
 mod accounts;
 mod library;
+mod prompts;
 mod reply;
 
 use std::collections::HashMap;
@@ -10,6 +11,7 @@ use std::sync::Arc;
 
 use crate::accounts::Account;
 use crate::data_folder::{DataFolder, DataFolderError};
+use crate::job::Batch;
 use crate::jobs::{Engine, EngineConfig, Job, JobSink, NoticeSink};
 use crate::media::{MediaError, MediaLibrary};
 use crate::preferences::Preferences;
@@ -177,7 +179,7 @@ impl Atelier {
     /// Sends a prompt with the given account.
     pub async fn submit(&self, account_id: i64, prompt: &str) -> Result<Job, AtelierError> {
         let connection = self.connect(account_id)?;
-        self.submit_with(connection, prompt).await
+        self.submit_with(connection, prompt, None).await
     }
 
     /// The account and the provider that serves it. It reads the keychain, which may wait on
@@ -192,13 +194,17 @@ impl Atelier {
         &self,
         connection: Connection,
         prompt: &str,
+        batch: Option<Batch>,
     ) -> Result<Job, AtelierError> {
         let prompt = prompt.trim();
         if prompt.is_empty() {
             return Err(AtelierError::Invalid("Write a prompt first.".into()));
         }
         let Connection { account, provider } = connection;
-        Ok(self.engine.submit(provider, &account, prompt).await?)
+        Ok(self
+            .engine
+            .submit(provider, &account, prompt, batch)
+            .await?)
     }
 
     pub fn cancel(&self, job_id: i64) -> Result<(), AtelierError> {

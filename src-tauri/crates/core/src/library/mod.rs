@@ -9,7 +9,7 @@ mod search;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::job::Job;
+use crate::job::{Batch, Job};
 use crate::providers::ProviderKind;
 
 pub use params::PromptParams;
@@ -40,6 +40,8 @@ pub struct Filter {
     pub model: Option<String>,
     pub liked: bool,
     pub collection: Option<i64>,
+    /// The jobs sent together from one prompt.
+    pub batch: Option<Batch>,
 }
 
 /// Where a job is, in the words a filter uses: the ten statuses in four groups.

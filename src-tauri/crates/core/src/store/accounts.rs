@@ -185,7 +185,7 @@ mod tests {
         assert!(store.mark_token_rejected(work.id, "again").unwrap());
 
         let job = store
-            .insert_job("r", &store.account(work.id).unwrap().unwrap(), "p")
+            .insert_job("r", &store.account(work.id).unwrap().unwrap(), "p", None)
             .unwrap();
         store.delete_account(work.id).unwrap();
         let kept = store.job(job.id).unwrap().unwrap();

@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use super::schema::SEQ_PER_MS;
 use super::{now_ms, Layout, Store, StoreError};
 use crate::accounts::Account;
-use crate::job::{ImageRecord, Job, JobStatus, Slot};
+use crate::job::{Batch, ImageRecord, Job, JobStatus, Slot};
 use crate::library::{fts_text, PromptParams};
 use crate::providers::ProviderKind;
 
@@ -46,7 +46,7 @@ pub struct PastImage {
 /// The columns `job_from_row` reads, in its order, for a `jobs` table aliased `j`.
 pub(super) const JOB_COLUMNS: &str = "j.id, j.reference, j.provider, j.remote_id, j.prompt, \
     j.status, j.progress, j.error, j.preview_rev, j.created_at, j.updated_at, j.account_id, \
-    j.account_label, j.credits, j.liked, j.seq";
+    j.account_label, j.credits, j.liked, j.seq, j.batch";
 /// The columns `image_from_row` reads, for an `images` table aliased `i`.
 pub(super) const IMAGE_COLUMNS: &str =
     "i.id, i.slot, i.file, i.thumb, i.width, i.height, i.bytes, i.source_url, i.liked";
@@ -58,6 +58,7 @@ impl Store {
         reference: &str,
         account: &Account,
         prompt: &str,
+        batch: Option<&Batch>,
     ) -> Result<Job, StoreError> {
         let id = {
             let mut conn = self.conn();
@@ -69,6 +70,7 @@ impl Store {
                 status: JobStatus::Submitting,
                 remote_id: None,
                 created_at: now_ms(),
+                batch,
             };
             let id = insert_job_row(&tx, &row)?;
             tx.commit()?;
@@ -95,6 +97,7 @@ impl Store {
                 status: job.status,
                 remote_id: job.remote_id,
                 created_at: job.created_at,
+                batch: None,
             };
             let id = insert_job_row(&tx, &row)?;
             if let Some(error) = job.error {
@@ -221,6 +224,7 @@ struct NewJobRow<'a> {
     status: JobStatus,
     remote_id: Option<&'a str>,
     created_at: i64,
+    batch: Option<&'a Batch>,
 }
 
 /// The job row, in its place in time, filed under its prompt's parameters and in the search
@@ -230,8 +234,8 @@ fn insert_job_row(conn: &Connection, job: &NewJobRow<'_>) -> Result<i64, StoreEr
     let seq = next_seq(conn, job.created_at)?;
     conn.prepare_cached(
         "INSERT INTO jobs (reference, provider, account_id, account_label, prompt, status,
-                           remote_id, aspect, model, created_at, updated_at, seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)",
+                           remote_id, aspect, model, created_at, updated_at, seq, batch)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12)",
     )?
     .execute(params![
         job.reference,
@@ -245,6 +249,7 @@ fn insert_job_row(conn: &Connection, job: &NewJobRow<'_>) -> Result<i64, StoreEr
         params.model,
         job.created_at,
         seq,
+        job.batch.map(Batch::as_str),
     ])?;
     let id = conn.last_insert_rowid();
     conn.prepare_cached("INSERT INTO jobs_fts (rowid, text) VALUES (?1, ?2)")?
@@ -317,12 +322,18 @@ pub(super) fn job_from_row(r: &Row<'_>) -> rusqlite::Result<Job> {
         credits: r.get(13)?,
         liked: r.get(14)?,
         seq: r.get(15)?,
+        batch: batch_from(r.get(16)?),
         images: Vec::new(),
     })
 }
 
 /// How many columns `job_from_row` reads: where the image columns start in a joined row.
-pub(super) const JOB_WIDTH: usize = 16;
+pub(super) const JOB_WIDTH: usize = 17;
+
+/// A stored batch id is one this code wrote; one it cannot read is dropped, not fatal.
+fn batch_from(stored: Option<String>) -> Option<Batch> {
+    stored.and_then(|b| Batch::try_from(b).ok())
+}
 
 /// An image from the row's columns starting at `at` (the order of `IMAGE_COLUMNS`).
 pub(super) fn image_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<ImageRecord> {
@@ -373,7 +384,7 @@ mod tests {
     fn a_job_moves_through_its_life_and_keeps_its_images() {
         let store = Store::open_in_memory().unwrap();
         let job = store
-            .insert_job("ref-1", &demo(&store), "a cat --ar 16:9")
+            .insert_job("ref-1", &demo(&store), "a cat --ar 16:9", None)
             .unwrap();
         assert_eq!(job.status, JobStatus::Submitting);
         store.set_remote_id(job.id, "remote-1").unwrap();
@@ -425,7 +436,7 @@ mod tests {
     #[test]
     fn references_are_unique() {
         let store = Store::open_in_memory().unwrap();
-        store.insert_job("same", &demo(&store), "a").unwrap();
-        assert!(store.insert_job("same", &demo(&store), "b").is_err());
+        store.insert_job("same", &demo(&store), "a", None).unwrap();
+        assert!(store.insert_job("same", &demo(&store), "b", None).is_err());
     }
 }

@@ -223,6 +223,9 @@ impl Plan {
                 [c.into()],
             );
         }
+        if let Some(b) = &filter.batch {
+            w.push("j.batch = ?", [b.as_str().to_owned().into()]);
+        }
         Plan {
             searching: fts.is_some(),
             descending: query.sort == Sort::Newest,

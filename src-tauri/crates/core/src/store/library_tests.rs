@@ -512,3 +512,45 @@ fn the_wall_counts_images_and_pages_whole_jobs() {
     assert!(all.contains(&lone.images[0].id));
     assert_eq!(store.summary(&wall).unwrap().count, 8);
 }
+
+#[test]
+fn the_jobs_sent_together_are_filtered_together() {
+    let store = Store::open_in_memory().unwrap();
+    let account = demo(&store);
+    let batch = crate::job::Batch::try_from("b-1".to_owned()).unwrap();
+    let other = crate::job::Batch::try_from("b-2".to_owned()).unwrap();
+    let a = store
+        .insert_job("r1", &account, "a red bird", Some(&batch))
+        .unwrap();
+    store
+        .insert_job("r2", &account, "a blue bird", Some(&other))
+        .unwrap();
+    let c = store
+        .insert_job("r3", &account, "a red bird", Some(&batch))
+        .unwrap();
+    store.insert_job("r4", &account, "alone", None).unwrap();
+    assert_eq!(a.batch.as_ref(), Some(&batch), "kept with the job");
+    let q = LibraryQuery {
+        filter: Filter {
+            batch: Some(batch),
+            ..Filter::default()
+        },
+        ..LibraryQuery::default()
+    };
+    let ids: Vec<i64> = store
+        .page(&q, None, 10)
+        .unwrap()
+        .jobs
+        .iter()
+        .map(|j| j.id)
+        .collect();
+    assert_eq!(ids, [c.id, a.id]);
+    assert_eq!(
+        store
+            .page(&LibraryQuery::default(), None, 10)
+            .unwrap()
+            .jobs
+            .len(),
+        4
+    );
+}

@@ -13,6 +13,7 @@ mod library_tests;
 mod organize;
 #[cfg(test)]
 mod organize_tests;
+mod prompts;
 mod removal;
 mod schema;
 #[cfg(test)]
@@ -27,6 +28,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, OptionalExtension};
 
 pub use jobs::{NewImage, PastImage, PastJob};
+pub use prompts::SavedPrompt;
 pub use removal::{Layout, Removed};
 
 #[derive(Debug, thiserror::Error)]

@@ -80,6 +80,16 @@ const MIGRATIONS: &[Migration] = &[
     // 4: the person's word that an account's plain-HTTP address (not this computer) may be
     // used: without it no token is sent there.
     sql("ALTER TABLE accounts ADD COLUMN unencrypted_ok INTEGER NOT NULL DEFAULT 0;"),
+    // 5: jobs sent together (a prompt's permutations and repeats) share a batch; prompts the
+    // person saved under a name.
+    sql("ALTER TABLE jobs ADD COLUMN batch TEXT;
+    CREATE INDEX jobs_by_batch ON jobs(batch, seq) WHERE batch IS NOT NULL;
+    CREATE TABLE saved_prompts (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        text       TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );"),
 ];
 
 /// Jobs created in the same millisecond get consecutive `seq`s: `created_at * SEQ_PER_MS + n`.

@@ -1,0 +1,65 @@
+import { MAX_JOBS } from "../permutations";
+import { activeAccount, pendingBatch, sendBatch } from "../state";
+
+/**
+ * Several jobs ask first: every prompt they are made of, how many jobs that is, and what it
+ * costs. Above the ceiling nothing can be sent.
+ */
+export function ConfirmBatch() {
+  const plan = pendingBatch.value;
+  if (!plan) return null;
+  const account = activeAccount.value;
+  const close = () => (pendingBatch.value = null);
+  const blocked = !!plan.problem || plan.jobs > MAX_JOBS || !account;
+  return (
+    <div class="modal" onClick={close}>
+      <div
+        class="sheet confirm-batch"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="confirm-batch-title"
+        data-testid="confirm-batch"
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => e.key === "Escape" && close()}
+      >
+        <h2 id="confirm-batch-title">Send {plan.jobs} jobs?</h2>
+        <p data-testid="batch-count">
+          {plan.jobs} jobs will be sent{" "}
+          {account?.provider === "demo" ? "(made offline, free)" : "(you pay for each)"}
+          {account && (
+            <>
+              {" "}
+              with <b>{account.label}</b> ({account.providerName})
+            </>
+          )}
+          .
+        </p>
+        <ol class="batch-list" data-testid="batch-prompts">
+          {plan.prompts.map((p, i) => (
+            <li key={i}>
+              {p}
+              {plan.repeat > 1 && <span class="times"> ×{plan.repeat}</span>}
+            </li>
+          ))}
+        </ol>
+        {plan.problem && (
+          <p class="error" role="alert">
+            {plan.problem}
+          </p>
+        )}
+        <div class="row end">
+          <button onClick={close}>Cancel</button>
+          <button
+            class="primary"
+            data-testid="confirm-batch-send"
+            disabled={blocked}
+            ref={(el) => el?.focus()}
+            onClick={() => void sendBatch(plan)}
+          >
+            Send {plan.jobs} jobs
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import { BraceError, MAX_JOBS, countPrompts, expandPrompt, jobsOf, planJobs } from "./permutations";
+
+describe("expandPrompt", () => {
+  it("leaves a prompt without groups as it is", () => {
+    const prompt = "a pretty lady at the beach  --ar 9:21 --chaos 40 --stylize 1000";
+    expect(expandPrompt(prompt)).toEqual([prompt]);
+    expect(countPrompts(prompt)).toBe(1);
+  });
+
+  it("makes every combination, the first group varying slowest", () => {
+    expect(expandPrompt("a {red, blue} bird --ar {1:1, 16:9}")).toEqual([
+      "a red bird --ar 1:1",
+      "a red bird --ar 16:9",
+      "a blue bird --ar 1:1",
+      "a blue bird --ar 16:9",
+    ]);
+    const three = "{a, b} {1, 2, 3} {x, y}";
+    expect(countPrompts(three)).toBe(12);
+    const all = expandPrompt(three);
+    expect(all).toHaveLength(12);
+    expect(all.slice(0, 3)).toEqual(["a 1 x", "a 1 y", "a 2 x"]);
+    expect(all[11]).toBe("b 3 y");
+    expect(new Set(all).size).toBe(12);
+  });
+
+  it("expands nested groups", () => {
+    expect(expandPrompt("{a {b, c}, d}")).toEqual(["a b", "a c", "d"]);
+    expect(countPrompts("{a {b, c}, d}")).toBe(3);
+    expect(expandPrompt("x {1 {2 {3, 4}, 5}, 6} --v {6, 7}")).toEqual([
+      "x 1 2 3 --v 6",
+      "x 1 2 3 --v 7",
+      "x 1 2 4 --v 6",
+      "x 1 2 4 --v 7",
+      "x 1 5 --v 6",
+      "x 1 5 --v 7",
+      "x 6 --v 6",
+      "x 6 --v 7",
+    ]);
+    expect(countPrompts("x {1 {2 {3, 4}, 5}, 6} --v {6, 7}")).toBe(8);
+  });
+
+  it("keeps escaped braces as braces, and an escaped comma inside a group", () => {
+    expect(expandPrompt("a \\{red, blue\\} bird")).toEqual(["a {red, blue} bird"]);
+    expect(countPrompts("a \\{red, blue\\} bird")).toBe(1);
+    expect(expandPrompt("a {red\\, white, blue} flag")).toEqual([
+      "a red, white flag",
+      "a blue flag",
+    ]);
+    expect(expandPrompt("{\\{x\\}, y} z")).toEqual(["{x} z", "y z"]);
+    // Outside a group a comma means nothing, so its backslash stays; other backslashes too.
+    expect(expandPrompt("a\\, b \\n")).toEqual(["a\\, b \\n"]);
+  });
+
+  it("trims options and leaves no double space where an option is empty", () => {
+    expect(expandPrompt("a {  red  ,blue } bird")).toEqual(["a red bird", "a blue bird"]);
+    expect(expandPrompt("a {, big} dog")).toEqual(["a dog", "a big dog"]);
+    expect(expandPrompt("a {} dog")).toEqual(["a dog"]);
+    expect(expandPrompt("{red,blue}bird")).toEqual(["redbird", "bluebird"]);
+    expect(expandPrompt("{red , blue }bird")).toEqual(["redbird", "bluebird"]);
+    expect(expandPrompt("a {x, y}\n--ar 1:1")).toEqual(["a x --ar 1:1", "a y --ar 1:1"]);
+  });
+
+  it("says which brace is unbalanced, and where", () => {
+    expect(() => expandPrompt("a {red bird")).toThrow(BraceError);
+    expect(() => expandPrompt("a {red bird")).toThrow(/“\{” at character 3 .* never closed/);
+    expect(() => expandPrompt("a red} bird")).toThrow(/“\}” at character 6 .* closes nothing/);
+    expect(() => countPrompts("{a, {b}")).toThrow(/never closed/);
+    expect(() => countPrompts("{a}}")).toThrow(/closes nothing/);
+    expect(() => expandPrompt("a {red bird")).toThrow(/\\\{/);
+  });
+
+  it("stops at a limit without making the rest", () => {
+    const huge = "{1,2,3,4,5,6,7,8,9,10} ".repeat(30);
+    expect(countPrompts(huge) / 1e30).toBeCloseTo(1);
+    const first = expandPrompt(huge, 5);
+    expect(first).toHaveLength(5);
+    expect(first[4]).toBe(`${"1 ".repeat(29)}5`);
+  });
+});
+
+describe("planJobs", () => {
+  it("counts prompts times repeats, each prompt repeated in a row", () => {
+    const plan = planJobs("a {x, y} bird", 3);
+    expect(plan).toEqual({
+      prompts: ["a x bird", "a y bird"],
+      repeat: 3,
+      jobs: 6,
+      problem: null,
+    });
+    expect(jobsOf(plan)).toEqual([
+      "a x bird",
+      "a x bird",
+      "a x bird",
+      "a y bird",
+      "a y bird",
+      "a y bird",
+    ]);
+    expect(planJobs("  a fox  ", 1)).toEqual({
+      prompts: ["a fox"],
+      repeat: 1,
+      jobs: 1,
+      problem: null,
+    });
+    expect(planJobs("   ", 2).jobs).toBe(0);
+  });
+
+  it("keeps Repeat between 1 and 10", () => {
+    expect(planJobs("a", 0).repeat).toBe(1);
+    expect(planJobs("a", 99).repeat).toBe(10);
+    expect(planJobs("a", 2.7).repeat).toBe(2);
+    expect(planJobs("a", NaN).repeat).toBe(1);
+  });
+
+  it("refuses more than the ceiling, saying how many", () => {
+    expect(planJobs("{1,2,3,4,5,6,7,8} {a,b,c,d,e}", 1)).toMatchObject({ jobs: 40, problem: null });
+    const over = planJobs("{1,2,3,4,5,6,7} {a,b,c,d,e,f,g}", 1);
+    expect(over.jobs).toBe(49);
+    expect(over.problem).toMatch(/49 jobs; at most 40/);
+    expect(over.prompts.length).toBeLessThanOrEqual(MAX_JOBS);
+    expect(planJobs("{a,b,c,d,e} x", 8)).toMatchObject({ jobs: 40, problem: null });
+    expect(planJobs("{a,b,c,d,e} x", 9).problem).toMatch(/45 jobs/);
+    const options = (n: number) => `{${Array.from({ length: n }, (_, i) => i).join(",")}}`;
+    expect(planJobs(options(40), 1).problem).toBeNull();
+    expect(planJobs(options(41), 1).problem).toMatch(/41 jobs/);
+    const huge = planJobs("{1,2,3,4,5,6,7,8,9,10} ".repeat(30), 1);
+    expect(huge.problem).toMatch(/at most 40/);
+  });
+
+  it("gives the brace's sentence instead of throwing", () => {
+    const plan = planJobs("a {red bird", 2);
+    expect(plan.jobs).toBe(0);
+    expect(plan.problem).toMatch(/never closed/);
+  });
+
+  it("refuses a combination that is an empty prompt", () => {
+    expect(planJobs("{, red}", 1).problem).toMatch(/empty prompt/);
+    expect(planJobs("{ , }", 1).problem).toMatch(/empty prompt/);
+    expect(planJobs("{} fox", 1).problem).toBeNull();
+  });
+});

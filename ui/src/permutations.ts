@@ -1,0 +1,160 @@
+// Permutation prompts, as Midjourney writes them: `a {red, blue} bird --ar {1:1, 16:9}` is
+// four prompts, one per combination. The services take one prompt per job, so the page
+// expands them before sending. Groups may nest (`{a {b, c}, d}`); `\{` and `\}` are literal
+// braces and `\,` a literal comma inside a group.
+
+/** A brace without its partner: the sentence says which and where. */
+export class BraceError extends Error {}
+
+type Node = { kind: "text"; text: string } | { kind: "group"; options: Node[][] };
+
+/** At most this many jobs go in one send. */
+export const MAX_JOBS = 40;
+/** `Repeat ×N` goes up to this. */
+export const MAX_REPEAT = 10;
+
+function parse(text: string): Node[] {
+  let i = 0;
+  const near = (at: number) => `“${text.slice(Math.max(0, at - 12), at + 13).trim()}”`;
+  const sequence = (inGroup: boolean): Node[] => {
+    const nodes: Node[] = [];
+    let buf = "";
+    const flush = () => {
+      if (buf) nodes.push({ kind: "text", text: buf });
+      buf = "";
+    };
+    while (i < text.length) {
+      const ch = text[i];
+      const next = text[i + 1];
+      if (ch === "\\" && (next === "{" || next === "}" || (inGroup && next === ","))) {
+        buf += next;
+        i += 2;
+      } else if (ch === "{") {
+        flush();
+        const open = i++;
+        const options = [sequence(true)];
+        while (text[i] === ",") {
+          i++;
+          options.push(sequence(true));
+        }
+        if (text[i] !== "}") {
+          throw new BraceError(
+            `The “{” at character ${open + 1} (${near(open)}) is never closed: add a “}”, or write \\{ for a brace of its own.`,
+          );
+        }
+        i++;
+        nodes.push({ kind: "group", options });
+      } else if (ch === "}" && !inGroup) {
+        throw new BraceError(
+          `The “}” at character ${i + 1} (${near(i)}) closes nothing: add its “{”, or write \\} for a brace of its own.`,
+        );
+      } else if (inGroup && (ch === "," || ch === "}")) {
+        break;
+      } else {
+        buf += ch;
+        i++;
+      }
+    }
+    flush();
+    return nodes;
+  };
+  return sequence(false);
+}
+
+function hasGroups(nodes: Node[]): boolean {
+  return nodes.some((n) => n.kind === "group");
+}
+
+function countOf(nodes: Node[]): number {
+  return nodes.reduce(
+    (n, node) =>
+      node.kind === "text" ? n : n * node.options.reduce((sum, o) => sum + countOf(o), 0),
+    1,
+  );
+}
+
+function* combinations(nodes: Node[], from = 0): Generator<string> {
+  if (from >= nodes.length) {
+    yield "";
+    return;
+  }
+  // The first group varies slowest: `{a, b} {1, 2}` is a 1, a 2, b 1, b 2.
+  for (const head of choices(nodes[from])) {
+    for (const tail of combinations(nodes, from + 1)) yield head + tail;
+  }
+}
+
+function* choices(node: Node): Generator<string> {
+  if (node.kind === "text") {
+    yield node.text;
+    return;
+  }
+  for (const option of node.options) {
+    for (const text of combinations(option)) yield text.trim();
+  }
+}
+
+/** How many prompts a text expands to (1 without groups); throws `BraceError`. */
+export function countPrompts(text: string): number {
+  return countOf(parse(text));
+}
+
+/**
+ * Every prompt a text expands to, in order, at most `limit` of them; throws `BraceError`.
+ * Options are trimmed, and in a text with groups, runs of whitespace become one space (an
+ * empty option leaves no double space). A text without groups comes back as it is, but for
+ * its escaped braces.
+ */
+export function expandPrompt(text: string, limit = Infinity): string[] {
+  const nodes = parse(text);
+  const grouped = hasGroups(nodes);
+  const out: string[] = [];
+  if (limit <= 0) return out;
+  for (const prompt of combinations(nodes)) {
+    out.push(grouped ? prompt.replace(/\s+/g, " ").trim() : prompt);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** What pressing Imagine would send. */
+export interface Plan {
+  /** The distinct prompts (each sent `repeat` times), at most `MAX_JOBS` of them. */
+  prompts: string[];
+  repeat: number;
+  /** Prompts × repeat, counted even beyond the ceiling. */
+  jobs: number;
+  /** Why it cannot be sent (a brace, an empty combination, too many jobs), or null. */
+  problem: string | null;
+}
+
+/** Expands the text and counts the jobs; never throws. */
+export function planJobs(text: string, repeat: number, ceiling = MAX_JOBS): Plan {
+  const times = Math.min(MAX_REPEAT, Math.max(1, Math.floor(repeat) || 1));
+  const trimmed = text.trim();
+  if (!trimmed) return { prompts: [], repeat: times, jobs: 0, problem: null };
+  let count: number;
+  let prompts: string[];
+  try {
+    count = countPrompts(trimmed);
+    prompts = expandPrompt(trimmed, ceiling);
+  } catch (err) {
+    if (!(err instanceof BraceError)) throw err;
+    return { prompts: [], repeat: times, jobs: 0, problem: err.message };
+  }
+  const jobs = count * times;
+  let problem: string | null = null;
+  if (jobs > ceiling) {
+    problem =
+      `That makes ${jobs.toLocaleString()} jobs; at most ${ceiling} are sent at once. ` +
+      "Take out some options or lower Repeat.";
+  } else if (prompts.some((p) => !p)) {
+    problem = "One of the combinations is an empty prompt: give every option some text.";
+  }
+  return { prompts, repeat: times, jobs, problem };
+}
+
+/** The jobs to send: each prompt `repeat` times in a row. */
+export function jobsOf(plan: Plan): string[] {
+  return plan.prompts.flatMap((p) => Array<string>(plan.repeat).fill(p));
+}

@@ -11,8 +11,9 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev pkg-config
   build-essential curl file xvfb xdotool webkit2gtk-driver gnome-keyring dbus-x11
   libsecret-tools libdbus-1-dev xauth desktop-file-utils
-  # exiftool: the independent reader the export tests check embedded prompts with.
-  libimage-exiftool-perl
+  # exiftool: the independent reader the export tests check embedded prompts with; unzip
+  # opens the archive the end-to-end test exports.
+  libimage-exiftool-perl unzip
 )
 
 missing=()

@@ -39,6 +39,8 @@ const COMMANDS: &[&str] = &[
     "save_image_as",
     "copy_image",
     "drag_images",
+    "export_items",
+    "cancel_export",
     "open_logs_folder",
 ];
 

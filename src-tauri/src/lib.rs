@@ -87,6 +87,8 @@ pub fn run() {
             commands::save_image_as,
             commands::copy_image,
             commands::drag_images,
+            commands::export_items,
+            commands::cancel_export,
             commands::open_logs_folder,
         ])
         .run(tauri::generate_context!())
@@ -213,6 +215,7 @@ fn open_in(
     let atelier = Atelier::open(data_dir, secrets, EngineConfig::default(), sink)?;
     announcer.set_enabled(atelier.preferences()?.notifications);
     app.manage(announcer);
+    app.manage(Arc::new(commands::Exports::default()));
     let handle = app.clone();
     atelier.on_notice(Arc::new(move |notice: &Notice| {
         let _ = handle.emit("notice", notice);

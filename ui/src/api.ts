@@ -10,6 +10,9 @@ import type {
   Deletion,
   ErrorCode,
   ErrorReply,
+  ExportFormat,
+  ExportProgress,
+  ExportSummary,
   Facets,
   Filter,
   Health,
@@ -72,6 +75,14 @@ export const api = {
   deleteSavedSearch: (id: number) => invoke<void>("delete_saved_search", { id }),
   delete: (selection: Selection) => invoke<Deletion>("delete_items", { selection }),
   undoDeletion: (receipt: number) => invoke<void>("undo_deletion", { receipt }),
+  /**
+   * Asks where to (the core opens the folder or save dialog), then writes; null when the
+   * dialog was cancelled. Progress arrives as `export-progress` events. One at a time.
+   */
+  exportItems: (selection: Selection, format: ExportFormat) =>
+    invoke<ExportSummary | null>("export_items", { selection, format }),
+  /** The running export stops; its call then resolves with `cancelled` set. */
+  cancelExport: () => invoke<void>("cancel_export"),
 
   reveal: (imageId: number) => invoke<void>("reveal_image", { imageId }),
   openLogsFolder: () => invoke<void>("open_logs_folder"),
@@ -83,6 +94,10 @@ export const api = {
 
 export function onJobUpdated(handler: (job: Job) => void): Promise<UnlistenFn> {
   return listen<Job>("job-updated", (event) => handler(event.payload));
+}
+
+export function onExportProgress(handler: (progress: ExportProgress) => void): Promise<UnlistenFn> {
+  return listen<ExportProgress>("export-progress", (event) => handler(event.payload));
 }
 
 /** A menu item (or its shortcut) that the page acts on. */

@@ -2,8 +2,17 @@
 // own state lives in `library/`. Components read signals and call the actions; the actions
 // ask the Rust side through `api` and fold the answers in.
 import { computed, effect, signal, untracked } from "@preact/signals";
-import { api, messageOf, onJobUpdated, onMenu, onNotice, type MenuItem } from "./api";
+import {
+  api,
+  messageOf,
+  onExportProgress,
+  onJobUpdated,
+  onMenu,
+  onNotice,
+  type MenuItem,
+} from "./api";
 import { confirming, loadFacets, loadOrganizers, jobChanged } from "./library/actions";
+import { exportProgressed } from "./library/export";
 import { query } from "./library/query";
 import { open } from "./library/results";
 import { clearSelection, focus } from "./library/selection";
@@ -70,6 +79,7 @@ export async function start() {
   await onJobUpdated(jobChanged);
   await onNotice(noticed);
   await onMenu(menuChosen);
+  await onExportProgress(exportProgressed);
   // Every change of the query (search, filters, order, unit) asks for its results afresh.
   stopFollowing?.();
   stopFollowing = effect(() => {

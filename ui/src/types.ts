@@ -12,6 +12,8 @@ export type { Cursor } from "./bindings/Cursor";
 export type { Deletion } from "./bindings/Deletion";
 export type { ErrorCode } from "./bindings/ErrorCode";
 export type { ErrorReply } from "./bindings/ErrorReply";
+export type { ExportProgress } from "./bindings/ExportProgress";
+export type { ExportSummary } from "./bindings/ExportSummary";
 export type { Facets } from "./bindings/Facets";
 export type { Filter } from "./bindings/Filter";
 export type { Health } from "./bindings/Health";
@@ -19,6 +21,7 @@ export type { HistoryChoice } from "./bindings/HistoryChoice";
 export type { ImageRecord } from "./bindings/ImageRecord";
 export type { Job } from "./bindings/Job";
 export type { LibraryQuery } from "./bindings/LibraryQuery";
+export type { MissingImage } from "./bindings/MissingImage";
 export type { Month } from "./bindings/Month";
 export type { NewAccount } from "./bindings/NewAccount";
 export type { Notice } from "./bindings/Notice";
@@ -32,6 +35,9 @@ export type { Sort } from "./bindings/Sort";
 export type { Summary } from "./bindings/Summary";
 export type { Unit } from "./bindings/Unit";
 export type { JobStatus, ProviderKind, Slot };
+
+/** Where an export goes (the core's `ExportFormat`, which has no binding). */
+export type ExportFormat = "folder" | "zip";
 
 export const PROVIDER_NAMES: Record<ProviderKind, string> = {
   imagineapi: "ImagineAPI",

@@ -48,20 +48,13 @@ pub async fn save_image_as(
         return Ok(None);
     };
     let dest = dest.into_path().map_err(say)?;
-    save_copy(&source, &dest).await.map_err(|e| {
-        let message = format!("Could not save to {}: {e}", dest.display());
-        reply(ErrorCode::FileError, message)
-    })?;
-    Ok(Some(dest.display().to_string()))
-}
-
-/// Copies the bytes only: `fs::copy` would carry over the library file's owner-only mode to a
-/// file the person saved to share.
-async fn save_copy(source: &std::path::Path, dest: &std::path::Path) -> std::io::Result<()> {
-    let mut from = tokio::fs::File::open(source).await?;
-    let mut to = tokio::fs::File::create(dest).await?;
-    tokio::io::copy(&mut from, &mut to).await?;
-    to.sync_all().await
+    let shown = dest.display().to_string();
+    // A copy with the prompt written in; the library's file stays as the service sent it.
+    let saved = blocking(&app, move |app| app.save_image(image_id, &dest)).await?;
+    if !saved {
+        return Err(gone());
+    }
+    Ok(Some(shown))
 }
 
 #[tauri::command]
@@ -88,11 +81,9 @@ pub async fn drag_images(
     let Some(&first) = image_ids.first() else {
         return Ok(());
     };
+    // Copies that carry their prompts and readable names go out, not the library's files.
     let (files, icon) = blocking(&app, move |app| {
-        let files = image_ids
-            .iter()
-            .map(|id| app.image_file(*id, ImageSize::Full))
-            .collect::<std::result::Result<Option<Vec<PathBuf>>, _>>()?;
+        let files = app.drag_copies(&image_ids)?;
         Ok((files, app.image_file(first, ImageSize::Small)?))
     })
     .await?;

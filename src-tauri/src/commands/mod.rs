@@ -3,6 +3,7 @@
 //! blocking pool, never on the async workers that serve the window.
 
 mod accounts;
+mod export;
 mod images;
 mod library;
 mod logs;
@@ -14,6 +15,7 @@ use atelier_core::{Atelier, AtelierError, ErrorCode, ErrorReply};
 use tauri::State;
 
 pub use accounts::*;
+pub use export::*;
 pub use images::*;
 pub use library::*;
 pub use logs::*;

@@ -3,6 +3,7 @@ import { AccountSwitcher } from "./AccountSwitcher";
 import { AccountsDialog } from "./AccountsDialog";
 import { ConfirmBatch } from "./ConfirmBatch";
 import { ConfirmDelete } from "./ConfirmDelete";
+import { ExportPanel } from "./ExportPanel";
 import { Library } from "./Library";
 import { PromptBar } from "./PromptBar";
 import { SearchBox } from "./SearchBox";
@@ -33,6 +34,7 @@ export function App() {
       {viewer.value && <Viewer />}
       <ConfirmDelete />
       <ConfirmBatch />
+      <ExportPanel />
       <Toasts />
     </div>
   );

@@ -1,5 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { collect, collections, confirming, createCollection, like } from "../library/actions";
+import { exportItems } from "../library/export";
 import { filter, unit } from "../library/query";
 import { count } from "../library/results";
 import {
@@ -9,8 +10,9 @@ import {
   selectedCount,
   selectionPayload,
 } from "../library/selection";
+import { ExportPicker } from "./ExportPicker";
 
-/** What can be done to the selection: like, collect, delete; shown while there is one. */
+/** What can be done to the selection: like, collect, export, delete; shown while there is one. */
 export function SelectionBar() {
   const n = selectedCount.value;
   const naming = useSignal(false);
@@ -82,6 +84,11 @@ export function SelectionBar() {
           Remove from “{inCollection.name}”
         </button>
       )}
+      <ExportPicker
+        label="Export…"
+        testid="bulk-export"
+        onPick={(format) => void exportItems(selectionPayload(), format)}
+      />
       <button
         class="danger"
         data-testid="bulk-delete"

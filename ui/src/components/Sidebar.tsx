@@ -10,6 +10,7 @@ import {
   saveSearch,
   savedSearches,
 } from "../library/actions";
+import { exportCollection, exporting } from "../library/export";
 import { clearSideFilters, filter, filtered, setFilter, sideFiltered } from "../library/query";
 import { accounts } from "../state";
 import { PROVIDER_NAMES, type Count, type Phase, type ProviderKind } from "../types";
@@ -165,7 +166,10 @@ function Filters() {
 function Collections() {
   const creating = useSignal(false);
   const renaming = useSignal<number | null>(null);
+  /** The collection whose export choices (folder or .zip) are open under it. */
+  const exportOf = useSignal<number | null>(null);
   const current = filter.value.collection;
+  const busy = exporting.value !== null;
   return (
     <section>
       <h3>
@@ -206,25 +210,65 @@ function Collections() {
             }}
           />
         ) : (
-          <div key={c.id} class="item">
-            <button
-              class={`view ${current === c.id ? "current" : ""}`}
-              data-testid={`collection-${c.id}`}
-              onClick={() => setFilter({ collection: c.id, liked: false })}
-              onDblClick={() => (renaming.value = c.id)}
-              title="Double-click to rename"
-            >
-              {c.name}
-              <small>{c.count.toLocaleString()}</small>
-            </button>
-            <button
-              class="remove"
-              aria-label={`Delete the collection “${c.name}” (its jobs stay)`}
-              title="Delete the collection (its jobs stay)"
-              onClick={() => void deleteCollection(c.id)}
-            >
-              ×
-            </button>
+          <div key={c.id} class="item-group">
+            <div class={`item ${current === c.id || exportOf.value === c.id ? "shown" : ""}`}>
+              <button
+                class={`view ${current === c.id ? "current" : ""}`}
+                data-testid={`collection-${c.id}`}
+                onClick={() => setFilter({ collection: c.id, liked: false })}
+                onDblClick={() => (renaming.value = c.id)}
+                title="Double-click to rename"
+              >
+                {c.name}
+                <small>{c.count.toLocaleString()}</small>
+              </button>
+              <button
+                class="export"
+                aria-label={`Export the collection “${c.name}”`}
+                aria-expanded={exportOf.value === c.id}
+                title={busy ? "An export is running" : "Export the collection…"}
+                data-testid={`export-collection-${c.id}`}
+                disabled={busy || c.count === 0}
+                onClick={() => (exportOf.value = exportOf.value === c.id ? null : c.id)}
+              >
+                ⇩
+              </button>
+              <button
+                class="remove"
+                aria-label={`Delete the collection “${c.name}” (its jobs stay)`}
+                title="Delete the collection (its jobs stay)"
+                onClick={() => void deleteCollection(c.id)}
+              >
+                ×
+              </button>
+            </div>
+            {exportOf.value === c.id && !busy && (
+              <div
+                class="export-choices"
+                role="group"
+                aria-label={`Export “${c.name}”`}
+                onKeyDown={(e) => e.key === "Escape" && (exportOf.value = null)}
+              >
+                <button
+                  data-testid="export-collection-folder"
+                  onClick={() => {
+                    exportOf.value = null;
+                    void exportCollection(c, "folder");
+                  }}
+                >
+                  To a folder…
+                </button>
+                <button
+                  data-testid="export-collection-zip"
+                  onClick={() => {
+                    exportOf.value = null;
+                    void exportCollection(c, "zip");
+                  }}
+                >
+                  As a .zip…
+                </button>
+              </div>
+            )}
           </div>
         ),
       )}

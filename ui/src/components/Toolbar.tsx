@@ -8,12 +8,14 @@ import {
   sort,
   unit,
 } from "../library/query";
+import { exportShown } from "../library/export";
 import { count, failure, loading, refresh, summary } from "../library/results";
 import type { Sort, Unit } from "../types";
+import { ExportPicker } from "./ExportPicker";
 
 const NOUN: Record<Unit, [string, string]> = { jobs: ["job", "jobs"], images: ["image", "images"] };
 
-/** How many match, the order, cards or wall, and the tile size. */
+/** How many match, exporting them, the order, cards or wall, and the tile size. */
 export function Toolbar() {
   const u = unit.value;
   const s = summary.value;
@@ -49,6 +51,13 @@ export function Toolbar() {
         </span>
       )}
       <span class="spacer" />
+      {s && s.count > 0 && (
+        <ExportPicker
+          label={`Export all ${s.count.toLocaleString()} shown…`}
+          testid="export-shown"
+          onPick={(format) => void exportShown(format)}
+        />
+      )}
       <label class="compact">
         <span class="sr-only">Order</span>
         <select

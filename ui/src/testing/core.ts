@@ -1,7 +1,19 @@
 // A stand-in for the Rust core in UI tests: the library's commands over an array of jobs,
 // paged from checkpoints as the real store pages them, and a log of every call.
+import { emit } from "@tauri-apps/api/event";
 import { mockConvertFileSrc, mockIPC } from "@tauri-apps/api/mocks";
-import type { Account, Job, LibraryQuery, Page, SavedPrompt, Summary } from "../types";
+import type {
+  Account,
+  ExportFormat,
+  ExportProgress,
+  ExportSummary,
+  Job,
+  LibraryQuery,
+  Page,
+  SavedPrompt,
+  Selection,
+  Summary,
+} from "../types";
 
 export const DEMO: Account = {
   id: 1,
@@ -90,13 +102,24 @@ export interface Core {
   slow: Record<string, number>;
   /** Named prompts, as `save_prompt` keeps them. */
   saved: SavedPrompt[];
+  /** Every `export_items` call, oldest first, each waiting for the test to answer it. */
+  exports: PendingExport[];
+}
+
+/** An `export_items` call the test answers when it likes (`finish`, or `fail`). */
+export interface PendingExport {
+  selection: Selection;
+  format: ExportFormat;
+  /** The summary, or null for a dialog the person closed. */
+  finish: (summary: ExportSummary | null) => void;
+  fail: (err: unknown) => void;
 }
 
 type Handlers = Record<string, (args: any) => unknown>;
 
 export function fakeCore(jobs: Job[], extra: Handlers = {}): Core {
   // Checkpoints every 48 jobs, as the core makes them.
-  const core: Core = { jobs, calls: [], pageSize: 48, slow: {}, saved: [] };
+  const core: Core = { jobs, calls: [], pageSize: 48, slow: {}, saved: [], exports: [] };
   const matching = (q: LibraryQuery) =>
     core.jobs
       .filter((j) => j.prompt.includes(q.filter.search.trim()))
@@ -172,6 +195,10 @@ export function fakeCore(jobs: Job[], extra: Handlers = {}): Core {
       core.saved = core.saved.filter((s) => s.id !== id);
       return null;
     },
+    export_items: ({ selection, format }: { selection: Selection; format: ExportFormat }) =>
+      new Promise((finish, fail) => core.exports.push({ selection, format, finish, fail })),
+    // Asks the running export to stop; the test then finishes it with `cancelled` set.
+    cancel_export: () => null,
     ...extra,
   };
   mockConvertFileSrc("linux");
@@ -189,4 +216,23 @@ export function fakeCore(jobs: Job[], extra: Handlers = {}): Core {
 
 export function callsTo(core: Core, cmd: string): any[] {
   return core.calls.filter((c) => c.cmd === cmd).map((c) => c.args);
+}
+
+/** What the core sends after each file an export writes. */
+export function exportProgress(done: number, total: number, current: string): Promise<void> {
+  const progress: ExportProgress = { done, total, current };
+  return emit("export-progress", progress);
+}
+
+/** An export's summary: nothing missing, not cancelled, unless told otherwise. */
+export function exportSummary(overrides: Partial<ExportSummary> = {}): ExportSummary {
+  return {
+    destination: "/home/ada/Exports",
+    images: 0,
+    sidecars: 0,
+    missing: [],
+    withoutMetadata: [],
+    cancelled: false,
+    ...overrides,
+  };
 }

@@ -41,7 +41,7 @@ impl Removals {
 }
 
 /// What a selection comes to.
-enum Target {
+pub(super) enum Target {
     Jobs(Vec<i64>),
     Images(Vec<i64>),
 }
@@ -249,7 +249,7 @@ impl Atelier {
         Ok(())
     }
 
-    fn target(&self, selection: &Selection) -> Result<Target, AtelierError> {
+    pub(super) fn target(&self, selection: &Selection) -> Result<Target, AtelierError> {
         Ok(match selection {
             Selection::Jobs { ids } => Target::Jobs(ids.clone()),
             Selection::Images { ids } => Target::Images(ids.clone()),

@@ -1,6 +1,7 @@
 //! The whole app without a window: what the Tauri shell's commands call.
 
 mod accounts;
+mod export;
 mod library;
 mod prompts;
 mod reply;
@@ -11,6 +12,7 @@ use std::sync::Arc;
 
 use crate::accounts::Account;
 use crate::data_folder::{DataFolder, DataFolderError};
+use crate::export::ExportError;
 use crate::job::Batch;
 use crate::jobs::{Engine, EngineConfig, Job, JobSink, NoticeSink};
 use crate::media::{MediaError, MediaLibrary};
@@ -24,6 +26,7 @@ use crate::providers::{Health, Provider, ProviderError, ProviderKind};
 use crate::secrets::{Secret, SecretError, SecretStore};
 use crate::store::{Store, StoreError};
 
+pub use export::Outgoing;
 use library::Removals;
 pub use reply::{ErrorCode, ErrorReply};
 
@@ -50,6 +53,8 @@ pub enum AtelierError {
          it only ever goes where you meant it to."
     )]
     TokenNeeded(String),
+    #[error(transparent)]
+    Export(#[from] ExportError),
     #[error("{0}")]
     Invalid(String),
 }
@@ -156,6 +161,7 @@ impl Atelier {
             _folder: folder,
         };
         app.finish_deletions()?;
+        app.clear_outgoing();
         Ok(app)
     }
 

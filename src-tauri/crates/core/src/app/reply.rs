@@ -6,6 +6,7 @@ use ts_rs::TS;
 
 use super::AtelierError;
 use crate::data_folder::DataFolderError;
+use crate::export::ExportError;
 use crate::media::MediaError;
 use crate::providers::address::AddressError;
 use crate::providers::ProviderError;
@@ -94,6 +95,10 @@ impl AtelierError {
             AtelierError::NoToken(_) => C::NoToken,
             AtelierError::NoAccount => C::NoAccount,
             AtelierError::TokenNeeded(_) => C::TokenNeeded,
+            AtelierError::Export(ExportError::UnknownFormat | ExportError::Damaged { .. }) => {
+                C::NotAnImage
+            }
+            AtelierError::Export(_) => C::FileError,
             AtelierError::Invalid(_) => C::Invalid,
         }
     }

@@ -1,0 +1,168 @@
+//! Images leaving the library. Every copy that goes out carries its prompt and where it came
+//! from (Save as, drag-out, exports); the library's own files stay what the service sent.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use super::library::Target;
+use super::{Atelier, AtelierError};
+use crate::export::{self, Destination, ExportError, ExportSummary, Progress, Provenance};
+use crate::job::{ImageRecord, Job};
+use crate::library::Selection;
+
+/// Where drag-out copies wait while the file manager reads them. Emptied when the library
+/// opens, so it holds one session's drags at most.
+const OUTGOING: &str = "outgoing";
+
+/// An image as it leaves: a readable file name and the bytes with the provenance in them.
+pub struct Outgoing {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Atelier {
+    /// The image's bytes with its provenance written in; `None` when it is no longer there.
+    pub fn outgoing(&self, image_id: i64) -> Result<Option<Outgoing>, AtelierError> {
+        let Some((job, image)) = self.job_and_image(image_id)? else {
+            return Ok(None);
+        };
+        let path = self.media.resolve(&image.file);
+        let Ok(bytes) = std::fs::read(&path) else {
+            return Ok(None);
+        };
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("png");
+        let name = export::image_name(&job, image.slot, ext);
+        let bytes = match export::embed(&bytes, &Provenance::of(&job, image.slot)) {
+            Ok(tagged) => tagged,
+            // The library checked every image when it arrived; a container this cannot read
+            // still goes out, as it is, rather than not at all.
+            Err(e) => {
+                tracing::warn!("image {image_id} leaves without its prompt: {e}");
+                bytes
+            }
+        };
+        Ok(Some(Outgoing { name, bytes }))
+    }
+
+    /// Writes the image, carrying its prompt, where the person chose to save it.
+    pub fn save_image(&self, image_id: i64, dest: &Path) -> Result<bool, AtelierError> {
+        let Some(out) = self.outgoing(image_id)? else {
+            return Ok(false);
+        };
+        write(dest, &out.bytes)?;
+        Ok(true)
+    }
+
+    /// Copies of the images, carrying their prompts and named for people, for a drag out of
+    /// the window. `None` when one of them is no longer there.
+    pub fn drag_copies(&self, image_ids: &[i64]) -> Result<Option<Vec<PathBuf>>, AtelierError> {
+        let mut paths = Vec::with_capacity(image_ids.len());
+        for &id in image_ids {
+            let Some(out) = self.outgoing(id)? else {
+                return Ok(None);
+            };
+            // A folder per image keeps the readable names from clashing.
+            let dir = self.outgoing_dir().join(id.to_string());
+            std::fs::create_dir_all(&dir).map_err(|source| folder(&dir, source))?;
+            let path = dir.join(&out.name);
+            write(&path, &out.bytes)?;
+            paths.push(path);
+        }
+        Ok(Some(paths))
+    }
+
+    /// Exports the selection to a folder or a `.zip`. Blocking: run it on the blocking pool.
+    pub fn export(
+        &self,
+        selection: &Selection,
+        destination: &Destination,
+        cancel: &AtomicBool,
+        progress: impl FnMut(Progress),
+    ) -> Result<ExportSummary, AtelierError> {
+        let jobs = self.exported_jobs(selection)?;
+        if jobs.is_empty() {
+            return Err(AtelierError::Invalid(
+                "Nothing is selected to export.".into(),
+            ));
+        }
+        Ok(export::export(
+            &self.media,
+            &jobs,
+            destination,
+            cancel,
+            progress,
+        )?)
+    }
+
+    /// Empties the drag-out folder of an earlier session.
+    pub(super) fn clear_outgoing(&self) {
+        let dir = self.outgoing_dir();
+        if dir.exists() {
+            if let Err(e) = std::fs::remove_dir_all(&dir) {
+                tracing::warn!("clearing {}: {e}", dir.display());
+            }
+        }
+    }
+
+    fn outgoing_dir(&self) -> PathBuf {
+        self._folder.path().join(OUTGOING)
+    }
+
+    /// Each job of the selection with the images it contributes: all of them, or those picked.
+    fn exported_jobs(
+        &self,
+        selection: &Selection,
+    ) -> Result<Vec<(Job, Vec<ImageRecord>)>, AtelierError> {
+        let (job_ids, picked) = match self.target(selection)? {
+            Target::Jobs(ids) => (ids, None),
+            Target::Images(ids) => {
+                let jobs = self.store.jobs_of_images(&ids)?;
+                (jobs, Some(ids.into_iter().collect::<HashSet<i64>>()))
+            }
+        };
+        let mut out = Vec::with_capacity(job_ids.len());
+        for id in job_ids {
+            let Some(job) = self.store.job(id)? else {
+                continue;
+            };
+            let images = job
+                .images
+                .iter()
+                .filter(|i| picked.as_ref().is_none_or(|p| p.contains(&i.id)))
+                .cloned()
+                .collect();
+            out.push((job, images));
+        }
+        Ok(out)
+    }
+
+    fn job_and_image(&self, image_id: i64) -> Result<Option<(Job, ImageRecord)>, AtelierError> {
+        let Some(&job_id) = self.store.jobs_of_images(&[image_id])?.first() else {
+            return Ok(None);
+        };
+        let Some(job) = self.store.job(job_id)? else {
+            return Ok(None);
+        };
+        let image = job.images.iter().find(|i| i.id == image_id).cloned();
+        Ok(image.map(|i| (job, i)))
+    }
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), AtelierError> {
+    std::fs::write(path, bytes).map_err(|source| {
+        ExportError::Write {
+            path: path.to_owned(),
+            source,
+        }
+        .into()
+    })
+}
+
+fn folder(path: &Path, source: std::io::Error) -> AtelierError {
+    ExportError::Folder {
+        path: path.to_owned(),
+        source,
+    }
+    .into()
+}

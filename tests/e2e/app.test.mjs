@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, afterEach, before, test } from "node:test";
 import {
   ROOT,
+  closeApp,
   fileContains,
   filesUnder,
   openApp,
@@ -320,7 +321,7 @@ test("in-flight work resumes and history is still there after a restart", async 
     },
     "the job to be in flight",
   );
-  await browser.deleteSession();
+  await closeApp(browser);
 
   browser = await openApp();
   const list = await until(

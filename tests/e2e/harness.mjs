@@ -1,7 +1,7 @@
 // Starts the pieces an end-to-end run needs: the stand-in ImagineAPI server, tauri-driver
 // (which drives WebKitWebDriver, which launches the real app), and WebDriver sessions.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -78,6 +78,30 @@ export function openApp() {
       "tauri:options": { application: APP },
     },
   });
+}
+
+/** Pids of the running debug apps (what tauri-driver started), from /proc. */
+function appPids() {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/exe`) === APP;
+      } catch {
+        return false; // gone meanwhile, or not ours to read
+      }
+    });
+}
+
+/**
+ * Ends the session and waits for the app to be gone: a new launch while the last one is still
+ * shutting down would hand itself over to it (single instance) and find no one answering.
+ */
+export async function closeApp(browser) {
+  await browser.deleteSession();
+  for (let t = 0; t < 30_000 && appPids().length > 0; t += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export function stopAll() {

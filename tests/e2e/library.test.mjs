@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, afterEach, before, test } from "node:test";
 import {
   ROOT,
+  closeApp,
   openApp,
   screenshot,
   seededHistory,
@@ -289,7 +290,7 @@ test("delete three to the trash, undo one, and a restart keeps it all as left", 
   const liked = await likedCount();
   await settled(`${JOBS - 2} of ${JOBS - 2} jobs`, "the whole library");
 
-  await browser.deleteSession();
+  await closeApp(browser);
   browser = await openApp();
   const after = await settled(`${JOBS - 2} of ${JOBS - 2} jobs`, "the library after a restart");
   const ids = after.map((c) => c.id);

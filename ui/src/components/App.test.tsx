@@ -1,52 +1,16 @@
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { emit } from "@tauri-apps/api/event";
-import { clearMocks } from "@tauri-apps/api/mocks";
 import { options } from "preact";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { confirming } from "../library/actions";
-import { emptyFilter, filter, setUnit, sort } from "../library/query";
-import { forgetJobsExcept } from "../library/jobs";
-import { clearSelection, focus } from "../library/selection";
-import { accounts, draft, loaded, settingsOpen, start, toasts, viewer } from "../state";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { setUnit } from "../library/query";
+import { settingsOpen, start, toasts, viewer } from "../state";
 import { callsTo, DEMO, done, fakeCore, job, WORK } from "../testing/core";
+import { freshApp, tidyUp } from "../testing/app";
 import { App } from "./App";
 import { JobCard } from "./JobCard";
 
-beforeEach(() => {
-  accounts.value = [];
-  settingsOpen.value = false;
-  draft.value = "";
-  viewer.value = null;
-  toasts.value = [];
-  loaded.value = false;
-  confirming.value = null;
-  filter.value = emptyFilter();
-  sort.value = "newest";
-  setUnit("jobs");
-  clearSelection();
-  focus.value = 0;
-  forgetJobsExcept(new Set());
-  // happy-dom lays nothing out: give the grid a window-sized box to fill.
-  vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockReturnValue({
-    width: 1000,
-    height: 900,
-    top: 0,
-    left: 0,
-    right: 1000,
-    bottom: 900,
-    x: 0,
-    y: 0,
-    toJSON: () => ({}),
-  });
-  vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockReturnValue(1000);
-  vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockReturnValue(900);
-});
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-  vi.restoreAllMocks();
-});
+beforeEach(freshApp);
+afterEach(tidyUp);
 
 async function shown() {
   render(<App />);

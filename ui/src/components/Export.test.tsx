@@ -1,14 +1,10 @@
 // Export: the selection, a collection or what is shown, to a folder or a .zip; the progress
 // panel with its Cancel, and the sentence each ending leaves.
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { confirming } from "../library/actions";
+import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exporting } from "../library/export";
-import { forgetJobsExcept } from "../library/jobs";
 import { emptyFilter, filter, setUnit, sort } from "../library/query";
-import { clearSelection, focus } from "../library/selection";
-import { accounts, loaded, settingsOpen, start, toasts, viewer } from "../state";
+import { start } from "../state";
 import {
   callsTo,
   done,
@@ -18,42 +14,11 @@ import {
   type Core,
   type PendingExport,
 } from "../testing/core";
+import { freshApp, tidyUp } from "../testing/app";
 import { App } from "./App";
 
-beforeEach(() => {
-  accounts.value = [];
-  settingsOpen.value = false;
-  viewer.value = null;
-  toasts.value = [];
-  loaded.value = false;
-  confirming.value = null;
-  exporting.value = null;
-  filter.value = emptyFilter();
-  sort.value = "newest";
-  setUnit("jobs");
-  clearSelection();
-  focus.value = 0;
-  forgetJobsExcept(new Set());
-  vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockReturnValue({
-    width: 1000,
-    height: 900,
-    top: 0,
-    left: 0,
-    right: 1000,
-    bottom: 900,
-    x: 0,
-    y: 0,
-    toJSON: () => ({}),
-  });
-  vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockReturnValue(1000);
-  vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockReturnValue(900);
-});
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-  vi.restoreAllMocks();
-});
+beforeEach(freshApp);
+afterEach(tidyUp);
 
 async function shown() {
   render(<App />);

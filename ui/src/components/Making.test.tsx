@@ -1,65 +1,15 @@
 // Making: the composer over the prompt box, permutations and repeats, prompt memory, and
 // taking a made job's prompt back into the box.
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { emit } from "@tauri-apps/api/event";
-import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { confirming } from "../library/actions";
-import { forgetJobsExcept } from "../library/jobs";
-import { emptyFilter, filter, setUnit, sort } from "../library/query";
-import { clearSelection, focus } from "../library/selection";
-import {
-  accounts,
-  draft,
-  loaded,
-  pendingBatch,
-  promptPanel,
-  repeat,
-  settingsOpen,
-  start,
-  toasts,
-  viewer,
-} from "../state";
+import { start, toasts, viewer } from "../state";
 import { callsTo, done, fakeCore, job, type Core } from "../testing/core";
+import { freshApp, tidyUp } from "../testing/app";
 import { App } from "./App";
 
-beforeEach(() => {
-  accounts.value = [];
-  settingsOpen.value = false;
-  draft.value = "";
-  repeat.value = 1;
-  promptPanel.value = null;
-  pendingBatch.value = null;
-  viewer.value = null;
-  toasts.value = [];
-  loaded.value = false;
-  confirming.value = null;
-  filter.value = emptyFilter();
-  sort.value = "newest";
-  setUnit("jobs");
-  clearSelection();
-  focus.value = 0;
-  forgetJobsExcept(new Set());
-  vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockReturnValue({
-    width: 1000,
-    height: 900,
-    top: 0,
-    left: 0,
-    right: 1000,
-    bottom: 900,
-    x: 0,
-    y: 0,
-    toJSON: () => ({}),
-  });
-  vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockReturnValue(1000);
-  vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockReturnValue(900);
-});
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-  vi.restoreAllMocks();
-});
+beforeEach(freshApp);
+afterEach(tidyUp);
 
 async function app() {
   render(<App />);

@@ -1,15 +1,16 @@
 //! Writing a `.zip`. Every entry is stored, not compressed: the images are compressed
 //! already and a sidecar is a few hundred bytes, and it keeps the zip crate lean.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
+use super::folder::create_new;
 use super::metadata::civil;
-use super::names::{numbered, NameBook};
+use super::names::NameBook;
 use super::run::Sink;
 use super::ExportError;
 
@@ -37,24 +38,7 @@ impl ZipSink {
         let extension = asked
             .extension()
             .map_or("zip".into(), |e| e.to_string_lossy().into_owned());
-        let mut created = None;
-        NameBook::default()
-            .claim(&stem, &extension, |name| {
-                let path = dir.join(name);
-                match OpenOptions::new().write(true).create_new(true).open(&path) {
-                    Ok(file) => {
-                        created = Some((file, path));
-                        Ok(true)
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-                    Err(source) => Err(ExportError::Write { path, source }),
-                }
-            })?
-            .ok_or_else(|| ExportError::NoFreeName {
-                folder: dir.clone(),
-                name: numbered(&stem, &extension, 1),
-            })?;
-        let (file, path) = created.expect("a claimed name was created");
+        let (_, file, path) = create_new(&mut NameBook::default(), &dir, &stem, &extension)?;
         Ok(ZipSink {
             path,
             writer: Some(ZipWriter::new(BufWriter::new(file))),

@@ -39,27 +39,7 @@ impl Sink for FolderSink {
         bytes: &[u8],
         made_at: i64,
     ) -> Result<String, ExportError> {
-        let dir = &self.dir;
-        let mut created = None;
-        let name = self
-            .names
-            .claim(stem, extension, |name| {
-                let path = dir.join(name);
-                // create_new: a file that appeared since the name was checked is not replaced.
-                match OpenOptions::new().write(true).create_new(true).open(&path) {
-                    Ok(file) => {
-                        created = Some((file, path));
-                        Ok(true)
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-                    Err(source) => Err(ExportError::Write { path, source }),
-                }
-            })?
-            .ok_or_else(|| ExportError::NoFreeName {
-                folder: dir.clone(),
-                name: numbered(stem, extension, 1),
-            })?;
-        let (file, path) = created.expect("a claimed name was created");
+        let (name, file, path) = create_new(&mut self.names, &self.dir, stem, extension)?;
         if let Err(source) = write_whole(file, bytes, made_at) {
             // Half a picture is worse than none; the name was ours, so is the file.
             let _ = std::fs::remove_file(&path);
@@ -76,6 +56,36 @@ impl Sink for FolderSink {
     fn finish(self) -> Result<(), ExportError> {
         Ok(())
     }
+}
+
+/// Creates the first free name of `stem.extension`, `stem (2).extension`… in `dir`: given by
+/// `names` to no other file of this export, and not there on the disk (`create_new`, so a file
+/// that appeared since the name was checked is not replaced either).
+pub(super) fn create_new(
+    names: &mut NameBook,
+    dir: &Path,
+    stem: &str,
+    extension: &str,
+) -> Result<(String, File, PathBuf), ExportError> {
+    let mut created = None;
+    let name = names
+        .claim(stem, extension, |name| {
+            let path = dir.join(name);
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(file) => {
+                    created = Some((file, path));
+                    Ok(true)
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+                Err(source) => Err(ExportError::Write { path, source }),
+            }
+        })?
+        .ok_or_else(|| ExportError::NoFreeName {
+            folder: dir.to_owned(),
+            name: numbered(stem, extension, 1),
+        })?;
+    let (file, path) = created.expect("a claimed name was created");
+    Ok((name, file, path))
 }
 
 /// Writes and syncs, so a disk full or a stick pulled out is an error here and not a

@@ -225,10 +225,24 @@ async fn an_error_that_echoes_the_token_is_stored_short_and_without_it() {
 /// and the job ends saying why. The limits are shortened so the test takes seconds.
 #[tokio::test]
 async fn an_image_that_drips_in_fails_for_its_pace_instead_of_holding_a_slot() {
+    let message = dripping_images(Duration::from_secs(20), 4096).await;
+    assert!(message.contains("too slowly"), "{message}");
+}
+
+/// The same server, within the pace but never done: the deadline ends it.
+#[tokio::test]
+async fn an_image_that_never_finishes_arriving_meets_the_deadline() {
+    let message = dripping_images(Duration::from_millis(1500), 1).await;
+    assert!(message.contains("took longer than"), "{message}");
+}
+
+/// A job whose images come a few bytes at a time, under these download limits: the reason
+/// it failed, once its media folder has been checked.
+async fn dripping_images(deadline: Duration, min_bytes_per_window: u64) -> String {
     let limits = DownloadLimits {
-        deadline: Duration::from_secs(20),
+        deadline,
         window: Duration::from_millis(400),
-        min_bytes_per_window: 4096,
+        min_bytes_per_window,
     };
     let lab = Lab::build(imagineapi().await)
         .engine(|c| c.download_limits = limits)
@@ -237,27 +251,8 @@ async fn an_image_that_drips_in_fails_for_its_pace_instead_of_holding_a_slot() {
     let job = lab.submit("a dripping tap").await;
     let failed = finished(&lab.app, job.id).await;
     let message = assert_failed(&failed);
-    assert!(message.contains("too slowly"), "{message}");
     lab.assert_media_consistent();
-}
-
-/// The same server, within the pace but never done: the deadline ends it.
-#[tokio::test]
-async fn an_image_that_never_finishes_arriving_meets_the_deadline() {
-    let limits = DownloadLimits {
-        deadline: Duration::from_millis(1500),
-        window: Duration::from_millis(400),
-        min_bytes_per_window: 1,
-    };
-    let lab = Lab::build(imagineapi().await)
-        .engine(|c| c.download_limits = limits)
-        .open();
-    lab.push_on_download(Fault::new(ImagineApi::ASSETS, 200, ALWAYS).dripping(50));
-    let job = lab.submit("a slow river").await;
-    let failed = finished(&lab.app, job.id).await;
-    let message = assert_failed(&failed);
-    assert!(message.contains("took longer than"), "{message}");
-    lab.assert_media_consistent();
+    message
 }
 
 /// The job timeout covers the download too: images still dripping in when it passes end the

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::providers::ProviderKind;
+use crate::providers::{Capabilities, ProviderKind};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -56,6 +56,8 @@ pub struct AccountView {
     pub provider_name: &'static str,
     pub default_base_url: &'static str,
     pub needs_token: bool,
+    /// What its service can do beyond making images (Enhance…): the UI offers only these.
+    pub capabilities: Capabilities,
     pub token_set: bool,
     pub active: bool,
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use ts_rs::TS;
 
-use crate::providers::ProviderKind;
+use crate::providers::{EnhanceScale, ProviderKind};
 
 /// Where a job is in its life. Stored by name; the order of variants is the order of life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
@@ -153,7 +153,54 @@ pub struct Job {
     pub seq: i64,
     /// The jobs sent together from one prompt (its permutations and repeats) share this.
     pub batch: Option<Batch>,
+    /// Set when the job is an Enhance of another job's upscale; its prompt is the parent's,
+    /// and its one picture is in the `grid` slot.
+    pub enhancement: Option<Enhancement>,
+    /// How many Enhance jobs were started from this job's images (the viewer asks which).
+    pub enhanced: u32,
     pub images: Vec<ImageRecord>,
+}
+
+impl Job {
+    /// The remote id and the 0-based index of one of its upscales, as Enhance names it.
+    pub fn upscale_of(&self, slot: Slot) -> Option<(&str, u8)> {
+        let index = slot.index().checked_sub(1)?;
+        Some((self.remote_id.as_deref()?, index))
+    }
+}
+
+/// What an Enhance job was made from.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Enhancement {
+    pub scale: EnhanceScale,
+    /// `None` once the parent image is deleted.
+    pub parent: Option<ParentImage>,
+}
+
+/// The upscale an Enhance was made from, and the job it belongs to (for navigation).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ParentImage {
+    pub image_id: i64,
+    pub job_id: i64,
+    pub slot: Slot,
+}
+
+/// One Enhance made of an image: the reverse of [`Enhancement`], for the viewer.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct EnhancedCopy {
+    /// The image it was made from (one of the asking job's upscales).
+    pub image_id: i64,
+    pub slot: Slot,
+    /// The Enhance job.
+    pub job_id: i64,
+    pub scale: EnhanceScale,
+    pub status: JobStatus,
 }
 
 /// The id the web view gives the jobs it sends together: letters, digits and dashes (a UUID

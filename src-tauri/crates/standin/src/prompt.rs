@@ -69,6 +69,9 @@ pub struct Script {
     pub broken_image: bool,
     /// `[no-credits]`: the submission is refused for lack of credits (AI-Client only).
     pub no_credits: bool,
+    /// `[enhance-fail]`: the job itself completes, but every Enhance of its upscales fails
+    /// once it leaves the queue (ImagineAPI only).
+    pub enhance_fail: bool,
 }
 
 impl Script {
@@ -78,6 +81,7 @@ impl Script {
             slow: prompt.contains("[slow]"),
             broken_image: prompt.contains("[broken-image]"),
             no_credits: prompt.contains("[no-credits]"),
+            enhance_fail: prompt.contains("[enhance-fail]"),
         }
     }
 }
@@ -134,7 +138,9 @@ mod tests {
     #[test]
     fn markers() {
         let s = Script::from_prompt("x [slow] [broken-image] [no-credits]");
-        assert!(s.slow && s.broken_image && s.no_credits && !s.fail);
+        assert!(s.slow && s.broken_image && s.no_credits && !s.fail && !s.enhance_fail);
+        let e = Script::from_prompt("x [enhance-fail]");
+        assert!(e.enhance_fail && !e.fail, "the job itself completes");
         assert_eq!(Script::from_prompt("fail"), Script::default());
     }
 }

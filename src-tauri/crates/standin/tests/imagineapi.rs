@@ -116,6 +116,7 @@ async fn submit_answers_pending_with_the_seed_fields() {
             "date_created",
             "error",
             "id",
+            "parent_id",
             "progress",
             "prompt",
             "ref",
@@ -655,4 +656,138 @@ async fn dropping_the_handle_stops_the_server() {
         .send()
         .await
         .is_err());
+}
+
+async fn enhance(api: &ImagineApi, path: &str) -> (StatusCode, Value) {
+    let reply = http()
+        .post(format!("{}/items/images/{path}", api.base_url()))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    (reply.status(), reply.json().await.unwrap())
+}
+
+/// A finished job of `prompt`: its id and its completed item.
+async fn completed(api: &ImagineApi, prompt: &str) -> (String, Value) {
+    let (_, body) = submit(api, json!({ "prompt": prompt })).await;
+    let id = body["data"]["id"].as_str().unwrap().to_owned();
+    let (_, done) = poll_to_end(api, &id).await;
+    assert_eq!(done["status"], "completed");
+    (id, done)
+}
+
+#[tokio::test]
+async fn enhance_makes_a_new_item_with_its_parent_and_a_larger_webp() {
+    let api = server().await;
+    let (parent, done) = completed(&api, "a harbour --ar 16:9").await;
+
+    let (status, body) = enhance(&api, &format!("{parent}/1/upscale/4x")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let item = &body["data"];
+    let id = item["id"].as_str().unwrap().to_owned();
+    assert_ne!(id, parent);
+    assert_eq!(item["parent_id"], parent.as_str());
+    assert_eq!(item["status"], "pending");
+    assert_eq!(item["prompt"], "a harbour --ar 16:9");
+    assert_eq!(api.submissions(), 2, "a new image item");
+
+    let (seen, result) = poll_to_end(&api, &id).await;
+    let statuses: Vec<&str> = seen.iter().map(|i| i["status"].as_str().unwrap()).collect();
+    assert!(
+        statuses.contains(&"pending") && statuses.contains(&"in-progress"),
+        "{statuses:?}"
+    );
+    assert_eq!(result["status"], "completed");
+    assert_eq!(result["parent_id"], parent.as_str());
+    assert_eq!(result["upscaled_urls"], json!([]));
+    let url = result["url"].as_str().unwrap();
+    assert!(url.ends_with(".webp"), "{url}");
+
+    let (status, kind, webp) = bytes(url).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "image/webp"));
+    let enhanced = image::load_from_memory(&webp).unwrap();
+    let u2 = done["upscaled_urls"][1].as_str().unwrap();
+    let source = image::load_from_memory(&bytes(u2).await.2).unwrap();
+    // Larger by the scale, capped at twice the source so tests stay quick.
+    assert_eq!(
+        (enhanced.width(), enhanced.height()),
+        (source.width() * 2, source.height() * 2)
+    );
+    // The listing finds an enhancement by its parent.
+    let (_, children) = get(
+        &api,
+        &format!("/items/images?filter[parent_id][_eq]={parent}"),
+    )
+    .await;
+    let ids: Vec<&str> = children["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [id.as_str()]);
+}
+
+#[tokio::test]
+async fn enhance_refuses_what_it_cannot_do_in_directus_shape() {
+    let api = server().await;
+    let (parent, _) = completed(&api, "a harbour").await;
+    let (unknown, body) = enhance(&api, "no-such-id/0/upscale/2x").await;
+    assert_eq!(
+        (unknown, directus_code(&body)),
+        (StatusCode::FORBIDDEN, "FORBIDDEN")
+    );
+    for path in [
+        format!("{parent}/4/upscale/2x"),
+        format!("{parent}/-1/upscale/2x"),
+        format!("{parent}/one/upscale/2x"),
+        format!("{parent}/0/upscale/3x"),
+        format!("{parent}/0/upscale/4X"),
+    ] {
+        let (status, body) = enhance(&api, &path).await;
+        assert_eq!(
+            (status, directus_code(&body)),
+            (StatusCode::BAD_REQUEST, "INVALID_PAYLOAD"),
+            "{path}"
+        );
+    }
+    // Still rendering: nothing to enhance yet.
+    let (_, body) = submit(&api, json!({ "prompt": "not yet" })).await;
+    let busy = body["data"]["id"].as_str().unwrap();
+    let (status, body) = enhance(&api, &format!("{busy}/0/upscale/2x")).await;
+    assert_eq!(
+        (status, directus_code(&body)),
+        (StatusCode::BAD_REQUEST, "INVALID_PAYLOAD")
+    );
+    // An enhanced image has no upscales to pick from.
+    let (_, body) = enhance(&api, &format!("{parent}/0/upscale/2x")).await;
+    let child = body["data"]["id"].as_str().unwrap().to_owned();
+    poll_to_end(&api, &child).await;
+    let (status, _) = enhance(&api, &format!("{child}/0/upscale/2x")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(api.submissions(), 3, "refusals make no item");
+}
+
+#[tokio::test]
+async fn enhance_failures_are_scripted_by_marker_and_by_fault() {
+    let api = server().await;
+    let (parent, _) = completed(&api, "a harbour [enhance-fail]").await;
+    let (_, body) = enhance(&api, &format!("{parent}/2/upscale/2x")).await;
+    let id = body["data"]["id"].as_str().unwrap().to_owned();
+    let (_, ended) = poll_to_end(&api, &id).await;
+    assert_eq!(ended["status"], "failed");
+    assert!(ended["error"].as_str().is_some_and(|e| !e.is_empty()));
+
+    api.push_fault(Fault::new(
+        format!("/items/images/{parent}/2/upscale"),
+        429,
+        1,
+    ));
+    let (status, body) = enhance(&api, &format!("{parent}/2/upscale/2x")).await;
+    assert_eq!(
+        (status, directus_code(&body)),
+        (StatusCode::TOO_MANY_REQUESTS, "REQUESTS_EXCEEDED")
+    );
+    assert_eq!(api.submissions(), 2, "a faulted request makes no item");
 }

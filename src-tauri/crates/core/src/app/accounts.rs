@@ -157,6 +157,7 @@ impl Atelier {
             provider_name: kind.display_name(),
             default_base_url: kind.default_base_url(),
             needs_token: kind.needs_token(),
+            capabilities: kind.capabilities(),
             token_set,
             active: account.id == active,
             account,

@@ -1,6 +1,7 @@
 //! The whole app without a window: what the Tauri shell's commands call.
 
 mod accounts;
+mod enhance;
 mod export;
 mod library;
 mod prompts;
@@ -26,6 +27,7 @@ use crate::providers::{Health, Provider, ProviderError, ProviderKind};
 use crate::secrets::{Secret, SecretError, SecretStore};
 use crate::store::{Store, StoreError};
 
+pub use enhance::EnhancePlan;
 pub use export::Outgoing;
 use library::Removals;
 pub use reply::{ErrorCode, ErrorReply};

@@ -48,6 +48,8 @@ pub fn job(id: i64, prompt: &str) -> Job {
         liked: false,
         seq: id,
         batch: None,
+        enhancement: None,
+        enhanced: 0,
         images: Vec::new(),
     }
 }

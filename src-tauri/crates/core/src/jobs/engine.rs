@@ -86,6 +86,11 @@ impl Engine {
                 let deadline = self.deadline_of(job);
                 self.follow(&provider, job, remote_id.clone(), deadline, Instant::now());
             }
+            // An Enhance carries no reference to look it up by: never sent again.
+            None if job.enhancement.is_some() => {
+                let why = super::enhance::lost(provider.kind());
+                self.ctx().finish(job.id, JobStatus::Unknown, &why);
+            }
             None => self.settle_later(provider, job),
         }
     }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use super::context::off;
 use crate::accounts::Account;
 use crate::job::{Batch, Job, JobStatus};
+use crate::providers::EnhanceScale;
 use crate::store::{NewImage, Store, StoreError};
 
 /// Receives every job after it changed.
@@ -61,6 +62,22 @@ impl Ledger {
         batch: Option<&Batch>,
     ) -> Result<Job, StoreError> {
         let job = self.store.insert_job(reference, account, prompt, batch)?;
+        self.announce(job.id);
+        Ok(job)
+    }
+
+    /// Records an Enhance of `parent_image` before it is sent; its prompt is the parent's.
+    pub fn open_enhancement(
+        &self,
+        reference: &str,
+        account: &Account,
+        prompt: &str,
+        parent_image: i64,
+        scale: EnhanceScale,
+    ) -> Result<Job, StoreError> {
+        let job = self
+            .store
+            .insert_enhancement(reference, account, prompt, parent_image, scale)?;
         self.announce(job.id);
         Ok(job)
     }

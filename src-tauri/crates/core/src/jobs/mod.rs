@@ -8,6 +8,7 @@ mod config;
 mod context;
 mod download;
 mod engine;
+mod enhance;
 mod ledger;
 mod pace;
 mod preview;
@@ -21,6 +22,7 @@ mod wording;
 pub use config::EngineConfig;
 pub use context::{Notice, NoticeSink};
 pub use engine::Engine;
+pub use enhance::EnhanceSource;
 pub use ledger::JobSink;
 // The job model is its own module (the store keeps jobs, the engine moves them along).
-pub use crate::job::{ImageRecord, Job, JobStatus, Slot};
+pub use crate::job::{EnhancedCopy, Enhancement, ImageRecord, Job, JobStatus, ParentImage, Slot};

@@ -98,7 +98,7 @@ impl Engine {
         }
     }
 
-    async fn accepted_off(
+    pub(super) async fn accepted_off(
         &self,
         provider: Arc<dyn Provider>,
         job_id: i64,
@@ -120,7 +120,7 @@ impl Engine {
     }
 
     /// The service said no: nothing was made, so nothing was charged.
-    async fn refused(&self, job: &Job, e: &ProviderError) {
+    pub(super) async fn refused(&self, job: &Job, e: &ProviderError) {
         if let (true, Some(account_id)) = (e.is_auth(), job.account_id) {
             let (ctx, message) = (self.ctx().clone(), e.to_string());
             off(move || ctx.token_rejected(account_id, &message)).await;

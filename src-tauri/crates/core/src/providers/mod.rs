@@ -6,6 +6,7 @@
 
 pub mod address;
 pub mod aiclient;
+mod capabilities;
 pub mod demo;
 mod error;
 pub mod http;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use url::Url;
 
+pub use capabilities::{Capabilities, EnhanceScale, RemoteImage};
 pub use error::ProviderError;
 pub use http::HttpApi;
 
@@ -74,6 +76,14 @@ impl ProviderKind {
     pub fn needs_token(self) -> bool {
         self != ProviderKind::Demo
     }
+
+    /// What accounts of this service can do, known without a token (for the web view).
+    pub fn capabilities(self) -> Capabilities {
+        match self {
+            ProviderKind::ImagineApi => imagineapi::capabilities(),
+            ProviderKind::AiClient | ProviderKind::Demo => Capabilities::default(),
+        }
+    }
 }
 
 /// A job as the service knows it.
@@ -99,7 +109,8 @@ pub enum RemoteState {
 }
 
 /// What a finished job produced. Services that return only the four singles leave `grid`
-/// empty; the job pipeline composes one so every job has the same shape.
+/// empty; the job pipeline composes one so every job has the same shape. A job that makes
+/// one picture (an Enhance) has it in `grid` and no upscales; nothing is composed for it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Outputs {
     pub grid: Option<Url>,
@@ -168,6 +179,26 @@ pub trait Provider: Send + Sync {
     /// Starts fetching one of the job's assets. The provider decides which credentials, if
     /// any, go with it (never to another host).
     async fn fetch_asset(&self, url: &Url) -> Result<Asset, ProviderError>;
+
+    /// What the service can do beyond making images from a prompt.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::default()
+    }
+
+    /// Starts an Enhance of one upscale: a new remote job, followed like any other, whose
+    /// result is one picture (in [`Outputs::grid`], no upscales). It carries no reference of
+    /// ours, so a lost answer cannot be looked up again.
+    async fn enhance(
+        &self,
+        source: &RemoteImage,
+        scale: EnhanceScale,
+    ) -> Result<RemoteJob, ProviderError> {
+        let _ = (source, scale);
+        Err(ProviderError::Rejected {
+            service: self.kind().display_name(),
+            detail: "this service has no Enhance.".into(),
+        })
+    }
 
     /// How long a typical job takes; pacing hints for the poller.
     fn typical_duration(&self) -> Duration {

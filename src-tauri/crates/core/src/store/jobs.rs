@@ -5,9 +5,11 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use super::schema::SEQ_PER_MS;
 use super::{now_ms, Layout, Store, StoreError};
 use crate::accounts::Account;
-use crate::job::{Batch, ImageRecord, Job, JobStatus, Slot};
+use crate::job::{
+    Batch, EnhancedCopy, Enhancement, ImageRecord, Job, JobStatus, ParentImage, Slot,
+};
 use crate::library::{fts_text, PromptParams};
-use crate::providers::ProviderKind;
+use crate::providers::{EnhanceScale, ProviderKind};
 
 pub struct NewImage<'a> {
     pub slot: Slot,
@@ -43,10 +45,16 @@ pub struct PastImage {
     pub bytes: u64,
 }
 
-/// The columns `job_from_row` reads, in its order, for a `jobs` table aliased `j`.
+/// The columns `job_from_row` reads, in its order, for a `jobs` table aliased `j`. The lineage
+/// comes with the row: the parent image's job and slot by its primary key, and how many
+/// enhancements were made of the job's images by `jobs_by_parent_image` (a page pays a few
+/// index lookups per job, never a query per job).
 pub(super) const JOB_COLUMNS: &str = "j.id, j.reference, j.provider, j.remote_id, j.prompt, \
     j.status, j.progress, j.error, j.preview_rev, j.created_at, j.updated_at, j.account_id, \
-    j.account_label, j.credits, j.liked, j.seq, j.batch";
+    j.account_label, j.credits, j.liked, j.seq, j.batch, j.enhance_scale, j.parent_image, \
+    (SELECT p.job_id FROM images p WHERE p.id = j.parent_image), \
+    (SELECT p.slot FROM images p WHERE p.id = j.parent_image), \
+    (SELECT COUNT(*) FROM images c JOIN jobs e ON e.parent_image = c.id WHERE c.job_id = j.id)";
 /// The columns `image_from_row` reads, for an `images` table aliased `i`.
 pub(super) const IMAGE_COLUMNS: &str =
     "i.id, i.slot, i.file, i.thumb, i.width, i.height, i.bytes, i.source_url, i.liked";
@@ -71,6 +79,7 @@ impl Store {
                 remote_id: None,
                 created_at: now_ms(),
                 batch,
+                enhance: None,
             };
             let id = insert_job_row(&tx, &row)?;
             tx.commit()?;
@@ -78,6 +87,51 @@ impl Store {
         };
         self.job(id)?
             .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+    }
+
+    /// Records an Enhance of image `parent_image` (whose job had `prompt`) before it is sent.
+    pub fn insert_enhancement(
+        &self,
+        reference: &str,
+        account: &Account,
+        prompt: &str,
+        parent_image: i64,
+        scale: EnhanceScale,
+    ) -> Result<Job, StoreError> {
+        let row = NewJobRow {
+            reference,
+            account,
+            prompt,
+            status: JobStatus::Submitting,
+            remote_id: None,
+            created_at: now_ms(),
+            batch: None,
+            enhance: Some((scale, parent_image)),
+        };
+        let id = insert_job_row(&self.conn(), &row)?;
+        self.job(id)?
+            .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+    }
+
+    /// Every Enhance started from the job's images, by slot and then oldest first.
+    pub fn enhancements_of(&self, job_id: i64) -> Result<Vec<EnhancedCopy>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.id, c.slot, e.id, e.enhance_scale, e.status
+             FROM images c JOIN jobs e ON e.parent_image = c.id
+             WHERE c.job_id = ?1 ORDER BY c.slot, e.seq",
+        )?;
+        let rows = stmt.query_map([job_id], |r| {
+            let (slot, scale, status): (u8, String, String) = (r.get(1)?, r.get(3)?, r.get(4)?);
+            Ok(EnhancedCopy {
+                image_id: r.get(0)?,
+                slot: Slot::from_index(slot).ok_or_else(|| bad_value(1, &slot.to_string()))?,
+                job_id: r.get(2)?,
+                scale: EnhanceScale::parse(&scale).ok_or_else(|| bad_value(3, &scale))?,
+                status: JobStatus::parse(&status).ok_or_else(|| bad_value(4, &status))?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     /// Adds finished jobs with their image rows in one transaction; returns their ids.
@@ -98,6 +152,7 @@ impl Store {
                 remote_id: job.remote_id,
                 created_at: job.created_at,
                 batch: None,
+                enhance: None,
             };
             let id = insert_job_row(&tx, &row)?;
             if let Some(error) = job.error {
@@ -208,6 +263,20 @@ impl Store {
         Ok(jobs)
     }
 
+    /// The job an image belongs to, with all its images.
+    pub fn job_of_image(&self, image_id: i64) -> Result<Option<Job>, StoreError> {
+        let job_id: Option<i64> = self
+            .conn()
+            .query_row("SELECT job_id FROM images WHERE id = ?1", [image_id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match job_id {
+            Some(id) => self.job(id),
+            None => Ok(None),
+        }
+    }
+
     pub fn image(&self, image_id: i64) -> Result<Option<ImageRecord>, StoreError> {
         let sql = format!("SELECT {IMAGE_COLUMNS} FROM images i WHERE i.id = ?1");
         Ok(self
@@ -225,6 +294,8 @@ struct NewJobRow<'a> {
     remote_id: Option<&'a str>,
     created_at: i64,
     batch: Option<&'a Batch>,
+    /// An Enhance: its scale and the image it is made from.
+    enhance: Option<(EnhanceScale, i64)>,
 }
 
 /// The job row, in its place in time, filed under its prompt's parameters and in the search
@@ -234,8 +305,9 @@ fn insert_job_row(conn: &Connection, job: &NewJobRow<'_>) -> Result<i64, StoreEr
     let seq = next_seq(conn, job.created_at)?;
     conn.prepare_cached(
         "INSERT INTO jobs (reference, provider, account_id, account_label, prompt, status,
-                           remote_id, aspect, model, created_at, updated_at, seq, batch)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12)",
+                           remote_id, aspect, model, created_at, updated_at, seq, batch,
+                           enhance_scale, parent_image)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         job.reference,
@@ -250,6 +322,8 @@ fn insert_job_row(conn: &Connection, job: &NewJobRow<'_>) -> Result<i64, StoreEr
         job.created_at,
         seq,
         job.batch.map(Batch::as_str),
+        job.enhance.map(|(scale, _)| scale.as_str()),
+        job.enhance.map(|(_, image)| image),
     ])?;
     let id = conn.last_insert_rowid();
     conn.prepare_cached("INSERT INTO jobs_fts (rowid, text) VALUES (?1, ?2)")?
@@ -323,12 +397,31 @@ pub(super) fn job_from_row(r: &Row<'_>) -> rusqlite::Result<Job> {
         liked: r.get(14)?,
         seq: r.get(15)?,
         batch: batch_from(r.get(16)?),
+        enhancement: enhancement_from(r)?,
+        enhanced: r.get(21)?,
         images: Vec::new(),
     })
 }
 
 /// How many columns `job_from_row` reads: where the image columns start in a joined row.
-pub(super) const JOB_WIDTH: usize = 17;
+pub(super) const JOB_WIDTH: usize = 22;
+
+/// Columns 17..=20: the scale, and the parent image with its job and slot when it still exists.
+fn enhancement_from(r: &Row<'_>) -> rusqlite::Result<Option<Enhancement>> {
+    let Some(scale) = r.get::<_, Option<String>>(17)? else {
+        return Ok(None);
+    };
+    let scale = EnhanceScale::parse(&scale).ok_or_else(|| bad_value(17, &scale))?;
+    let parent = match (r.get(18)?, r.get(19)?, r.get::<_, Option<u8>>(20)?) {
+        (Some(image_id), Some(job_id), Some(slot)) => Some(ParentImage {
+            image_id,
+            job_id,
+            slot: Slot::from_index(slot).ok_or_else(|| bad_value(20, &slot.to_string()))?,
+        }),
+        _ => None,
+    };
+    Ok(Some(Enhancement { scale, parent }))
+}
 
 /// A stored batch id is one this code wrote; one it cannot read is dropped, not fatal.
 fn batch_from(stored: Option<String>) -> Option<Batch> {

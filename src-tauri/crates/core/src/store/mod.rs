@@ -10,6 +10,8 @@ mod jobs;
 mod library;
 #[cfg(test)]
 mod library_tests;
+#[cfg(test)]
+mod lineage_tests;
 mod organize;
 #[cfg(test)]
 mod organize_tests;

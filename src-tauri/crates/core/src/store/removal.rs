@@ -12,9 +12,11 @@ use super::{Store, StoreError};
 use crate::job::Slot;
 
 // `liked` and `wall_count` are left out: the triggers rebuild them as the images come back.
+// An enhancement's link to its parent image comes back with it; a parent's own enhancements
+// keep theirs while it is away (image ids are never reused), so Undo restores the lineage.
 const JOB_COLUMNS: &str = "id, reference, provider, account_id, account_label, credits, \
     remote_id, prompt, status, progress, error, preview_rev, created_at, updated_at, aspect, \
-    model, seq";
+    model, seq, batch, enhance_scale, parent_image";
 const IMAGE_COLUMNS: &str =
     "id, job_id, slot, file, thumb, width, height, bytes, source_url, liked";
 const MEMBER_COLUMNS: &str = "collection_id, job_id, added_at";

@@ -90,6 +90,14 @@ const MIGRATIONS: &[Migration] = &[
         text       TEXT NOT NULL,
         created_at INTEGER NOT NULL
     );"),
+    // 6: Enhance. An enhancement is a job of its own whose one picture was made from another
+    // job's upscale: its scale ("2x"…; NULL for a prompt's job) and the image it was made
+    // from. No foreign key on `parent_image`: image ids are never reused (AUTOINCREMENT), and
+    // Undo of a deleted parent brings its images back under the same ids, which a
+    // `SET NULL` would already have cut. The index answers "what was made of these images".
+    sql("ALTER TABLE jobs ADD COLUMN enhance_scale TEXT;
+    ALTER TABLE jobs ADD COLUMN parent_image INTEGER;
+    CREATE INDEX jobs_by_parent_image ON jobs(parent_image) WHERE parent_image IS NOT NULL;"),
 ];
 
 /// Jobs created in the same millisecond get consecutive `seq`s: `created_at * SEQ_PER_MS + n`.

@@ -7,6 +7,7 @@ mod harness;
 mod accounts;
 mod aiclient;
 mod engine;
+mod enhance;
 mod export;
 mod faults;
 mod imagineapi;

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-use super::job::{Asset, Job};
+use super::job::{Asset, Job, Origin};
 use super::{directus, Shared};
 use crate::art::Grid;
 use crate::codec;
@@ -17,6 +17,9 @@ use crate::prompt::Aspect;
 const PREVIEW_EDGE: u32 = 256;
 /// A `[broken-image]` job's U2 stops after this many bytes: a PNG cut short mid-stream.
 const BROKEN_LEN: usize = 100;
+/// An Enhance's result is at most this many times the source upscale's size, whatever the
+/// scale asked: 12× of a test's upscale would be slow to draw and to download.
+const MAX_ENHANCE_FACTOR: u32 = 2;
 
 /// `GET /assets/{fileId}/{anything}`; Directus ignores the file name part.
 pub async fn named(
@@ -64,9 +67,9 @@ pub async fn bytes(job: &Arc<Job>, asset: Asset, grid_size: u32) -> Result<Bytes
     let cell = &job.cache[asset.slot()];
     let made = cell
         .get_or_try_init(|| {
-            let prompt = job.prompt.clone();
+            let (prompt, origin) = (job.prompt.clone(), job.origin.clone());
             async move {
-                tokio::task::spawn_blocking(move || render(&prompt, grid_size, asset))
+                tokio::task::spawn_blocking(move || render(&prompt, &origin, grid_size, asset))
                     .await
                     .map_err(|e| format!("rendering stopped: {e}"))?
             }
@@ -75,13 +78,29 @@ pub async fn bytes(job: &Arc<Job>, asset: Asset, grid_size: u32) -> Result<Bytes
     Ok(made.clone())
 }
 
-fn render(prompt: &str, grid_size: u32, asset: Asset) -> Result<Bytes, String> {
+fn render(prompt: &str, origin: &Origin, grid_size: u32, asset: Asset) -> Result<Bytes, String> {
     let (width, height) = Aspect::of(prompt).fit(grid_size);
     let grid = Grid::new(prompt, width, height);
+    let encoded = match (asset, origin) {
+        // The source upscale drawn again at a larger size: the same picture, enhanced.
+        (Asset::Enhanced, Origin::Enhance { index, factor, .. }) => {
+            let factor = (*factor).clamp(1, MAX_ENHANCE_FACTOR);
+            let large = Grid::new(prompt, width * factor, height * factor);
+            codec::webp(&large.render_quadrant(*index))
+        }
+        (asset, _) => return encode(&grid, asset),
+    };
+    encoded
+        .map(Bytes::from)
+        .map_err(|e| format!("encoding failed: {e}"))
+}
+
+fn encode(grid: &Grid, asset: Asset) -> Result<Bytes, String> {
     let encoded = match asset {
         Asset::Grid => codec::png(&grid.render_grid()),
         Asset::Upscale(i) => codec::png(&grid.render_quadrant(i)),
         Asset::Preview => codec::webp(&grid.render_preview(PREVIEW_EDGE)),
+        Asset::Enhanced => return Err("an Enhance result without its source".into()),
     };
     encoded
         .map(Bytes::from)

@@ -13,8 +13,10 @@ use axum::Json;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::job::{Origin, SCALES};
 use super::query::{Fields, ListQuery, Shown};
 use super::{directus, Shared};
+use crate::clock::Phase;
 
 type QueryPairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
@@ -68,6 +70,48 @@ pub async fn create(
         Some(_) => return directus::invalid_payload("\"ref\" must be a string."),
     };
     let job = shared.jobs.create(prompt, reference);
+    let view = job.view(
+        job.phase(Instant::now(), shared.timing()),
+        &shared.base(&headers),
+    );
+    shown(&fields(query), view)
+}
+
+/// `POST /items/images/{id}/{index}/upscale/{scale}`: Enhance. A new image item whose
+/// `parent_id` is `id`, made from its upscale `index` (0-based) at `scale` ("2x"…"12x").
+pub async fn enhance(
+    State(shared): State<Arc<Shared>>,
+    Path((id, index, scale)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    query: QueryPairs,
+) -> Response {
+    // Directus answers 403 for an id that does not exist, as everywhere.
+    let Some(parent) = shared.jobs.get(&id) else {
+        return directus::forbidden();
+    };
+    let Some(factor) = SCALES.iter().find(|(name, _)| *name == scale).map(|s| s.1) else {
+        return directus::invalid_payload(&format!(
+            "\"{scale}\" is not a scale; use one of 2x, 4x, 6x, 8x, 10x, 12x."
+        ));
+    };
+    // Only a prompt's job has upscales; an enhanced image has none to pick from.
+    let upscales = if parent.origin == Origin::Imagine {
+        4
+    } else {
+        0
+    };
+    let index = match index.parse::<usize>() {
+        Ok(i) if i < upscales => i,
+        _ => {
+            return directus::invalid_payload(&format!(
+                "Image index \"{index}\" is out of range for this image."
+            ))
+        }
+    };
+    if parent.phase(Instant::now(), shared.timing()) != Phase::Completed {
+        return directus::invalid_payload("The image is not completed yet.");
+    }
+    let job = shared.jobs.enhance(&parent, index, factor);
     let view = job.view(
         job.phase(Instant::now(), shared.timing()),
         &shared.base(&headers),

@@ -21,13 +21,15 @@ pub enum Asset {
     Preview,
     /// Index 0..4 in U1..U4 order.
     Upscale(usize),
+    /// An Enhance job's one result (it has no grid, so it takes the grid's place).
+    Enhanced,
 }
 
 impl Asset {
     /// Position of this asset's bytes in `Job::cache`.
     pub fn slot(self) -> usize {
         match self {
-            Asset::Grid => 0,
+            Asset::Grid | Asset::Enhanced => 0,
             Asset::Preview => 1,
             Asset::Upscale(i) => 2 + i.min(3),
         }
@@ -35,7 +37,7 @@ impl Asset {
 
     pub fn extension(self) -> &'static str {
         match self {
-            Asset::Preview => "webp",
+            Asset::Preview | Asset::Enhanced => "webp",
             _ => "png",
         }
     }
@@ -71,8 +73,11 @@ impl Files {
         }
     }
 
-    /// Every file id of the job with what it shows.
-    pub fn all(&self) -> Vec<(String, Asset)> {
+    /// Every file id of the job with what it shows. An Enhance has one file: its result.
+    pub fn all(&self, origin: &Origin) -> Vec<(String, Asset)> {
+        if let Origin::Enhance { .. } = origin {
+            return vec![(self.grid.clone(), Asset::Enhanced)];
+        }
         let mut all = vec![
             (self.grid.clone(), Asset::Grid),
             (self.preview.clone(), Asset::Preview),
@@ -83,6 +88,30 @@ impl Files {
         all
     }
 }
+
+/// What made a job: a prompt, or an Enhance of another job's upscale.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Imagine,
+    Enhance {
+        /// The source image item's id, reported as `parent_id`.
+        parent_id: String,
+        /// 0-based: U1 is 0.
+        index: usize,
+        /// How many times larger than the source upscale the result is, as asked.
+        factor: u32,
+    },
+}
+
+/// The scales the service's Enhance takes, with their factors.
+pub const SCALES: [(&str, u32); 6] = [
+    ("2x", 2),
+    ("4x", 4),
+    ("6x", 6),
+    ("8x", 8),
+    ("10x", 10),
+    ("12x", 12),
+];
 
 #[derive(Debug)]
 pub struct Job {
@@ -95,6 +124,7 @@ pub struct Job {
     pub date_created: String,
     pub script: Script,
     pub files: Files,
+    pub origin: Origin,
     /// Encoded bytes per `Asset::slot`, made on first request.
     pub cache: [OnceCell<Bytes>; 6],
 }
@@ -120,8 +150,22 @@ impl Job {
             created: Instant::now(),
             date_created: crate::time::iso8601(SystemTime::now()),
             files: Files::fresh(),
+            origin: Origin::Imagine,
             cache: Default::default(),
         }
+    }
+
+    /// An Enhance of `parent`'s upscale `index`: a new item with the parent's prompt that
+    /// runs like any job, and fails if the parent's prompt says `[enhance-fail]`.
+    pub fn enhancement(seq: u64, parent: &Job, index: usize, factor: u32) -> Job {
+        let mut job = Job::new(seq, parent.prompt.clone(), None);
+        job.script.fail = parent.script.enhance_fail;
+        job.origin = Origin::Enhance {
+            parent_id: parent.id.clone(),
+            index,
+            factor,
+        };
+        job
     }
 
     pub fn phase(&self, now: Instant, timing: Timing) -> Phase {
@@ -172,15 +216,27 @@ impl Job {
             upscaled_urls: None,
             upscaled: Vec::new(),
             reference: self.reference.as_deref(),
+            parent_id: match &self.origin {
+                Origin::Imagine => None,
+                Origin::Enhance { parent_id, .. } => Some(parent_id),
+            },
         };
+        let enhance = self.origin != Origin::Imagine;
         match phase {
             Phase::Pending => {}
             Phase::Running(progress) => {
                 view.status = "in-progress";
                 view.progress = Some(progress.to_string());
-                if progress > 0 {
+                // The upscaler shows no partial render.
+                if progress > 0 && !enhance {
                     view.url = Some(asset_url(&self.files.preview, "webp"));
                 }
+            }
+            Phase::Completed if enhance => {
+                view.status = "completed";
+                view.results = Some(&self.files.grid);
+                view.url = Some(asset_url(&self.files.grid, "webp"));
+                view.upscaled_urls = Some(Vec::new());
             }
             Phase::Completed => {
                 view.status = "completed";
@@ -221,6 +277,8 @@ pub struct ImageView<'a> {
     pub upscaled: Vec<&'a str>,
     #[serde(rename = "ref")]
     pub reference: Option<&'a str>,
+    /// The image an Enhance was made from; null for a prompt's job.
+    pub parent_id: Option<&'a str>,
 }
 
 fn phase_at(elapsed: Duration, script: Script, timing: Timing) -> Phase {
@@ -354,5 +412,41 @@ mod tests {
         let mut sorted = url_ids.clone();
         sorted.sort();
         assert_eq!(sorted, ids);
+        assert!(done["parent_id"].is_null());
+    }
+
+    #[test]
+    fn an_enhancement_is_one_webp_with_its_parent() {
+        let parent = Job::new(0, "cat [enhance-fail] [slow]".into(), Some("mine".into()));
+        let job = Job::enhancement(1, &parent, 2, 4);
+        assert_eq!(
+            (job.prompt.as_str(), job.reference.as_deref()),
+            (parent.prompt.as_str(), None)
+        );
+        assert!(
+            job.script.fail && job.script.slow,
+            "fails as scripted, at the parent's pace"
+        );
+        assert!(
+            !Job::enhancement(2, &Job::new(0, "cat".into(), None), 0, 2)
+                .script
+                .fail
+        );
+
+        let base = "http://h";
+        let running = serde_json::to_value(job.view(Phase::Running(50), base)).unwrap();
+        assert_eq!(running["parent_id"], parent.id.as_str());
+        assert!(running["url"].is_null(), "no partial render");
+        let done = serde_json::to_value(job.view(Phase::Completed, base)).unwrap();
+        let result = &job.files.grid;
+        assert_eq!(
+            done["url"],
+            format!("http://h/assets/{result}/{result}.webp")
+        );
+        assert_eq!(done["upscaled_urls"], serde_json::json!([]));
+        assert_eq!(
+            job.files.all(&job.origin),
+            [(result.clone(), Asset::Enhanced)]
+        );
     }
 }

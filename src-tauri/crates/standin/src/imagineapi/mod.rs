@@ -16,7 +16,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::Response;
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use axum::Router;
 
 use crate::server::tls::Authority;
@@ -211,6 +211,10 @@ fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/items/images", get(items::list).post(items::create))
         .route("/items/images/", get(items::list).post(items::create))
         .route("/items/images/{id}", get(items::get_one))
+        .route(
+            "/items/images/{id}/{index}/upscale/{scale}",
+            post(items::enhance),
+        )
         .route("/items/status", get(items::status))
         .route("/items/{collection}", any(items::other_collection))
         .route("/items/{collection}/{id}", any(items::other_collection))

@@ -18,7 +18,7 @@ pub struct Fields(Option<Vec<String>>);
 #[derive(Serialize)]
 #[serde(untagged)]
 pub enum Shown<'a> {
-    All(ImageView<'a>),
+    All(Box<ImageView<'a>>),
     Some(Map<String, Value>),
 }
 
@@ -45,7 +45,7 @@ impl Fields {
 
     pub fn show<'a>(&self, view: ImageView<'a>) -> Result<Shown<'a>, serde_json::Error> {
         let Some(names) = &self.0 else {
-            return Ok(Shown::All(view));
+            return Ok(Shown::All(Box::new(view)));
         };
         let Value::Object(mut all) = serde_json::to_value(view)? else {
             return Ok(Shown::Some(Map::new()));

@@ -20,9 +20,18 @@ struct Inner {
 impl Store {
     /// Creates and records a job; the number of jobs so far becomes its sequence number.
     pub fn create(&self, prompt: String, reference: Option<String>) -> Arc<Job> {
+        self.add(|seq| Job::new(seq, prompt, reference))
+    }
+
+    /// Records an Enhance of `parent`'s upscale `index` as a new job.
+    pub fn enhance(&self, parent: &Job, index: usize, factor: u32) -> Arc<Job> {
+        self.add(|seq| Job::enhancement(seq, parent, index, factor))
+    }
+
+    fn add(&self, make: impl FnOnce(u64) -> Job) -> Arc<Job> {
         let mut inner = self.lock();
-        let job = Arc::new(Job::new(inner.ordered.len() as u64, prompt, reference));
-        for (file, asset) in job.files.all() {
+        let job = Arc::new(make(inner.ordered.len() as u64));
+        for (file, asset) in job.files.all(&job.origin) {
             inner.by_file.insert(file, (job.clone(), asset));
         }
         inner.by_id.insert(job.id.clone(), job.clone());

@@ -1,0 +1,120 @@
+//! Enhance: a new job made from one upscale of a finished job, on a service that offers it,
+//! and the lineage between the two.
+
+use super::{Atelier, AtelierError, Connection};
+use crate::job::{EnhancedCopy, Job, Slot};
+use crate::jobs::EnhanceSource;
+use crate::providers::{EnhanceScale, RemoteImage};
+
+/// A checked Enhance with the provider that will send it. Made on the blocking pool (SQLite,
+/// the keychain), sent from async code: see [`Atelier::plan_enhance`].
+pub struct EnhancePlan {
+    connection: Connection,
+    source: EnhanceSource,
+    scale: EnhanceScale,
+}
+
+impl Atelier {
+    /// Enhances image `image_id` (an upscale) by `scale`: checks, then sends.
+    pub async fn enhance(&self, image_id: i64, scale: EnhanceScale) -> Result<Job, AtelierError> {
+        let plan = self.plan_enhance(image_id, scale)?;
+        self.enhance_with(plan).await
+    }
+
+    /// Checks that the image can be enhanced by `scale` and reads its account's token. The
+    /// errors say what the person can do instead.
+    pub fn plan_enhance(
+        &self,
+        image_id: i64,
+        scale: EnhanceScale,
+    ) -> Result<EnhancePlan, AtelierError> {
+        let job = self
+            .store
+            .job_of_image(image_id)?
+            .ok_or_else(|| invalid("That image no longer exists."))?;
+        let slot = job
+            .images
+            .iter()
+            .find(|i| i.id == image_id)
+            .map(|i| i.slot)
+            .ok_or_else(|| invalid("That image no longer exists."))?;
+        let remote = remote_image(&job, slot)?;
+        let account_id = job.account_id.ok_or_else(|| {
+            invalid("Its account was deleted, so Atelier cannot ask the service to enhance it.")
+        })?;
+        let connection = self.connect(account_id)?;
+        let service = connection.account.provider;
+        let offered = service.capabilities().enhance;
+        if offered.is_empty() {
+            return Err(invalid(&format!(
+                "{} has no Enhance: only upscales made with an ImagineAPI account can be \
+                 enhanced.",
+                service.display_name()
+            )));
+        }
+        if !offered.contains(&scale) {
+            return Err(invalid(&format!(
+                "{} cannot enhance by {}.",
+                service.display_name(),
+                scale.as_str()
+            )));
+        }
+        let source = EnhanceSource {
+            image_id,
+            prompt: job.prompt,
+            remote,
+        };
+        Ok(EnhancePlan {
+            connection,
+            source,
+            scale,
+        })
+    }
+
+    /// Sends a checked Enhance: the job is recorded before the request leaves, and followed,
+    /// downloaded and resumed like any job.
+    pub async fn enhance_with(&self, plan: EnhancePlan) -> Result<Job, AtelierError> {
+        let EnhancePlan {
+            connection,
+            source,
+            scale,
+        } = plan;
+        let Connection { account, provider } = connection;
+        Ok(self
+            .engine
+            .enhance(provider, &account, source, scale)
+            .await?)
+    }
+
+    /// Every Enhance started from the job's images, by slot, oldest first: the viewer's
+    /// "Enhanced: 2×, 4×" (the other way is on the enhanced job itself).
+    pub fn enhancements(&self, job_id: i64) -> Result<Vec<EnhancedCopy>, AtelierError> {
+        Ok(self.store.enhancements_of(job_id)?)
+    }
+}
+
+/// The upscale as the service knows it, or why it cannot be enhanced.
+fn remote_image(job: &Job, slot: Slot) -> Result<RemoteImage, AtelierError> {
+    if job.enhancement.is_some() {
+        return Err(invalid(
+            "This picture is already an enhancement: enhance the upscale it was made from.",
+        ));
+    }
+    if slot == Slot::Grid {
+        return Err(invalid(
+            "Enhance works on one upscale (U1–U4), not on the grid: open one of the four \
+             pictures and enhance that.",
+        ));
+    }
+    let (remote_id, index) = job.upscale_of(slot).ok_or_else(|| {
+        invalid("The service never gave this job an id, so it cannot be asked to enhance it.")
+    })?;
+    Ok(RemoteImage {
+        job_remote_id: remote_id.to_owned(),
+        index,
+    })
+}
+
+fn invalid(sentence: &str) -> AtelierError {
+    AtelierError::Invalid(sentence.to_owned())
+}

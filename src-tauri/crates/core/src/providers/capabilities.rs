@@ -1,0 +1,111 @@
+//! What a service can do beyond making images from a prompt. The web view reads them per
+//! account and offers only what the account's service supports.
+
+use serde::{Deserialize, Serialize};
+
+/// What a service can do beyond making images; the UI offers only these.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Capabilities {
+    /// The scales Enhance offers on an upscale (empty: no Enhance).
+    pub enhance: Vec<EnhanceScale>,
+    /// The service lists the account's past images, so they can be imported.
+    pub import_past: bool,
+}
+
+/// How much larger Enhance makes an upscale. Named on the wire, in the store and in the web
+/// view as the service names it ("2x"…).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub enum EnhanceScale {
+    #[serde(rename = "2x")]
+    X2,
+    #[serde(rename = "4x")]
+    X4,
+    #[serde(rename = "6x")]
+    X6,
+    #[serde(rename = "8x")]
+    X8,
+    #[serde(rename = "10x")]
+    X10,
+    #[serde(rename = "12x")]
+    X12,
+}
+
+impl EnhanceScale {
+    pub const ALL: [EnhanceScale; 6] = [
+        EnhanceScale::X2,
+        EnhanceScale::X4,
+        EnhanceScale::X6,
+        EnhanceScale::X8,
+        EnhanceScale::X10,
+        EnhanceScale::X12,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnhanceScale::X2 => "2x",
+            EnhanceScale::X4 => "4x",
+            EnhanceScale::X6 => "6x",
+            EnhanceScale::X8 => "8x",
+            EnhanceScale::X10 => "10x",
+            EnhanceScale::X12 => "12x",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// How many times wider (and higher) the result is.
+    pub fn factor(self) -> u32 {
+        match self {
+            EnhanceScale::X2 => 2,
+            EnhanceScale::X4 => 4,
+            EnhanceScale::X6 => 6,
+            EnhanceScale::X8 => 8,
+            EnhanceScale::X10 => 10,
+            EnhanceScale::X12 => 12,
+        }
+    }
+}
+
+/// One upscale of a job as the service knows it: what Enhance starts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteImage {
+    /// The service's id of the job that made the upscale.
+    pub job_remote_id: String,
+    /// 0-based: U1 is 0.
+    pub index: u8,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales_are_named_as_the_service_names_them() {
+        for scale in EnhanceScale::ALL {
+            assert_eq!(EnhanceScale::parse(scale.as_str()), Some(scale));
+            let json = serde_json::to_value(scale).unwrap();
+            assert_eq!(json, scale.as_str(), "the web view sees the wire name");
+            assert_eq!(scale.as_str(), format!("{}x", scale.factor()));
+        }
+        assert_eq!(EnhanceScale::parse("3x"), None);
+        assert_eq!(EnhanceScale::parse("4X"), None);
+    }
+
+    #[test]
+    fn capabilities_reach_the_web_view_in_camel_case() {
+        let caps = Capabilities {
+            enhance: vec![EnhanceScale::X2],
+            import_past: true,
+        };
+        let json = serde_json::to_value(caps).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"enhance": ["2x"], "importPast": true})
+        );
+    }
+}

@@ -8,6 +8,8 @@ import type {
   Collection,
   Cursor,
   Deletion,
+  EnhancedCopy,
+  EnhanceScale,
   ErrorCode,
   ErrorReply,
   ExportFormat,
@@ -45,6 +47,11 @@ export const api = {
     invoke<Job>("submit_prompt", { accountId, prompt, batch }),
   cancel: (jobId: number) => invoke<void>("cancel_job", { jobId }),
   retry: (jobId: number) => invoke<void>("retry_job", { jobId }),
+  /** A new job: the upscale `imageId` enhanced by `scale` on its account's service. */
+  enhance: (imageId: number, scale: EnhanceScale) =>
+    invoke<Job>("enhance_image", { imageId, scale }),
+  /** The Enhance jobs made of a job's images. */
+  enhancements: (jobId: number) => invoke<EnhancedCopy[]>("job_enhancements", { jobId }),
   /** Distinct prompts of the history, newest first, containing `query` (any case). */
   recentPrompts: (query: string, limit: number) =>
     invoke<string[]>("recent_prompts", { query, limit }),

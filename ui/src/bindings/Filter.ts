@@ -30,4 +30,8 @@ model: string | null, liked: boolean, collection: number | null,
 /**
  * The jobs sent together from one prompt.
  */
-batch: Batch | null, };
+batch: Batch | null, 
+/**
+ * A job and the Enhance jobs made of its images: its lineage, from either end.
+ */
+lineage: number | null, };

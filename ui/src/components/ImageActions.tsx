@@ -2,8 +2,10 @@ import { api, messageOf } from "../api";
 import { promptText } from "../prompt";
 import { toast } from "../state";
 import { SLOT_LABELS, type ImageRecord, type Job } from "../types";
+import { EnhanceMenu } from "./Lineage";
 
-/** Save a copy, copy to the clipboard, show in the file manager. */
+/** Save a copy, copy to the clipboard, show in the file manager; Enhance an upscale where
+ * the account's service offers it. */
 export function ImageActions({ image, job }: { image: ImageRecord; job: Job }) {
   const run = (action: () => Promise<unknown>, done?: string) => async (e: Event) => {
     e.stopPropagation();
@@ -29,6 +31,7 @@ export function ImageActions({ image, job }: { image: ImageRecord; job: Job }) {
       <button title="Show in folder" onClick={run(() => api.reveal(image.id))}>
         Reveal
       </button>
+      <EnhanceMenu job={job} image={image} />
     </div>
   );
 }

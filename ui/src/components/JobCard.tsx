@@ -7,6 +7,8 @@ import { aspectOf } from "../prompt";
 import { attempt, retry, submit, viewer } from "../state";
 import { isActive, isProblem, PROVIDER_NAMES, type Job, type JobStatus, type Slot } from "../types";
 import { ImageTile } from "./ImageTile";
+import { enhance } from "../enhance";
+import { CardLineage } from "./Lineage";
 import { PromptMenu } from "./PromptActions";
 
 const STATUS_TEXT: Record<JobStatus, string> = {
@@ -173,16 +175,22 @@ function Footer({ job }: { job: Job }) {
           {retryText[0]}
         </button>
       )}
-      {(problem || job.status === "cancelled") && job.status !== "download_failed" && (
-        <button
-          class="link"
-          data-testid="run-again"
-          title="Send this prompt again with the same account, or the active one if it is gone"
-          onClick={act(() => submit(job.prompt, job.accountId ?? undefined))}
-        >
-          Run again
-        </button>
-      )}
+      {(problem || job.status === "cancelled") &&
+        job.status !== "download_failed" &&
+        !job.enhancement && (
+          <button
+            class="link"
+            data-testid="run-again"
+            title="Send this prompt again with the same account, or the active one if it is gone"
+            onClick={act(() => submit(job.prompt, job.accountId ?? undefined))}
+          >
+            Run again
+          </button>
+        )}
+      {(problem || job.status === "cancelled") &&
+        job.status !== "download_failed" &&
+        job.enhancement?.parent && <EnhanceAgain job={job} act={act} />}
+      <CardLineage job={job} />
       <time dateTime={new Date(job.createdAt).toISOString()}>{when(job.createdAt)}</time>
       {job.images.length > 0 && (
         <button
@@ -197,6 +205,29 @@ function Footer({ job }: { job: Job }) {
       )}
       <PromptMenu prompt={job.prompt} batch={job.batch} />
     </footer>
+  );
+}
+
+/** An Enhance that failed is sent again as an Enhance of the same upscale, never as its
+ * prompt. */
+function EnhanceAgain({
+  job,
+  act,
+}: {
+  job: Job;
+  act: (work: () => unknown) => (e: Event) => void;
+}) {
+  const { parent, scale } = job.enhancement!;
+  const again = () => parent && enhance(parent.imageId, parent.slot, scale);
+  return (
+    <button
+      class="link"
+      data-testid="enhance-again"
+      title="Enhance the same upscale again (a new job)"
+      onClick={act(again)}
+    >
+      Enhance again
+    </button>
   );
 }
 

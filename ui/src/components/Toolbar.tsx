@@ -42,6 +42,19 @@ export function Toolbar() {
           </button>
         </span>
       )}
+      {filter.value.lineage !== null && (
+        <span class="chip lineage-chip" data-testid="lineage-filter">
+          A job and its enhancements
+          <button
+            class="link"
+            aria-label="Show every job again"
+            title="Show every job again"
+            onClick={() => setFilter({ lineage: null })}
+          >
+            ✕
+          </button>
+        </span>
+      )}
       {failure.value && (
         <span class="error" role="alert" data-testid="library-problem">
           {failure.value}{" "}

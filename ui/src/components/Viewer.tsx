@@ -8,6 +8,7 @@ import { focus, reveal } from "../library/selection";
 import { viewer } from "../state";
 import { SLOT_LABELS, type ImageRecord, type Job } from "../types";
 import { ImageActions } from "./ImageActions";
+import { ViewerLineage } from "./Lineage";
 import { PromptButtons } from "./PromptActions";
 
 /**
@@ -147,7 +148,7 @@ function Shown({ job, image, index, step, remove }: ShownProps) {
                 class={img.id === image.id ? "current" : ""}
                 onClick={() => (viewer.value = { index, at: i })}
               >
-                {SLOT_LABELS[img.slot]}
+                {job.enhancement ? "Enhanced" : SLOT_LABELS[img.slot]}
               </button>
             ))}
           </nav>
@@ -169,6 +170,7 @@ function Shown({ job, image, index, step, remove }: ShownProps) {
           Delete
         </button>
       </div>
+      <ViewerLineage job={job} image={image} />
       <div class="viewer-prompt-row">
         <p class="viewer-prompt">{job.prompt}</p>
         <PromptButtons prompt={job.prompt} />

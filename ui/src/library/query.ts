@@ -16,6 +16,7 @@ export function emptyFilter(): Filter {
     liked: false,
     collection: null,
     batch: null,
+    lineage: null,
   };
 }
 
@@ -53,7 +54,8 @@ export const filtered = computed(
     sideFiltered.value ||
     filter.value.liked ||
     filter.value.collection !== null ||
-    filter.value.batch !== null,
+    filter.value.batch !== null ||
+    filter.value.lineage !== null,
 );
 
 export function clearFilters() {

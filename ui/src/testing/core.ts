@@ -23,6 +23,7 @@ export const DEMO: Account = {
   providerName: "Demo",
   defaultBaseUrl: "",
   needsToken: false,
+  capabilities: { enhance: [], importPast: false },
   tokenSet: false,
   active: false,
   tokenProblem: null,
@@ -37,6 +38,7 @@ export const WORK: Account = {
   providerName: "ImagineAPI",
   defaultBaseUrl: "https://cl.imagineapi.dev",
   needsToken: true,
+  capabilities: { enhance: ["2x", "4x", "6x", "8x", "10x", "12x"], importPast: false },
   tokenSet: true,
   active: true,
   tokenProblem: null,
@@ -55,6 +57,8 @@ export function job(overrides: Partial<Job>): Job {
     remoteId: "x",
     prompt: "a red fox --ar 16:9",
     batch: null,
+    enhancement: null,
+    enhanced: 0,
     status: "running",
     progress: 40,
     error: null,
@@ -86,6 +90,11 @@ export function done(id: number, overrides: Partial<Job> = {}): Job {
     })),
     ...overrides,
   });
+}
+
+/** The job itself, or an Enhance made of one of its images (as the core's lineage filter). */
+function inLineage(j: Job, of: number): boolean {
+  return j.id === of || j.enhancement?.parent?.jobId === of;
 }
 
 export interface Call {
@@ -124,6 +133,7 @@ export function fakeCore(jobs: Job[], extra: Handlers = {}): Core {
     core.jobs
       .filter((j) => j.prompt.includes(q.filter.search.trim()))
       .filter((j) => !q.filter.liked || j.liked)
+      .filter((j) => q.filter.lineage === null || inLineage(j, q.filter.lineage))
       .sort((a, b) => (q.sort === "newest" ? b.seq - a.seq : a.seq - b.seq));
   const positions = (q: LibraryQuery, j: Job) =>
     q.unit === "jobs" ? 1 : j.images.filter((i) => i.slot !== "grid").length;

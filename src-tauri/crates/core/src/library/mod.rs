@@ -42,6 +42,8 @@ pub struct Filter {
     pub collection: Option<i64>,
     /// The jobs sent together from one prompt.
     pub batch: Option<Batch>,
+    /// A job and the Enhance jobs made of its images: its lineage, from either end.
+    pub lineage: Option<i64>,
 }
 
 /// Where a job is, in the words a filter uses: the ten statuses in four groups.

@@ -226,6 +226,14 @@ impl Plan {
         if let Some(b) = &filter.batch {
             w.push("j.batch = ?", [b.as_str().to_owned().into()]);
         }
+        if let Some(job) = filter.lineage {
+            // A short list of ids (by the parent index), like a collection's.
+            w.push(
+                "j.id IN (SELECT ? UNION ALL SELECT e.id FROM images c
+                          JOIN jobs e ON e.parent_image = c.id WHERE c.job_id = ?)",
+                [job.into(), job.into()],
+            );
+        }
         Plan {
             searching: fts.is_some(),
             descending: query.sort == Sort::Newest,

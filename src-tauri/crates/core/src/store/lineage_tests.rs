@@ -3,7 +3,7 @@
 use super::test_support::*;
 use super::Store;
 use crate::job::{EnhancedCopy, JobStatus, ParentImage, Slot};
-use crate::library::LibraryQuery;
+use crate::library::{Filter, LibraryQuery};
 use crate::providers::EnhanceScale;
 
 /// A finished job, and its upscale at `slot`'s image id.
@@ -113,4 +113,27 @@ fn the_reverse_lookup_uses_its_index() {
         !plan.iter().any(|step| step.starts_with("SCAN")),
         "{plan:?}"
     );
+}
+
+#[test]
+fn the_library_filters_to_a_jobs_lineage() {
+    let store = Store::open_in_memory().unwrap();
+    let (job, u1) = parent(&store, Slot::U1);
+    seed(&store, &demo(&store), &[("another", T0 + 5)]);
+    let made = store
+        .insert_enhancement("e", &demo(&store), "p", u1, EnhanceScale::X6)
+        .unwrap();
+    let q = query(Filter {
+        lineage: Some(job),
+        ..Filter::default()
+    });
+    let ids: Vec<i64> = store
+        .page(&q, None, 10)
+        .unwrap()
+        .jobs
+        .iter()
+        .map(|j| j.id)
+        .collect();
+    assert_eq!(ids, [made.id, job]);
+    assert_eq!(store.summary(&q).unwrap().count, 2);
 }

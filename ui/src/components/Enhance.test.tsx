@@ -1,0 +1,199 @@
+// Enhance: offered only on an upscale of an account whose service has it, a new job in the
+// library, and the lineage both ways (the upscale lists its enhancements, an enhancement
+// links back, and either narrows the library to the job and what was made of it).
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { confirming } from "../library/actions";
+import { forgetJobsExcept } from "../library/jobs";
+import { emptyFilter, filter, setUnit, sort } from "../library/query";
+import { clearSelection, focus } from "../library/selection";
+import { accounts, loaded, start, toasts, viewer } from "../state";
+import type { EnhancedCopy, EnhanceScale, Job } from "../types";
+import { callsTo, done, fakeCore, job, type Core } from "../testing/core";
+import { App } from "./App";
+
+beforeEach(() => {
+  accounts.value = [];
+  viewer.value = null;
+  toasts.value = [];
+  loaded.value = false;
+  confirming.value = null;
+  filter.value = emptyFilter();
+  sort.value = "newest";
+  setUnit("jobs");
+  clearSelection();
+  focus.value = 0;
+  forgetJobsExcept(new Set());
+  vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockReturnValue({
+    width: 1000,
+    height: 900,
+    top: 0,
+    left: 0,
+    right: 1000,
+    bottom: 900,
+    x: 0,
+    y: 0,
+    toJSON: () => ({}),
+  });
+  vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockReturnValue(1000);
+  vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockReturnValue(900);
+});
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+  vi.restoreAllMocks();
+});
+
+/** An Enhance of job `parent`'s U2 (image `parent * 10 + 2`), done with its one picture. */
+function enhanced(id: number, parent: number, scale: EnhanceScale = "4x"): Job {
+  return done(id, {
+    prompt: `job ${parent}`,
+    enhancement: { scale, parent: { imageId: parent * 10 + 2, jobId: parent, slot: "u2" } },
+    images: [{ id: id * 10, slot: "grid", width: 2048, height: 2048, bytes: 9000, liked: false }],
+  });
+}
+
+/** A core whose enhance_image makes a queued Enhance job and whose lineage is `core.jobs`. */
+function enhancing(jobs: Job[]): Core {
+  let next = 100;
+  const core: Core = fakeCore(jobs, {
+    enhance_image: ({ imageId, scale }: { imageId: number; scale: EnhanceScale }) => {
+      const parent = core.jobs.find((j) => j.images.some((i) => i.id === imageId))!;
+      const made = job({
+        id: next++,
+        prompt: parent.prompt,
+        status: "queued",
+        progress: null,
+        enhancement: { scale, parent: { imageId, jobId: parent.id, slot: "u2" } },
+      });
+      core.jobs.push(made);
+      return made;
+    },
+    job_enhancements: ({ jobId }: { jobId: number }): EnhancedCopy[] =>
+      core.jobs
+        .filter((j) => j.enhancement?.parent?.jobId === jobId)
+        .map((j) => ({
+          imageId: j.enhancement!.parent!.imageId,
+          slot: j.enhancement!.parent!.slot,
+          jobId: j.id,
+          scale: j.enhancement!.scale,
+          status: j.status,
+        })),
+  });
+  return core;
+}
+
+async function open(jobIndex: number, at: number) {
+  render(<App />);
+  await start();
+  await screen.findAllByTestId("job");
+  viewer.value = { index: jobIndex, at };
+  return screen.findByTestId("viewer");
+}
+
+describe("Enhance", () => {
+  it("offers the service's scales on an upscale and starts a job that shows in the library", async () => {
+    const core = enhancing([done(1)]);
+    const shown = await open(0, 2);
+    fireEvent.click(within(shown).getByTestId("enhance"));
+    const scales = within(shown)
+      .getAllByRole("menuitem")
+      .map((b) => b.textContent);
+    expect(scales).toEqual(["2×", "4×", "6×", "8×", "10×", "12×"]);
+
+    fireEvent.click(within(shown).getByTestId("enhance-4x"));
+    await waitFor(() =>
+      expect(callsTo(core, "enhance_image")).toEqual([{ imageId: 12, scale: "4x" }]),
+    );
+    expect(within(shown).queryByRole("menu")).toBeNull();
+    await waitFor(() => expect(screen.getAllByTestId("job")).toHaveLength(2));
+    expect(toasts.value.map((t) => t.text)).toContain("Enhancing U2 4×…");
+    const card = screen.getAllByTestId("job")[0];
+    expect(card.getAttribute("data-status")).toBe("queued");
+    expect(within(card).getByTestId("card-lineage").textContent).toBe("Enhance 4× of U2");
+  });
+
+  it("is not offered on a grid, an enhancement, or a service without Enhance", async () => {
+    enhancing([done(1, { accountId: 1, provider: "demo" }), enhanced(3, 2), done(2)]);
+    // Newest first: 3 (an enhancement), 2 (Work), 1 (Demo).
+    const viewerShown = await open(1, 0);
+    await waitFor(() =>
+      expect(screen.getByTestId("viewer-image").getAttribute("src")).toContain("/image/20"),
+    );
+    expect(within(viewerShown).queryByTestId("enhance")).toBeNull(); // the grid
+    viewer.value = { index: 1, at: 1 };
+    await waitFor(() => expect(within(viewerShown).getByTestId("enhance")).toBeTruthy());
+    viewer.value = { index: 0, at: 0 }; // the enhancement
+    await waitFor(() => expect(screen.getByTestId("lineage")).toBeTruthy());
+    expect(screen.queryByTestId("enhance")).toBeNull();
+    viewer.value = { index: 2, at: 3 }; // a Demo upscale
+    await waitFor(() =>
+      expect(screen.getByTestId("viewer-image").getAttribute("src")).toContain("/image/13"),
+    );
+    expect(screen.queryByTestId("enhance")).toBeNull();
+  });
+
+  it("shows the refusal when the core says no", async () => {
+    fakeCore([done(1)], {
+      enhance_image: () => {
+        throw { code: "invalid", message: "AI-Client has no Enhance." };
+      },
+    });
+    const shown = await open(0, 1);
+    fireEvent.click(within(shown).getByTestId("enhance"));
+    fireEvent.click(within(shown).getByTestId("enhance-2x"));
+    await waitFor(() =>
+      expect(toasts.value.map((t) => t.text)).toEqual(["AI-Client has no Enhance."]),
+    );
+  });
+
+  it("shows the lineage both ways and narrows the library to it", async () => {
+    const core = enhancing([done(1), enhanced(4, 1, "2x"), enhanced(5, 1, "4x"), done(6)]);
+    core.jobs.find((j) => j.id === 1)!.enhanced = 2;
+    // Newest first: 6, 5, 4, 1. The parent's U2:
+    const shown = await open(3, 2);
+    const links = await within(shown).findAllByTestId("enhanced-into");
+    expect(links.map((l) => l.textContent)).toEqual(["2×", "4×"]);
+    expect(callsTo(core, "job_enhancements")).toEqual([{ jobId: 1 }]);
+    // Its U1 has none.
+    viewer.value = { index: 3, at: 1 };
+    await waitFor(() => expect(screen.queryByTestId("lineage")).toBeNull());
+
+    viewer.value = { index: 1, at: 0 }; // the 4× enhancement
+    const back = await screen.findByTestId("enhanced-from");
+    expect(back.textContent).toBe("Enhanced from U2 of “job 1”");
+    expect(screen.getByTestId("lineage").textContent).toContain("Enhance 4×");
+    fireEvent.click(back);
+
+    expect(viewer.value).toBeNull();
+    expect(filter.value.lineage).toBe(1);
+    await waitFor(() =>
+      expect(screen.getAllByTestId("job").map((c) => c.getAttribute("data-job-id"))).toEqual([
+        "5",
+        "4",
+        "1",
+      ]),
+    );
+    expect(screen.getByTestId("lineage-filter")).toBeTruthy();
+    const parentCard = screen.getAllByTestId("job")[2];
+    expect(within(parentCard).getByTestId("card-lineage").textContent).toBe("2 enhanced");
+    fireEvent.click(within(screen.getByTestId("lineage-filter")).getByRole("button"));
+    await waitFor(() => expect(screen.getAllByTestId("job")).toHaveLength(4));
+  });
+
+  it("sends a failed Enhance again as an Enhance, never as its prompt", async () => {
+    const failed = { ...enhanced(7, 1), status: "failed" as const, error: "Refused.", images: [] };
+    const core = enhancing([done(1), failed]);
+    render(<App />);
+    await start();
+    const card = (await screen.findAllByTestId("job"))[0];
+    expect(within(card).queryByTestId("run-again")).toBeNull();
+    fireEvent.click(within(card).getByTestId("enhance-again"));
+    await waitFor(() =>
+      expect(callsTo(core, "enhance_image")).toEqual([{ imageId: 12, scale: "4x" }]),
+    );
+    expect(callsTo(core, "submit_prompt")).toEqual([]);
+  });
+});

@@ -1,0 +1,137 @@
+import { useEffect, useState } from "preact/hooks";
+import { api, messageOf } from "../api";
+import { enhance, enhanceScales, scaleText, showLineage } from "../enhance";
+import { toast } from "../state";
+import { SLOT_LABELS, type EnhancedCopy, type ImageRecord, type Job } from "../types";
+
+/** "Enhance" with the scales the account's service offers, on an upscale. */
+export function EnhanceMenu({ job, image }: { job: Job; image: ImageRecord }) {
+  const [open, setOpen] = useState(false);
+  const scales = enhanceScales(job, image);
+  if (scales.length === 0) return null;
+  return (
+    <span class="enhance-menu">
+      <button
+        aria-haspopup="menu"
+        aria-expanded={open}
+        title={`Make a larger copy of ${SLOT_LABELS[image.slot]} (a new job, paid on the service)`}
+        data-testid="enhance"
+        onClick={(e) => {
+          e.stopPropagation();
+          setOpen(!open);
+        }}
+      >
+        Enhance
+      </button>
+      {open && (
+        <span class="menu" role="menu">
+          {scales.map((scale) => (
+            <button
+              key={scale}
+              role="menuitem"
+              data-testid={`enhance-${scale}`}
+              onClick={(e) => {
+                e.stopPropagation();
+                setOpen(false);
+                void enhance(image.id, image.slot, scale);
+              }}
+            >
+              {scaleText(scale)}
+            </button>
+          ))}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/**
+ * The viewer's lineage line: an enhancement says what it was made from; an upscale lists
+ * the enhancements made of it (asked for when shown, so pages never pay for it).
+ */
+export function ViewerLineage({ job, image }: { job: Job; image: ImageRecord }) {
+  if (job.enhancement) return <EnhancedFrom job={job} />;
+  return <EnhancedInto job={job} image={image} />;
+}
+
+function EnhancedFrom({ job }: { job: Job }) {
+  const made = job.enhancement!;
+  const parent = made.parent;
+  return (
+    <p class="lineage" data-testid="lineage">
+      Enhance {scaleText(made.scale)} ·{" "}
+      {parent ? (
+        <button
+          class="link"
+          data-testid="enhanced-from"
+          title="Show the job it was made from, with its enhancements"
+          onClick={() => showLineage(parent.jobId)}
+        >
+          Enhanced from {SLOT_LABELS[parent.slot]} of “{job.prompt}”
+        </button>
+      ) : (
+        "made from an image that was deleted"
+      )}
+    </p>
+  );
+}
+
+function EnhancedInto({ job, image }: { job: Job; image: ImageRecord }) {
+  const [copies, setCopies] = useState<EnhancedCopy[]>([]);
+  useEffect(() => {
+    if (job.enhanced === 0) return setCopies([]);
+    let current = true;
+    api
+      .enhancements(job.id)
+      .then((all) => current && setCopies(all))
+      .catch((err) => toast(messageOf(err)));
+    return () => {
+      current = false;
+    };
+  }, [job.id, job.enhanced]);
+  const mine = copies.filter((c) => c.imageId === image.id);
+  if (mine.length === 0) return null;
+  return (
+    <p class="lineage" data-testid="lineage">
+      Enhanced:{" "}
+      {mine.map((c, i) => (
+        <>
+          {i > 0 && ", "}
+          <button
+            key={c.jobId}
+            class={`link ${c.status}`}
+            data-testid="enhanced-into"
+            title={`The ${scaleText(c.scale)} enhancement (${c.status.replace("_", " ")})`}
+            onClick={() => showLineage(job.id)}
+          >
+            {scaleText(c.scale)}
+          </button>
+        </>
+      ))}
+    </p>
+  );
+}
+
+/** A card's link to its lineage: "Enhance 4× of U2", or "2 enhanced". */
+export function CardLineage({ job }: { job: Job }) {
+  const made = job.enhancement;
+  const to = made ? made.parent?.jobId : job.enhanced > 0 ? job.id : undefined;
+  const text = made
+    ? `Enhance ${scaleText(made.scale)}${made.parent ? ` of ${SLOT_LABELS[made.parent.slot]}` : ""}`
+    : `${job.enhanced} enhanced`;
+  if (!made && job.enhanced === 0) return null;
+  if (to === undefined) return <span data-testid="card-lineage">{text}</span>;
+  return (
+    <button
+      class="link"
+      data-testid="card-lineage"
+      title="Show this job's lineage: the upscale and what was enhanced from it"
+      onClick={(e) => {
+        e.stopPropagation();
+        showLineage(to);
+      }}
+    >
+      {text}
+    </button>
+  );
+}

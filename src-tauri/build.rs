@@ -16,6 +16,8 @@ const COMMANDS: &[&str] = &[
     "delete_saved_prompt",
     "cancel_job",
     "retry_job",
+    "enhance_image",
+    "job_enhancements",
     "preferences",
     "set_job_timeout",
     "set_notifications",

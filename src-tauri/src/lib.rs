@@ -64,6 +64,8 @@ pub fn run() {
             commands::delete_saved_prompt,
             commands::cancel_job,
             commands::retry_job,
+            commands::enhance_image,
+            commands::job_enhancements,
             commands::preferences,
             commands::set_job_timeout,
             commands::set_notifications,

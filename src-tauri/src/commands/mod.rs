@@ -3,6 +3,7 @@
 //! blocking pool, never on the async workers that serve the window.
 
 mod accounts;
+mod enhance;
 mod export;
 mod images;
 mod library;
@@ -15,6 +16,7 @@ use atelier_core::{Atelier, AtelierError, ErrorCode, ErrorReply};
 use tauri::State;
 
 pub use accounts::*;
+pub use enhance::*;
 pub use export::*;
 pub use images::*;
 pub use library::*;

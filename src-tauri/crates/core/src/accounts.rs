@@ -56,7 +56,7 @@ pub struct AccountView {
     pub provider_name: &'static str,
     pub default_base_url: &'static str,
     pub needs_token: bool,
-    /// What its service can do beyond making images (Enhance…): the UI offers only these.
+    /// What its service can do beyond making images (Enhance, Import): the UI offers only these.
     pub capabilities: Capabilities,
     pub token_set: bool,
     pub active: bool,

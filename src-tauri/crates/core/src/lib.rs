@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod app;
 pub mod data_folder;
 pub mod export;
+pub mod import;
 pub mod job;
 pub mod jobs;
 pub mod library;

@@ -11,6 +11,6 @@ mod server;
 mod time;
 
 pub use aiclient::{AiClient, AiClientConfig};
-pub use imagineapi::{ImagineApi, ImagineApiConfig};
+pub use imagineapi::{ImagineApi, ImagineApiConfig, PastImages};
 pub use server::tls::Authority;
 pub use server::Fault;

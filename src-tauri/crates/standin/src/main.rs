@@ -4,11 +4,11 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use atelier_standin::{AiClient, AiClientConfig, ImagineApi, ImagineApiConfig};
+use atelier_standin::{AiClient, AiClientConfig, ImagineApi, ImagineApiConfig, PastImages};
 
 const USAGE: &str = "usage:
   atelier-standin imagineapi [--port 8787] [--token T] [--pending-ms N] [--running-ms N] \
-[--grid-size N] [--bot-status S]
+[--grid-size N] [--bot-status S] [--past N] [--hide-user-created true]
   atelier-standin aiclient [--port 8788] [--token T] [--pending-ms N] [--running-ms N] \
 [--image-size N] [--credits N]";
 
@@ -41,6 +41,8 @@ async fn imagineapi(args: &[String]) -> Result<(), String> {
             "--running-ms" => config.running = millis(flag, value)?,
             "--grid-size" => config.grid_size = number(flag, value)?,
             "--bot-status" => config.bot_status = value.to_owned(),
+            "--past" => config.past = past(number(flag, value)?),
+            "--hide-user-created" => config.user_created_hidden = value == "true",
             other => return Err(format!("unknown flag {other}\n{USAGE}")),
         }
     }
@@ -48,6 +50,16 @@ async fn imagineapi(args: &[String]) -> Result<(), String> {
         .await
         .map_err(|e| cannot_listen(port, &e))?;
     announce_and_wait(&server.base_url()).await
+}
+
+/// `n` past images of the account: most completed, a tenth failed, a tenth still being made.
+fn past(n: usize) -> PastImages {
+    PastImages {
+        completed: n - n / 10 * 2,
+        failed: n / 10,
+        in_progress: n / 10,
+        other_users: 0,
+    }
 }
 
 async fn aiclient(args: &[String]) -> Result<(), String> {

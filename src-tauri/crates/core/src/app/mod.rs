@@ -3,6 +3,7 @@
 mod accounts;
 mod enhance;
 mod export;
+mod imports;
 mod library;
 mod prompts;
 mod reply;
@@ -15,7 +16,7 @@ use crate::accounts::Account;
 use crate::data_folder::{DataFolder, DataFolderError};
 use crate::export::ExportError;
 use crate::job::Batch;
-use crate::jobs::{Engine, EngineConfig, Job, JobSink, NoticeSink};
+use crate::jobs::{Engine, EngineConfig, Importer, Job, JobSink, NoticeSink};
 use crate::media::{MediaError, MediaLibrary};
 use crate::preferences::Preferences;
 use crate::providers::address::{self, AddressError};
@@ -124,6 +125,8 @@ pub struct Atelier {
     media: MediaLibrary,
     secrets: Arc<dyn SecretStore>,
     engine: Engine,
+    /// Imports of accounts' past images, in the background.
+    importer: Importer,
     /// What the job timeout is until the person picks another.
     default_timeout: std::time::Duration,
     http: reqwest::Client,
@@ -151,10 +154,12 @@ impl Atelier {
         let engine = Engine::new(store.clone(), media.clone(), config, sink);
         let chosen = Preferences::chosen_job_timeout(&store)?;
         engine.set_job_timeout(chosen.unwrap_or(default_timeout));
+        let importer = Importer::new(&engine);
         let app = Self {
             store,
             media,
             secrets,
+            importer,
             engine,
             default_timeout,
             http: shared_client(),
@@ -256,16 +261,24 @@ impl Atelier {
         self.preferences()
     }
 
-    /// Picks up the jobs that were in flight when the app last closed. Each account's token
-    /// is read from the keychain once, however many of its jobs wait.
+    /// Picks up the jobs that were in flight when the app last closed, and the imports that
+    /// were running. Each account's token is read from the keychain once, however many of
+    /// its jobs wait.
     pub fn resume(&self) -> Result<usize, AtelierError> {
         let mut providers: HashMap<Option<i64>, Result<Arc<dyn Provider>, String>> = HashMap::new();
-        Ok(self.engine.resume(|job| {
+        let resumed = self.engine.resume(|job| {
             providers
                 .entry(job.account_id)
                 .or_insert_with(|| self.provider_of(job.account_id))
                 .clone()
-        })?)
+        })?;
+        self.resume_imports(|id| {
+            providers
+                .entry(Some(id))
+                .or_insert_with(|| self.provider_of(Some(id)))
+                .clone()
+        })?;
+        Ok(resumed)
     }
 
     fn provider_of(&self, account_id: Option<i64>) -> Result<Arc<dyn Provider>, String> {
@@ -303,6 +316,7 @@ impl Atelier {
 
     /// Stops background work; unfinished jobs resume when the library is opened again.
     pub fn shutdown(&self) {
+        self.importer.shutdown();
         self.engine.shutdown();
     }
 

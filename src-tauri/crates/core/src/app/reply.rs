@@ -33,6 +33,8 @@ pub enum ErrorCode {
     Timeout,
     BadResponse,
     NotSent,
+    /// The server does not let its past images be listed: nothing to import there.
+    ImportUnavailable,
     DownloadInterrupted,
     NotAnImage,
     TooLarge,
@@ -126,6 +128,7 @@ fn provider(e: &ProviderError) -> ErrorCode {
         ProviderError::Timeout { .. } => C::Timeout,
         ProviderError::BadResponse { .. } => C::BadResponse,
         ProviderError::NotSent { .. } => C::NotSent,
+        ProviderError::ListingUnavailable { .. } => C::ImportUnavailable,
     }
 }
 

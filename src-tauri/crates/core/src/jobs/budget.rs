@@ -1,6 +1,7 @@
 //! A per-account request budget (a token bucket): however many jobs are in flight, Atelier
 //! never asks one service more often than this, so it cannot hammer anyone's quota.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -45,6 +46,30 @@ impl Budget {
     }
 }
 
+/// A budget several tasks spend from: an import's listing and its parallel downloads.
+#[derive(Debug, Clone)]
+pub struct SharedBudget(Arc<Mutex<Budget>>);
+
+impl SharedBudget {
+    pub fn new(budget: Budget) -> Self {
+        Self(Arc::new(Mutex::new(budget)))
+    }
+
+    /// Waits until a request may go, then spends it.
+    pub async fn spend(&self) {
+        loop {
+            let granted = {
+                let mut budget = self.0.lock().unwrap_or_else(|e| e.into_inner());
+                budget.take(Instant::now())
+            };
+            match granted {
+                Ok(()) => return,
+                Err(wait) => tokio::time::sleep(wait).await,
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +93,29 @@ mod tests {
             .filter(|i| b.take(t0 + Duration::from_millis(i * 10)).is_ok())
             .count();
         assert!((34..=35).contains(&granted), "{granted}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_shared_budget_makes_its_spenders_wait_their_turn() {
+        let shared = SharedBudget::new(Budget::new(60, 2, Instant::now()));
+        let t0 = Instant::now();
+        let spenders: Vec<_> = (0..5)
+            .map(|_| {
+                let b = shared.clone();
+                tokio::spawn(async move {
+                    b.spend().await;
+                    Instant::now()
+                })
+            })
+            .collect();
+        let mut at = Vec::new();
+        for s in spenders {
+            at.push(s.await.unwrap() - t0);
+        }
+        at.sort();
+        // Two at once (the burst), then one a second.
+        assert_eq!(at[1], Duration::ZERO);
+        assert!(at[4] >= Duration::from_millis(2990), "{at:?}");
     }
 
     #[test]

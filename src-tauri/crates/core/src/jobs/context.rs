@@ -62,6 +62,10 @@ impl Context {
         }
     }
 
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
     }

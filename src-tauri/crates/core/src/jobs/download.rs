@@ -9,6 +9,7 @@ use tokio::time::Instant;
 use tokio::task::JoinSet;
 use url::Url;
 
+use super::budget::SharedBudget;
 use super::context::{off, Context};
 use super::ledger::Ledger;
 use super::transfers::Kind;
@@ -79,7 +80,7 @@ async fn all(ctx: &Arc<Context>, provider: &Arc<dyn Provider>, job_id: i64, outp
         let (ctx, provider) = (ctx.clone(), provider.clone());
         set.spawn(async move {
             let _slot = ctx.transfers().slot().await;
-            let result = fetch_with_retries(&ctx, &provider, job_id, slot, &url).await;
+            let result = fetch_with_retries(&ctx, &provider, job_id, slot, &url, None).await;
             (slot, url, result)
         });
     }
@@ -171,15 +172,21 @@ fn wanted(ctx: &Context, job_id: i64, outputs: &Outputs) -> Vec<(Slot, Url)> {
         .collect()
 }
 
-async fn fetch_with_retries(
+/// Fetches and saves one image, retrying passing trouble; each request spends from `budget`
+/// when there is one (an import's: a job's own downloads are few and follow its polls).
+pub(super) async fn fetch_with_retries(
     ctx: &Context,
     provider: &Arc<dyn Provider>,
     job_id: i64,
     slot: Slot,
     url: &Url,
+    budget: Option<&SharedBudget>,
 ) -> Result<SavedImage, MediaError> {
     let mut attempt = 1;
     loop {
+        if let Some(budget) = budget {
+            budget.spend().await;
+        }
         let result = match provider.fetch_asset(url).await {
             Ok(asset) => ctx.media().save(job_id, slot, asset).await,
             Err(e) => Err(e.into()),
@@ -205,7 +212,7 @@ async fn record(
     ctx.ledger().off(write).await
 }
 
-fn row<'a>(slot: Slot, url: Option<&'a str>, saved: &'a SavedImage) -> NewImage<'a> {
+pub(super) fn row<'a>(slot: Slot, url: Option<&'a str>, saved: &'a SavedImage) -> NewImage<'a> {
     NewImage {
         slot,
         file: &saved.file,
@@ -217,7 +224,7 @@ fn row<'a>(slot: Slot, url: Option<&'a str>, saved: &'a SavedImage) -> NewImage<
     }
 }
 
-fn label(slot: Slot) -> &'static str {
+pub(super) fn label(slot: Slot) -> &'static str {
     match slot {
         Slot::Grid => "the grid",
         Slot::U1 => "U1",

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use super::context::off;
 use crate::accounts::Account;
 use crate::job::{Batch, Job, JobStatus};
-use crate::providers::EnhanceScale;
-use crate::store::{NewImage, Store, StoreError};
+use crate::providers::{EnhanceScale, PastItem};
+use crate::store::{Layout, NewImage, PastJob, Store, StoreError};
 
 /// Receives every job after it changed.
 pub type JobSink = Arc<dyn Fn(&Job) + Send + Sync>;
@@ -150,6 +150,47 @@ impl Ledger {
         self.store.put_image(job_id, row)?;
         self.announce(job_id);
         Ok(())
+    }
+
+    /// A job made earlier on the service, coming home through an import: recorded with its
+    /// own date and prompt, `downloading` and without images, and not announced until they
+    /// are home, so the window never counts it as being made nor tells of its ending.
+    pub fn import(
+        &self,
+        account: &Account,
+        item: &PastItem,
+        created_at: i64,
+        layout: &dyn Layout,
+    ) -> Result<i64, StoreError> {
+        let reference = uuid::Uuid::new_v4().to_string();
+        let job = PastJob {
+            reference: &reference,
+            account,
+            prompt: &item.prompt,
+            remote_id: Some(&item.remote_id),
+            created_at,
+            status: JobStatus::Downloading,
+            error: None,
+            images: &[],
+        };
+        let ids = self.store.insert_past_jobs(&[job], layout)?;
+        ids.first()
+            .copied()
+            .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+    }
+
+    /// An imported job's image, kept quiet like the job until `imported`.
+    pub fn import_image(&self, job_id: i64, row: &NewImage<'_>) -> Result<(), StoreError> {
+        self.store.put_image(job_id, row)
+    }
+
+    /// An imported job is home (or some of its images could not come): announced once,
+    /// already finished.
+    pub fn imported(&self, job_id: i64, problem: Option<&str>) {
+        match problem {
+            None => self.done(job_id),
+            Some(why) => self.finish(job_id, JobStatus::DownloadFailed, why),
+        }
     }
 
     pub fn credits(&self, job_id: i64, credits: u32) {

@@ -9,6 +9,7 @@ mod context;
 mod download;
 mod engine;
 mod enhance;
+mod import;
 mod ledger;
 mod pace;
 mod preview;
@@ -23,6 +24,7 @@ pub use config::EngineConfig;
 pub use context::{Notice, NoticeSink};
 pub use engine::Engine;
 pub use enhance::EnhanceSource;
+pub use import::Importer;
 pub use ledger::JobSink;
 // The job model is its own module (the store keeps jobs, the engine moves them along).
 pub use crate::job::{EnhancedCopy, Enhancement, ImageRecord, Job, JobStatus, ParentImage, Slot};

@@ -52,6 +52,16 @@ pub enum ProviderError {
         service: &'static str,
         detail: String,
     },
+    /// The service would not list the account's past images (the server's permissions, an
+    /// older or trimmed server, or a service with no such list): nothing can be imported.
+    #[error(
+        "{service} does not let Atelier list this account's past images here ({detail}), so \
+         they cannot be imported from this server."
+    )]
+    ListingUnavailable {
+        service: &'static str,
+        detail: String,
+    },
     /// A passing failure before the prompt itself left: nothing to reconcile, nothing charged.
     #[error(
         "{service} could not take the prompt just now ({detail}), so it was not sent and \

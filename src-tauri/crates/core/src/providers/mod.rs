@@ -12,6 +12,7 @@ mod error;
 pub mod http;
 pub mod imagineapi;
 mod lenient;
+mod past;
 pub mod service_text;
 
 use std::collections::HashMap;
@@ -25,6 +26,7 @@ use url::Url;
 pub use capabilities::{Capabilities, EnhanceScale, RemoteImage};
 pub use error::ProviderError;
 pub use http::HttpApi;
+pub use past::{PastItem, PastPage};
 
 /// Which service a job or account belongs to. Stored in the database by its `as_str` name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -203,5 +205,15 @@ pub trait Provider: Send + Sync {
     /// How long a typical job takes; pacing hints for the poller.
     fn typical_duration(&self) -> Duration {
         Duration::from_secs(40)
+    }
+
+    /// One page (from 1) of the account's past images, newest first. Services that cannot
+    /// list them say so with [`ProviderError::ListingUnavailable`].
+    async fn list_past(&self, page: u32) -> Result<PastPage, ProviderError> {
+        let _ = page;
+        Err(ProviderError::ListingUnavailable {
+            service: self.kind().display_name(),
+            detail: "this service cannot list past images".into(),
+        })
     }
 }

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod facets;
+mod imports;
 mod jobs;
 mod library;
 #[cfg(test)]

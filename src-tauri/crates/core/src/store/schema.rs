@@ -98,6 +98,27 @@ const MIGRATIONS: &[Migration] = &[
     sql("ALTER TABLE jobs ADD COLUMN enhance_scale TEXT;
     ALTER TABLE jobs ADD COLUMN parent_image INTEGER;
     CREATE INDEX jobs_by_parent_image ON jobs(parent_image) WHERE parent_image IS NOT NULL;"),
+    // 7: importing an account's past images. Jobs are looked up by the service's id, so an
+    // import never brings one home twice; each account's import keeps where it stopped (the
+    // next page of the service's listing, and its counts), so a restart continues there.
+    sql(
+        "CREATE INDEX jobs_by_remote_id ON jobs(remote_id, provider) WHERE remote_id IS NOT NULL;
+    CREATE TABLE imports (
+        account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        state      TEXT NOT NULL,
+        next_page  INTEGER NOT NULL,
+        -- Items of that page already looked at, so a restart neither repeats nor recounts them.
+        next_item  INTEGER NOT NULL DEFAULT 0,
+        listed     INTEGER NOT NULL DEFAULT 0,
+        imported   INTEGER NOT NULL DEFAULT 0,
+        skipped    INTEGER NOT NULL DEFAULT 0,
+        failed     INTEGER NOT NULL DEFAULT 0,
+        left_out   INTEGER NOT NULL DEFAULT 0,
+        total      INTEGER,
+        message    TEXT NOT NULL DEFAULT '',
+        updated_at INTEGER NOT NULL
+    );",
+    ),
 ];
 
 /// Jobs created in the same millisecond get consecutive `seq`s: `created_at * SEQ_PER_MS + n`.

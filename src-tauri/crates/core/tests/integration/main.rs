@@ -11,5 +11,6 @@ mod enhance;
 mod export;
 mod faults;
 mod imagineapi;
+mod import;
 mod library;
 mod tls;

@@ -42,6 +42,18 @@ pub fn forbidden() -> Response {
     )
 }
 
+/// What Directus says of a field the role may not read, or that does not exist.
+pub fn forbidden_field(field: &str) -> Response {
+    error(
+        StatusCode::FORBIDDEN,
+        "FORBIDDEN",
+        &format!(
+            "You don't have permission to access field \"{field}\" in collection \"images\" \
+             or it does not exist."
+        ),
+    )
+}
+
 pub fn invalid_payload(detail: &str) -> Response {
     error(
         StatusCode::BAD_REQUEST,

@@ -1,5 +1,6 @@
 //! `/items/...`: the Directus collections ImagineAPI exposes, `images` and `status`.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -145,11 +146,19 @@ pub async fn list(
     let Ok(Query(pairs)) = query else {
         return directus::invalid_query("The query string could not be read.");
     };
+    let owner = pairs.iter().any(|(k, _)| k.contains("[user_created]"));
+    if owner {
+        shared.past_listings.fetch_add(1, Ordering::Relaxed);
+    }
+    let fields = Fields::parse(&pairs);
+    if let Some(refused) = refused_field(&shared, &fields, owner) {
+        return directus::forbidden_field(&refused);
+    }
+    let pairs = as_current_user(pairs);
     let q = match ListQuery::parse(&pairs) {
         Ok(q) => q,
         Err(message) => return directus::invalid_query(&message),
     };
-    let fields = Fields::parse(&pairs);
     let base = shared.base(&headers);
     let now = Instant::now();
     let jobs = shared.jobs.all();
@@ -188,6 +197,45 @@ pub async fn list(
     }
     Json(WithMeta { data, meta }).into_response()
 }
+
+/// Directus's dynamic variable for the token's user, in filter values.
+fn as_current_user(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    let user = super::job::USER_CREATED;
+    pairs
+        .into_iter()
+        .map(|(k, v)| (k, v.replace("$CURRENT_USER", user)))
+        .collect()
+}
+
+/// A field the query may not use: one the images collection does not have, or
+/// `user_created` on a server whose role may not read it. Directus refuses both alike.
+fn refused_field(shared: &Shared, fields: &Fields, filters_owner: bool) -> Option<String> {
+    let hidden = shared.config.user_created_hidden;
+    if hidden && filters_owner {
+        return Some("user_created".into());
+    }
+    fields.names().iter().find_map(|name| {
+        let unknown = !KNOWN_FIELDS.contains(&name.as_str());
+        (unknown || (hidden && name == "user_created")).then(|| name.clone())
+    })
+}
+
+/// The fields of an `images` item.
+const KNOWN_FIELDS: &[&str] = &[
+    "id",
+    "prompt",
+    "results",
+    "user_created",
+    "date_created",
+    "status",
+    "progress",
+    "url",
+    "error",
+    "upscaled_urls",
+    "upscaled",
+    "ref",
+    "parent_id",
+];
 
 #[derive(Serialize)]
 struct WithMeta<'a> {

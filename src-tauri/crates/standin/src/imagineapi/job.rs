@@ -11,8 +11,11 @@ use uuid::Uuid;
 use crate::clock::{Lifecycle, Phase, REFUSED};
 use crate::prompt::Script;
 
-/// Every job belongs to the same stand-in user, as on a single-token account.
+/// The token's user: every job sent to the stand-in belongs to it, as on a single-token
+/// account.
 pub const USER_CREATED: &str = "126353b1-2c3e-42af-9597-b141c0e50fae";
+/// Another user of the same server, whose images the token's user must never be listed.
+pub const OTHER_USER: &str = "9c1f3a52-7d7e-4b7b-8f4e-2b6b1d3c0a11";
 
 /// Which picture of a job a file id stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,6 +125,10 @@ pub struct Job {
     pub reference: Option<String>,
     pub created: Instant,
     pub date_created: String,
+    /// Whose image it is.
+    pub user: &'static str,
+    /// A past image's phase, fixed whatever the clock says.
+    pub settled: Option<Phase>,
     pub script: Script,
     pub files: Files,
     pub origin: Origin,
@@ -149,6 +156,8 @@ impl Job {
             reference,
             created: Instant::now(),
             date_created: crate::time::iso8601(SystemTime::now()),
+            user: USER_CREATED,
+            settled: None,
             files: Files::fresh(),
             origin: Origin::Imagine,
             cache: Default::default(),
@@ -168,7 +177,20 @@ impl Job {
         job
     }
 
+    /// An image made before the server started: made `at`, by `user`, for ever in `phase`.
+    pub fn past(seq: u64, prompt: String, at: SystemTime, phase: Phase, user: &'static str) -> Job {
+        Job {
+            date_created: crate::time::iso8601(at),
+            user,
+            settled: Some(phase),
+            ..Job::new(seq, prompt, None)
+        }
+    }
+
     pub fn phase(&self, now: Instant, timing: Timing) -> Phase {
+        if let Some(phase) = self.settled {
+            return phase;
+        }
         phase_at(
             now.saturating_duration_since(self.created),
             self.script,
@@ -193,6 +215,9 @@ impl Job {
     /// When this job turns `completed`: its creation plus its phases as its script stretches
     /// them. `None` if it never does (`[fail]`, or the bot takes no work).
     pub fn completes_at(&self, timing: Timing) -> Option<Instant> {
+        if let Some(phase) = self.settled {
+            return (phase == Phase::Completed).then_some(self.created);
+        }
         if !timing.bot_healthy || self.script.fail {
             return None;
         }
@@ -207,7 +232,7 @@ impl Job {
             id: &self.id,
             prompt: &self.prompt,
             results: None,
-            user_created: USER_CREATED,
+            user_created: self.user,
             date_created: &self.date_created,
             status: "pending",
             progress: None,

@@ -5,6 +5,7 @@ mod assets;
 mod directus;
 mod items;
 mod job;
+mod past;
 mod query;
 mod store;
 
@@ -23,6 +24,7 @@ use crate::server::tls::Authority;
 pub use crate::server::Fault;
 use crate::server::{Common, Running, Standin};
 use job::{Asset, Timing};
+pub use past::PastImages;
 use store::Store;
 
 #[derive(Clone, Debug)]
@@ -41,6 +43,12 @@ pub struct ImagineApiConfig {
     pub grid_size: u32,
     /// What `/items/status` reports; jobs stay `pending` unless it is `healthy`.
     pub bot_status: String,
+    /// Images the account made before the server started, to be listed and imported.
+    pub past: PastImages,
+    /// The token's role may not read `user_created`: any query that filters on it or asks
+    /// for it is answered 403 FORBIDDEN, as Directus does, so listing one's own past images
+    /// is refused.
+    pub user_created_hidden: bool,
 }
 
 impl Default for ImagineApiConfig {
@@ -52,6 +60,8 @@ impl Default for ImagineApiConfig {
             running_spread: Duration::ZERO,
             grid_size: 2048,
             bot_status: "healthy".into(),
+            past: PastImages::default(),
+            user_created_hidden: false,
         }
     }
 }
@@ -71,6 +81,9 @@ pub(crate) struct Shared {
     jobs: Store,
     /// Requests the `/assets/...` routes served, and how many of them were partial previews.
     asset_requests: AtomicUsize,
+    /// List requests (`GET /items/images?...`) that filtered on the owner: listings of the
+    /// account's past images.
+    past_listings: AtomicUsize,
     preview_requests: AtomicUsize,
 }
 
@@ -103,12 +116,15 @@ impl ImagineApi {
     }
 
     fn shared(config: ImagineApiConfig, common: Common) -> Arc<Shared> {
+        let jobs = Store::default();
+        past::seed(&jobs, config.past);
         Arc::new(Shared {
             config,
             common,
             started: crate::time::iso8601(SystemTime::now()),
-            jobs: Store::default(),
+            jobs,
             asset_requests: AtomicUsize::new(0),
+            past_listings: AtomicUsize::new(0),
             preview_requests: AtomicUsize::new(0),
         })
     }
@@ -147,6 +163,12 @@ impl ImagineApi {
     /// fault is not counted here.
     pub fn asset_requests(&self) -> usize {
         self.shared.asset_requests.load(Ordering::Relaxed)
+    }
+
+    /// How many list requests filtered on the images' owner (`user_created`): listings of
+    /// the account's past images, refused ones included.
+    pub fn past_listings(&self) -> usize {
+        self.shared.past_listings.load(Ordering::Relaxed)
     }
 
     /// How many of `asset_requests()` fetched a running job's partial preview.
@@ -322,5 +344,146 @@ mod tests {
         assert_eq!(api.requests(), 7);
         assert_eq!(api.asset_requests(), 3);
         assert_eq!(api.preview_requests(), 1);
+    }
+
+    const PAST: &str = "/items/images?fields=id,prompt,status,url,upscaled_urls,error,ref,\
+        date_created,parent_id&filter[user_created][_eq]=$CURRENT_USER&sort=-date_created\
+        &limit=50&page=";
+
+    async fn with_past(past: PastImages, hidden: bool) -> ImagineApi {
+        let config = ImagineApiConfig {
+            grid_size: 64,
+            past,
+            user_created_hidden: hidden,
+            ..ImagineApiConfig::default()
+        };
+        ImagineApi::start(config, 0).await.unwrap()
+    }
+
+    async fn get(api: &ImagineApi, path: &str) -> (StatusCode, Value) {
+        let reply = reqwest::Client::new()
+            .get(format!("{}{path}", api.base_url()))
+            .bearer_auth("standin-token")
+            .send()
+            .await
+            .unwrap();
+        (reply.status(), reply.json().await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn past_images_are_listed_as_directus_pages_of_the_tokens_own() {
+        let past = PastImages {
+            completed: 90,
+            failed: 10,
+            in_progress: 10,
+            other_users: 10,
+        };
+        let api = with_past(past, false).await;
+        let mine = submit(&api, "made just now").await;
+        let (status, first) = get(&api, &format!("{PAST}1&meta=filter_count")).await;
+        assert_eq!(status, StatusCode::OK, "{first}");
+        assert_eq!(
+            first["meta"]["filter_count"], 111,
+            "the other user's are not counted"
+        );
+        let items = first["data"].as_array().unwrap();
+        assert_eq!(items.len(), 50);
+        assert_eq!(items[0]["id"], mine.as_str(), "newest first");
+        let mut keys: Vec<&str> = items[1]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "date_created",
+                "error",
+                "id",
+                "parent_id",
+                "prompt",
+                "ref",
+                "status",
+                "upscaled_urls",
+                "url"
+            ],
+            "only the fields asked for"
+        );
+
+        let mut seen = Vec::new();
+        for page in 1..=4 {
+            let (_, reply) = get(&api, &format!("{PAST}{page}")).await;
+            assert!(reply.get("meta").is_none(), "meta only when asked");
+            seen.extend(reply["data"].as_array().unwrap().clone());
+        }
+        assert_eq!(seen.len(), 111, "pages of 50, 50, 11, then none");
+        let dates: Vec<&str> = seen
+            .iter()
+            .map(|i| i["date_created"].as_str().unwrap())
+            .collect();
+        assert!(
+            dates.windows(2).all(|w| w[0] >= w[1]),
+            "sorted by -date_created"
+        );
+        let status_of = |s: &str| seen.iter().filter(|i| i["status"] == s).count();
+        assert_eq!(
+            (
+                status_of("completed"),
+                status_of("failed"),
+                status_of("in-progress")
+            ),
+            (90, 10, 10)
+        );
+        assert_eq!(api.past_listings(), 5);
+
+        // A completed past image's grid and upscales are real pictures.
+        let done = seen
+            .iter()
+            .find(|i| i["status"] == "completed" && i["id"] != mine.as_str())
+            .unwrap();
+        let mut urls = vec![done["url"].as_str().unwrap().to_owned()];
+        for u in done["upscaled_urls"].as_array().unwrap() {
+            urls.push(u.as_str().unwrap().to_owned());
+        }
+        assert_eq!(urls.len(), 5);
+        for url in urls {
+            let bytes = reqwest::get(&url).await.unwrap().bytes().await.unwrap();
+            assert!(image::load_from_memory(&bytes).is_ok(), "{url}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_role_that_may_not_read_the_owner_is_refused_the_listing() {
+        let api = with_past(
+            PastImages {
+                completed: 3,
+                ..PastImages::default()
+            },
+            true,
+        )
+        .await;
+        let (status, reply) = get(&api, &format!("{PAST}1&meta=filter_count")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(reply["errors"][0]["extensions"]["code"], "FORBIDDEN");
+        assert!(reply["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("user_created"));
+        // Other listings (batch polling) still work.
+        let (status, _) = get(&api, "/items/images?fields=id,status&limit=5").await;
+        assert_eq!(status, StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn unknown_fields_are_refused_as_directus_does() {
+        let api = with_past(PastImages::default(), false).await;
+        let (status, reply) = get(&api, "/items/images?fields=id,colour").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(reply["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("colour"));
     }
 }

@@ -43,6 +43,11 @@ impl Fields {
         }
     }
 
+    /// The fields asked for by name (none when all are).
+    pub fn names(&self) -> &[String] {
+        self.0.as_deref().unwrap_or_default()
+    }
+
     pub fn show<'a>(&self, view: ImageView<'a>) -> Result<Shown<'a>, serde_json::Error> {
         let Some(names) = &self.0 else {
             return Ok(Shown::All(Box::new(view)));
@@ -51,6 +56,10 @@ impl Fields {
             return Ok(Shown::Some(Map::new()));
         };
         all.retain(|k, _| names.contains(k));
+        // A field asked for by name is there, null when the item has no value.
+        for name in names {
+            all.entry(name.clone()).or_insert(Value::Null);
+        }
         Ok(Shown::Some(all))
     }
 }

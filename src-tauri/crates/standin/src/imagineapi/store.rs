@@ -28,7 +28,8 @@ impl Store {
         self.add(|seq| Job::enhancement(seq, parent, index, factor))
     }
 
-    fn add(&self, make: impl FnOnce(u64) -> Job) -> Arc<Job> {
+    /// Records the job `make` builds from the next sequence number.
+    pub fn add(&self, make: impl FnOnce(u64) -> Job) -> Arc<Job> {
         let mut inner = self.lock();
         let job = Arc::new(make(inner.ordered.len() as u64));
         for (file, asset) in job.files.all(&job.origin) {

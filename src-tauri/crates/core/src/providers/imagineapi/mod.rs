@@ -2,6 +2,7 @@
 //! `GET /items/images/{id}` to poll one job or `filter[id][_in]` to poll many in one request,
 //! assets under `/assets/`.
 
+mod past;
 mod wire;
 
 use std::collections::HashMap;
@@ -11,8 +12,8 @@ use serde_json::json;
 use url::Url;
 
 use super::{
-    Asset, Capabilities, EnhanceScale, Health, HttpApi, Provider, ProviderError, ProviderKind,
-    RemoteImage, RemoteJob, RemoteState,
+    Asset, Capabilities, EnhanceScale, Health, HttpApi, PastPage, Provider, ProviderError,
+    ProviderKind, RemoteImage, RemoteJob, RemoteState,
 };
 use crate::secrets::Secret;
 use wire::{Envelope, Image};
@@ -164,13 +165,25 @@ impl Provider for ImagineApi {
     async fn fetch_asset(&self, url: &Url) -> Result<Asset, ProviderError> {
         self.api.fetch(url).await.map(Asset::Http)
     }
+
+    async fn list_past(&self, page: u32) -> Result<PastPage, ProviderError> {
+        let reply = self.api.get_json::<past::Listing>(&past::path(page)).await;
+        let listing = reply.map_err(|e| past::unavailable(e, SERVICE))?;
+        let mut page = listing.page(self.api.base());
+        for item in &mut page.items {
+            item.state = self
+                .api
+                .tame(std::mem::replace(&mut item.state, RemoteState::Queued));
+        }
+        Ok(page)
+    }
 }
 
 /// Every scale the service's Enhance offers.
 pub fn capabilities() -> Capabilities {
     Capabilities {
         enhance: EnhanceScale::ALL.to_vec(),
-        import_past: false,
+        import_past: true,
     }
 }
 

@@ -29,6 +29,13 @@ pub struct Image {
     pub error: Value,
     #[serde(default, rename = "ref")]
     pub reference: Option<String>,
+    /// The listing of past images asks for these three; polls do not.
+    #[serde(default)]
+    pub prompt: Option<String>,
+    #[serde(default)]
+    pub date_created: Value,
+    #[serde(default)]
+    pub parent_id: Value,
 }
 
 impl Image {

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use atelier_core::app::NewAccount;
+use atelier_core::import::ImportProgress;
 use atelier_core::jobs::{EngineConfig, Job, JobStatus, Notice, Slot};
 use atelier_core::library::LibraryQuery;
 use atelier_core::media::small_of;
@@ -130,6 +131,7 @@ pub struct Lab<S: Service> {
 struct Records {
     events: Mutex<Vec<Job>>,
     notices: Mutex<Vec<Notice>>,
+    imports: Mutex<Vec<ImportProgress>>,
     /// Faults pushed the moment a job starts downloading, so that previews fetched while it
     /// runs cannot use them up.
     on_download: Mutex<Vec<Fault>>,
@@ -220,9 +222,13 @@ fn start<S: Service>(
         })
     };
     let mut app = Atelier::open(dir, secrets.clone(), config.clone(), sink).unwrap();
-    let records = records.clone();
+    let noted = records.clone();
     app.on_notice(Arc::new(move |n: &Notice| {
-        records.notices.lock().unwrap().push(n.clone())
+        noted.notices.lock().unwrap().push(n.clone())
+    }));
+    let records = records.clone();
+    app.on_import(Arc::new(move |p: &ImportProgress| {
+        records.imports.lock().unwrap().push(p.clone())
     }));
     if let Some(http) = http {
         app = app.with_http(http.clone());
@@ -320,6 +326,11 @@ impl<S: Service> Lab<S> {
         let events = self.records.events.lock().unwrap();
         let statuses = events.iter().filter(|j| j.id == job_id);
         statuses.map(|j| j.status).collect()
+    }
+
+    /// Every import progress the app reported, in order.
+    pub fn import_events(&self) -> Vec<ImportProgress> {
+        self.records.imports.lock().unwrap().clone()
     }
 
     /// The notices about the account (not about one job) so far.

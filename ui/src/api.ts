@@ -19,6 +19,7 @@ import type {
   Filter,
   Health,
   HistoryChoice,
+  ImportProgress,
   Job,
   LibraryQuery,
   NewAccount,
@@ -97,7 +98,18 @@ export const api = {
     invoke<string | null>("save_image_as", { imageId, suggestedName }),
   copy: (imageId: number) => invoke<void>("copy_image", { imageId }),
   drag: (imageIds: number[]) => invoke<void>("drag_images", { imageIds }),
+
+  /** Starts (or continues) bringing home the account's past images; progress comes as events. */
+  importPast: (accountId: number) => invoke<ImportProgress>("import_past", { accountId }),
+  /** Stops the account's import after the image it is on; false when none runs. */
+  cancelImport: (accountId: number) => invoke<boolean>("cancel_import", { accountId }),
+  /** Every account's latest import (running ones resumed after a restart). */
+  imports: () => invoke<ImportProgress[]>("imports"),
 };
+
+export function onImportProgress(handler: (p: ImportProgress) => void): Promise<UnlistenFn> {
+  return listen<ImportProgress>("import-progress", (event) => handler(event.payload));
+}
 
 export function onJobUpdated(handler: (job: Job) => void): Promise<UnlistenFn> {
   return listen<Job>("job-updated", (event) => handler(event.payload));

@@ -11,6 +11,7 @@ import {
   onNotice,
   type MenuItem,
 } from "./api";
+import { followImports } from "./imports";
 import { confirming, loadFacets, loadOrganizers, jobChanged } from "./library/actions";
 import { exportProgressed } from "./library/export";
 import { query } from "./library/query";
@@ -80,6 +81,7 @@ export async function start() {
   await onNotice(noticed);
   await onMenu(menuChosen);
   await onExportProgress(exportProgressed);
+  await followImports();
   // Every change of the query (search, filters, order, unit) asks for its results afresh.
   stopFollowing?.();
   stopFollowing = effect(() => {

@@ -4,6 +4,7 @@ import { refresh } from "../library/results";
 import { activate, refreshAccounts } from "../state";
 import type { Account, HistoryChoice } from "../types";
 import { ConfirmUnencrypted } from "./ConfirmUnencrypted";
+import { ImportPast } from "./ImportPast";
 
 /** `https://host:port` of an address, or null while it is not one. */
 function originOf(address: string): string | null {
@@ -188,6 +189,8 @@ export function AccountEditor({ account, onDeleted }: Props) {
           </button>
         )}
       </div>
+
+      {account.capabilities.importPast && <ImportPast account={account} />}
 
       {confirmDelete.value && (
         <div class="confirm" role="alertdialog" aria-label="Delete account">

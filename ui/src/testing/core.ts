@@ -28,6 +28,7 @@ export const DEMO: Account = {
   active: false,
   tokenProblem: null,
   allowUnencrypted: false,
+  capabilities: { enhance: [], importPast: false },
 };
 
 export const WORK: Account = {
@@ -43,6 +44,7 @@ export const WORK: Account = {
   active: true,
   tokenProblem: null,
   allowUnencrypted: false,
+  capabilities: { enhance: [], importPast: true },
 };
 
 const SLOTS = ["grid", "u1", "u2", "u3", "u4"] as const;
@@ -140,6 +142,7 @@ export function fakeCore(jobs: Job[], extra: Handlers = {}): Core {
   const handlers: Handlers = {
     preferences: () => ({ jobTimeoutMinutes: 15, notifications: true }),
     list_accounts: () => [DEMO, WORK],
+    imports: () => [],
     collections: () => [],
     saved_searches: () => [],
     library_facets: () => ({

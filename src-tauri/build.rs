@@ -44,6 +44,9 @@ const COMMANDS: &[&str] = &[
     "export_items",
     "cancel_export",
     "open_logs_folder",
+    "import_past",
+    "cancel_import",
+    "imports",
 ];
 
 fn main() {

@@ -11,6 +11,7 @@ mod window_state;
 
 use std::sync::Arc;
 
+use atelier_core::import::ImportProgress;
 use atelier_core::jobs::{EngineConfig, Job, Notice};
 use atelier_core::secrets::KeychainStore;
 use atelier_core::Atelier;
@@ -92,6 +93,9 @@ pub fn run() {
             commands::export_items,
             commands::cancel_export,
             commands::open_logs_folder,
+            commands::import_past,
+            commands::cancel_import,
+            commands::imports,
         ])
         .run(tauri::generate_context!())
         .expect("Atelier could not start its window");
@@ -221,6 +225,10 @@ fn open_in(
     let handle = app.clone();
     atelier.on_notice(Arc::new(move |notice: &Notice| {
         let _ = handle.emit("notice", notice);
+    }));
+    let handle = app.clone();
+    atelier.on_import(Arc::new(move |progress: &ImportProgress| {
+        let _ = handle.emit("import-progress", progress);
     }));
     Ok(atelier)
 }

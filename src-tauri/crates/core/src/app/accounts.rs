@@ -99,6 +99,7 @@ impl Atelier {
                 "The built-in Demo account cannot be deleted.".into(),
             ));
         }
+        self.importer.forget(id);
         self.engine.forget_account(id);
         for job in self.store.unfinished_jobs()? {
             if job.account_id == Some(id) {

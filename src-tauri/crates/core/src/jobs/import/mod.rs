@@ -103,6 +103,13 @@ impl Importer {
         }
     }
 
+    /// Stops the account's import at once (the account is being deleted).
+    pub fn forget(&self, account_id: i64) {
+        if let Some(r) = self.lock().remove(&account_id) {
+            r.task.abort();
+        }
+    }
+
     /// The imports that were running when the app last closed, to start again.
     pub fn interrupted(&self) -> Result<Vec<i64>, StoreError> {
         let imports = self.ctx.store().imports()?;

@@ -7,7 +7,7 @@ import type { ProviderKind } from "./ProviderKind";
  */
 export type AccountView = { providerName: string, defaultBaseUrl: string, needsToken: boolean, 
 /**
- * What its service can do beyond making images (Enhance…): the UI offers only these.
+ * What its service can do beyond making images (Enhance, Import): the UI offers only these.
  */
 capabilities: Capabilities, tokenSet: boolean, active: boolean, id: number, provider: ProviderKind, label: string, 
 /**

@@ -28,7 +28,6 @@ export const DEMO: Account = {
   active: false,
   tokenProblem: null,
   allowUnencrypted: false,
-  capabilities: { enhance: [], importPast: false },
 };
 
 export const WORK: Account = {
@@ -39,12 +38,11 @@ export const WORK: Account = {
   providerName: "ImagineAPI",
   defaultBaseUrl: "https://cl.imagineapi.dev",
   needsToken: true,
-  capabilities: { enhance: ["2x", "4x", "6x", "8x", "10x", "12x"], importPast: false },
+  capabilities: { enhance: ["2x", "4x", "6x", "8x", "10x", "12x"], importPast: true },
   tokenSet: true,
   active: true,
   tokenProblem: null,
   allowUnencrypted: false,
-  capabilities: { enhance: [], importPast: true },
 };
 
 const SLOTS = ["grid", "u1", "u2", "u3", "u4"] as const;

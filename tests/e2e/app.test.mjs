@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, afterEach, before, test } from "node:test";
 import {
   ROOT,
+  addAccount as addHarnessAccount,
   closeApp,
   fileContains,
   filesUnder,
@@ -130,19 +131,8 @@ function keychainHas(account) {
   }
 }
 
-async function addAccount(provider, label, url, token) {
-  await click('[data-testid="open-settings"]');
-  await click('[data-testid="add-account"]');
-  await (await $('[data-testid="new-provider"]')).selectByAttribute("value", provider);
-  await setInput('[data-testid="new-label"]', label);
-  await setInput('[data-testid="new-url"]', url);
-  await setInput('[data-testid="new-token"]', token);
-  await click('[data-testid="create-account"]');
-  await until(
-    browser,
-    async () => (await text('[data-testid="account-editor"] h3')).includes(label),
-    `the ${label} account to be added`,
-  );
+function addAccount(provider, label, url, token) {
+  return addHarnessAccount(browser, provider, label, url, token);
 }
 
 test("a fresh install works offline on the Demo provider", async () => {

@@ -32,8 +32,8 @@ function startProgram(cmd, args, env, ready) {
 }
 
 /** Starts a stand-in server (`imagineapi` or `aiclient`) and resolves with its base URL. */
-export async function startStandin(service) {
-  const args = [service, "--port", "0", "--pending-ms", "800", "--running-ms", "4000"];
+export async function startStandin(service, ...extra) {
+  const args = [service, "--port", "0", "--pending-ms", "800", "--running-ms", "4000", ...extra];
   const m = await startProgram(STANDIN, args, {}, /listening on (http:\/\/\S+)/);
   return m[1];
 }
@@ -78,6 +78,34 @@ export function openApp() {
       "tauri:options": { application: APP },
     },
   });
+}
+
+/** Adds an account through the accounts dialog and waits for its editor; the dialog stays open. */
+export async function addAccount(browser, provider, label, url, token) {
+  const click = async (sel) => {
+    const el = await browser.$(sel);
+    await el.waitForClickable();
+    await el.click();
+  };
+  const type = async (sel, value) => {
+    const el = await browser.$(sel);
+    await el.waitForDisplayed();
+    await el.clearValue();
+    await el.setValue(value);
+  };
+  await click('[data-testid="open-settings"]');
+  await click('[data-testid="add-account"]');
+  await (await browser.$('[data-testid="new-provider"]')).selectByAttribute("value", provider);
+  await type('[data-testid="new-label"]', label);
+  await type('[data-testid="new-url"]', url);
+  await type('[data-testid="new-token"]', token);
+  await click('[data-testid="create-account"]');
+  await until(
+    browser,
+    async () =>
+      (await (await browser.$('[data-testid="account-editor"] h3')).getText()).includes(label),
+    `the ${label} account to be added`,
+  );
 }
 
 /** Pids of the running debug apps (what tauri-driver started), from /proc. */

@@ -164,12 +164,18 @@ test("two jobs leave as a .zip through the save dialog, their prompts inside the
   // The toolkit's own save dialog: the name field takes a whole path.
   const out = mkdtempSync(join(tmpdir(), "atelier-e2e-export-"));
   const zip = join(out, "red birds.zip");
-  const [dialog] = await until(browser, async () => windowsTitled("Export"), "the save dialog");
-  execFileSync("xdotool", ["windowfocus", "--sync", dialog]);
-  execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"]);
-  execFileSync("xdotool", ["type", "--delay", "15", zip]);
-  execFileSync("xdotool", ["key", "Return"]);
-
+  // Keys sent before GTK has focused the name field are lost: type again until the dialog
+  // has taken the path and closed.
+  for (let attempt = 1; windowsTitled("Export").length > 0 || attempt === 1; attempt++) {
+    assert.ok(attempt <= 5, "the save dialog never took the path");
+    const [dialog] = await until(browser, async () => windowsTitled("Export"), "the save dialog");
+    await new Promise((r) => setTimeout(r, 500 * attempt));
+    execFileSync("xdotool", ["windowfocus", "--sync", dialog]);
+    execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"]);
+    execFileSync("xdotool", ["type", "--delay", "15", zip]);
+    execFileSync("xdotool", ["key", "Return"]);
+    await new Promise((r) => setTimeout(r, 1500));
+  }
   const toast = await until(
     browser,
     () =>

@@ -110,7 +110,8 @@ export function JobCard({ id, index, width }: Props) {
               pixels={(width - 42) / 4}
               onOpen={() => open(slot)}
             />
-          ) : (
+          ) : job.enhancement ? null : (
+            // An Enhance has one picture and never upscales: no empty frames for them.
             <div key={slot} class="tile missing" />
           );
         })}

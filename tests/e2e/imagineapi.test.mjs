@@ -1,0 +1,178 @@
+// What an ImagineAPI account offers beyond prompts, in the real window against the stand-in:
+// Enhance of an upscale as a job of its own, its lineage both ways, and the account's past
+// images imported into the library with a progress bar.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, afterEach, before, test } from "node:test";
+import {
+  ROOT,
+  addAccount,
+  openApp,
+  screenshot,
+  startDriver,
+  startStandin,
+  stopAll,
+  until,
+} from "./harness.mjs";
+
+const PAST = 12;
+let browser;
+let imagineUrl;
+
+before(async () => {
+  imagineUrl = await startStandin("imagineapi", "--past", String(PAST));
+  await startDriver();
+  browser = await openApp();
+  await (await browser.$('[data-testid="prompt"]')).waitForDisplayed({ timeout: 30_000 });
+  await addAccount(browser, "imagineapi", "Stand-in", imagineUrl, "standin-token");
+  await click('[data-testid="close-settings"]');
+});
+
+afterEach(async (t) => {
+  mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
+  const name = t.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+  if (browser)
+    await screenshot(browser, join(ROOT, `target/e2e/imagineapi-${name}.png`)).catch(() => {});
+});
+
+after(async () => {
+  await browser?.deleteSession().catch(() => {});
+  stopAll();
+});
+
+const $ = (sel) => browser.$(sel);
+
+/** The element's text, or "" while it is not there. */
+async function textOf(sel) {
+  const el = await $(sel);
+  return (await el.isExisting()) ? el.getText() : "";
+}
+
+async function click(sel) {
+  const el = await $(sel);
+  await el.waitForClickable();
+  await el.click();
+}
+
+/** Each card: id, prompt, status, lineage text and how many pictures, newest first. */
+function cards() {
+  return browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="job"]')].map((card) => ({
+      id: Number(card.getAttribute("data-job-id")),
+      status: card.getAttribute("data-status"),
+      prompt: card.querySelector(".prompt")?.textContent ?? "",
+      lineage: card.querySelector('[data-testid="card-lineage"]')?.textContent ?? "",
+      images: card.querySelectorAll("figure img").length,
+    })),
+  );
+}
+
+async function viewerShows(slot) {
+  await (await $(`[data-testid="image-${slot}"] img`)).doubleClick();
+  await (await $('[data-testid="viewer"]')).waitForDisplayed();
+}
+
+async function closeViewer() {
+  await click('[data-testid="viewer"] button.close');
+  await until(browser, async () => !(await $('[data-testid="viewer"]').isExisting()), "closed");
+}
+
+test("an upscale enhanced 2× becomes a job of its own, linked both ways", async () => {
+  const prompt = "a harbour at noon --ar 1:1";
+  await (await $('[data-testid="prompt"]')).setValue(prompt);
+  await click('[data-testid="submit"]');
+  const source = await until(
+    browser,
+    async () => {
+      const [card] = await cards();
+      return card?.prompt === prompt && card.status === "done" && card.images === 5 && card;
+    },
+    "the prompt's job to finish",
+    60_000,
+  );
+
+  await viewerShows("u2");
+  await click('[data-testid="enhance"]');
+  await click('[data-testid="enhance-2x"]');
+  await closeViewer();
+  const enhanced = await until(
+    browser,
+    async () => {
+      const [card] = await cards();
+      return card?.id !== source.id && card.status === "done" && card;
+    },
+    "the Enhance job to finish",
+    60_000,
+  );
+  assert.equal(enhanced.images, 1, "one picture, the enhanced upscale");
+  assert.equal(enhanced.lineage, "Enhance 2× of U2");
+
+  // Back from the source: its U2 lists what was made of it.
+  const [, sourceCard] = await cards();
+  assert.equal(sourceCard.id, source.id);
+  assert.match(sourceCard.lineage, /1 enhanced/);
+  await (await $(`[data-job-id="${source.id}"] [data-testid="image-u2"] img`)).doubleClick();
+  await until(
+    browser,
+    async () =>
+      (await $('[data-testid="enhanced-into"]').isExisting()) &&
+      (await (await $('[data-testid="enhanced-into"]')).getText()) === "2×",
+    "the viewer to list the enhancement",
+  );
+  await closeViewer();
+});
+
+test("the account's past images are imported with a progress bar, once", async () => {
+  // The toolbar (with its count) shows when nothing is selected.
+  if (await $('[data-testid="clear-selection"]').isExisting())
+    await click('[data-testid="clear-selection"]');
+  const total = async () => Number((await textOf('[data-testid="result-count"]')).split(" of ")[0]);
+  const before = await total();
+  await click('[data-testid="open-settings"]');
+  await (await $('[data-testid="import-past"]')).waitForDisplayed();
+  await click('[data-testid="start-import"]');
+  const summary = await until(
+    browser,
+    async () => {
+      const text = await textOf('[data-testid="import-summary"]');
+      return (
+        /Imported \d+/.test(text) &&
+        (await textOf('[data-testid="import-state"]')).startsWith("Done.") &&
+        text
+      );
+    },
+    "the import to finish",
+    90_000,
+  );
+  const imported = Number(summary.match(/Imported (\d+)/)[1]);
+  assert.ok(imported > 0 && imported < PAST, summary);
+  await click('[data-testid="close-settings"]');
+  await until(
+    browser,
+    async () => (await total()) === before + imported,
+    `${imported} more jobs in the library`,
+  );
+
+  // Again: everything is already here.
+  await click('[data-testid="open-settings"]');
+  await click('[data-testid="start-import"]');
+  const again = await until(
+    browser,
+    async () => {
+      const text = await textOf('[data-testid="import-summary"]');
+      return (
+        /Imported 0\b/.test(text) &&
+        (await textOf('[data-testid="import-state"]')).startsWith("Done.") &&
+        text
+      );
+    },
+    "the second import to find nothing new",
+    60_000,
+  );
+  // Skipped: what the first run brought home, and what was already here then (the jobs this
+  // library sent are in the service's list too).
+  const skippedBefore = Number(summary.match(/(\d+) skipped/)?.[1] ?? 0);
+  assert.match(again, new RegExp(`${imported + skippedBefore} skipped`));
+  await click('[data-testid="close-settings"]');
+});

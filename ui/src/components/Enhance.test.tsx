@@ -1,50 +1,17 @@
 // Enhance: offered only on an upscale of an account whose service has it, a new job in the
 // library, and the lineage both ways (the upscale lists its enhancements, an enhancement
 // links back, and either narrows the library to the job and what was made of it).
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { confirming } from "../library/actions";
-import { forgetJobsExcept } from "../library/jobs";
-import { emptyFilter, filter, setUnit, sort } from "../library/query";
-import { clearSelection, focus } from "../library/selection";
-import { accounts, loaded, start, toasts, viewer } from "../state";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { filter } from "../library/query";
+import { start, toasts, viewer } from "../state";
 import type { EnhancedCopy, EnhanceScale, Job } from "../types";
 import { callsTo, done, fakeCore, job, type Core } from "../testing/core";
+import { freshApp, tidyUp } from "../testing/app";
 import { App } from "./App";
 
-beforeEach(() => {
-  accounts.value = [];
-  viewer.value = null;
-  toasts.value = [];
-  loaded.value = false;
-  confirming.value = null;
-  filter.value = emptyFilter();
-  sort.value = "newest";
-  setUnit("jobs");
-  clearSelection();
-  focus.value = 0;
-  forgetJobsExcept(new Set());
-  vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockReturnValue({
-    width: 1000,
-    height: 900,
-    top: 0,
-    left: 0,
-    right: 1000,
-    bottom: 900,
-    x: 0,
-    y: 0,
-    toJSON: () => ({}),
-  });
-  vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockReturnValue(1000);
-  vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockReturnValue(900);
-});
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-  vi.restoreAllMocks();
-});
+beforeEach(freshApp);
+afterEach(tidyUp);
 
 /** An Enhance of job `parent`'s U2 (image `parent * 10 + 2`), done with its one picture. */
 function enhanced(id: number, parent: number, scale: EnhanceScale = "4x"): Job {

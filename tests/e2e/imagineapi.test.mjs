@@ -49,6 +49,20 @@ async function textOf(sel) {
   return (await el.isExisting()) ? el.getText() : "";
 }
 
+/**
+ * The import's summary once its state says it is done, or false. Both are read in one step:
+ * read one after the other, a summary from the middle of the run could meet the state of its
+ * end, a moment later.
+ */
+async function finished(summary) {
+  const [state, text] = await browser.execute(() =>
+    ["import-state", "import-summary"].map(
+      (id) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? "",
+    ),
+  );
+  return state.startsWith("Done.") && summary.test(text) && text;
+}
+
 async function click(sel) {
   const el = await $(sel);
   await el.waitForClickable();
@@ -134,39 +148,26 @@ test("the account's past images are imported with a progress bar, once", async (
   await click('[data-testid="start-import"]');
   const summary = await until(
     browser,
-    async () => {
-      const text = await textOf('[data-testid="import-summary"]');
-      return (
-        /Imported \d+/.test(text) &&
-        (await textOf('[data-testid="import-state"]')).startsWith("Done.") &&
-        text
-      );
-    },
+    () => finished(/Imported \d+/),
     "the import to finish",
     90_000,
   );
   const imported = Number(summary.match(/Imported (\d+)/)[1]);
   assert.ok(imported > 0 && imported < PAST, summary);
   await click('[data-testid="close-settings"]');
+  let now;
   await until(
     browser,
-    async () => (await total()) === before + imported,
+    async () => (now = await total()) === before + imported,
     `${imported} more jobs in the library`,
-  );
+  ).catch((e) => assert.fail(`${e.message}: ${before} before, ${now} now`));
 
   // Again: everything is already here.
   await click('[data-testid="open-settings"]');
   await click('[data-testid="start-import"]');
   const again = await until(
     browser,
-    async () => {
-      const text = await textOf('[data-testid="import-summary"]');
-      return (
-        /Imported 0\b/.test(text) &&
-        (await textOf('[data-testid="import-state"]')).startsWith("Done.") &&
-        text
-      );
-    },
+    () => finished(/Imported 0\b/),
     "the second import to find nothing new",
     60_000,
   );

@@ -13,6 +13,7 @@ import type {
   SavedSearch,
   Selection,
 } from "../types";
+import { isActive } from "../types";
 import { jobOfImage, jobSignal, putJob } from "./jobs";
 import { applyQuery, filter, query, setFilter, unit } from "./query";
 import { refresh } from "./results";
@@ -33,8 +34,10 @@ let facetsAsked = 0;
 export function jobChanged(job: Job) {
   const change = putJob(job);
   // A new job, or one that changed where it belongs: positions may have moved. A progress
-  // tick only re-renders its card.
-  if (change === "new" || change === "moved") {
+  // tick only re-renders its card. A job's last event always counts: a page loaded between
+  // the summary and this event may already hold the ended job (so it reads as a tick), while
+  // the count on screen was taken before the job was there.
+  if (change === "new" || change === "moved" || (change !== "stale" && !isActive(job.status))) {
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(() => {
       void refresh();

@@ -35,7 +35,8 @@ pub struct Provenance {
     pub remote_id: Option<String>,
     /// When the job was made, Unix milliseconds.
     pub created_at: i64,
-    pub slot: Slot,
+    /// Which of the job's pictures it is ([`image_label`]).
+    pub slot: String,
 }
 
 impl Provenance {
@@ -51,7 +52,7 @@ impl Provenance {
                 .as_ref()
                 .map(|id| id.chars().take(MAX_REMOTE_ID).collect()),
             created_at: job.created_at,
-            slot,
+            slot: image_label(job, slot),
         }
     }
 
@@ -64,7 +65,7 @@ impl Provenance {
         }
         line.push_str(&format!(
             ", Slot: {}, Date: {}",
-            slot_label(self.slot),
+            self.slot,
             iso_date(self.created_at)
         ));
         // A PNG text chunk ends at a NUL.
@@ -100,7 +101,7 @@ impl Provenance {
         if let Some(remote) = &self.remote_id {
             own("RemoteJobID", remote);
         }
-        own("Slot", slot_label(self.slot));
+        own("Slot", &self.slot);
         format!(
             "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
              <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
@@ -183,6 +184,18 @@ pub fn split_parameters(prompt: &str) -> (&str, &str) {
 }
 
 /// How a slot is written in names and metadata: "grid", "U1".."U4".
+/// Which of a job's pictures an image is, as people say it: "grid", "U2", or for an Enhance
+/// (whose one picture sits in the grid's place) "U2 enhanced 4x".
+pub fn image_label(job: &Job, slot: Slot) -> String {
+    match (&job.enhancement, slot) {
+        (Some(e), Slot::Grid) => match &e.parent {
+            Some(parent) => format!("{} enhanced {}", slot_label(parent.slot), e.scale.as_str()),
+            None => format!("enhanced {}", e.scale.as_str()),
+        },
+        _ => slot_label(slot).to_owned(),
+    }
+}
+
 pub fn slot_label(slot: Slot) -> &'static str {
     match slot {
         Slot::Grid => "grid",

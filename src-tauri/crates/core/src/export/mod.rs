@@ -22,7 +22,7 @@ mod webp;
 use std::io;
 use std::path::PathBuf;
 
-pub use metadata::{slot_label, split_parameters, Provenance, XMP_NAMESPACE};
+pub use metadata::{image_label, split_parameters, Provenance, XMP_NAMESPACE};
 pub use names::{base_name, image_name, prompt_words};
 pub use run::{export, Destination, ExportSummary, MissingImage, Progress};
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::metadata::{day, slot_label, split_parameters};
+use super::metadata::{day, image_label, split_parameters};
 use crate::job::{Job, Slot};
 
 /// The prompt's share of a name, in characters…
@@ -26,7 +26,7 @@ pub fn base_name(job: &Job) -> String {
 
 /// An image's name before any clash: `2026-11-30 a red bird on a branch U1.png`.
 pub fn image_name(job: &Job, slot: Slot, extension: &str) -> String {
-    format!("{} {}.{extension}", base_name(job), slot_label(slot))
+    format!("{} {}.{extension}", base_name(job), image_label(job, slot))
 }
 
 /// The first words of the prompt, without its parameters or image links, safe as a name on
@@ -133,6 +133,8 @@ impl NameBook {
 mod tests {
     use super::*;
     use crate::export::test_support::job;
+    use crate::job::{Enhancement, ParentImage};
+    use crate::providers::EnhanceScale;
 
     #[test]
     fn a_name_is_the_day_the_first_words_and_the_slot() {
@@ -146,6 +148,30 @@ mod tests {
             "2026-11-30 a red bird on a branch grid.webp"
         );
         assert_eq!(base_name(&job(7, "--v 7")), "2026-11-30 untitled");
+    }
+
+    #[test]
+    fn an_enhanced_picture_is_named_for_its_upscale_and_scale() {
+        let mut enhanced = job(8, "a red bird");
+        let parent = ParentImage {
+            image_id: 3,
+            job_id: 7,
+            slot: Slot::U2,
+        };
+        enhanced.enhancement = Some(Enhancement {
+            scale: EnhanceScale::X4,
+            parent: Some(parent),
+        });
+        assert_eq!(
+            image_name(&enhanced, Slot::Grid, "webp"),
+            "2026-11-30 a red bird U2 enhanced 4x.webp"
+        );
+        // The upscale it came from was deleted since.
+        enhanced.enhancement.as_mut().unwrap().parent = None;
+        assert_eq!(
+            image_name(&enhanced, Slot::Grid, "webp"),
+            "2026-11-30 a red bird enhanced 4x.webp"
+        );
     }
 
     #[test]

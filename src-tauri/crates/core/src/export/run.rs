@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 use super::archive::ZipSink;
 use super::folder::FolderSink;
-use super::metadata::slot_label;
+use super::metadata::image_label;
 use super::sidecar::Sidecar;
 use super::{embed, names, ExportError, ImageKind, Provenance};
 use crate::job::{ImageRecord, Job, Slot};
@@ -151,7 +151,8 @@ fn write<S: Sink>(
             if cancel.load(Ordering::Relaxed) {
                 return Ok(cancelled(sink, summary));
             }
-            let image_stem = format!("{stem} {}", slot_label(image.slot));
+            let label = image_label(job, image.slot);
+            let image_stem = format!("{stem} {label}");
             let original = match std::fs::read(media.resolve(&image.file)) {
                 Ok(bytes) => bytes,
                 Err(e) => {
@@ -160,7 +161,7 @@ fn write<S: Sink>(
                         slot: image.slot,
                         reason: unreadable(&e),
                     });
-                    sidecar.missing.push(slot_label(image.slot));
+                    sidecar.missing.push(label);
                     report(image_stem);
                     continue;
                 }
@@ -171,7 +172,7 @@ fn write<S: Sink>(
                 summary.without_metadata.push(name.clone());
             }
             summary.images += 1;
-            sidecar.add(image.slot, name.clone(), image.width, image.height);
+            sidecar.add(label, name.clone(), image.width, image.height);
             report(name);
         }
         if cancel.load(Ordering::Relaxed) {

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::metadata::{iso_date, slot_label, split_parameters};
-use crate::job::{Job, JobStatus, Slot};
+use super::metadata::{iso_date, split_parameters};
+use crate::job::{Job, JobStatus};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -22,13 +22,13 @@ pub(super) struct Sidecar<'a> {
     updated_at: String,
     pub images: Vec<SidecarImage>,
     /// Slots the library has a record of but no file for.
-    pub missing: Vec<&'static str>,
+    pub missing: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct SidecarImage {
-    slot: &'static str,
+    slot: String,
     file: String,
     width: u32,
     height: u32,
@@ -51,9 +51,10 @@ impl<'a> Sidecar<'a> {
         }
     }
 
-    pub fn add(&mut self, slot: Slot, file: String, width: u32, height: u32) {
+    /// An image written as `file`; `slot` is its [`image_label`](super::metadata::image_label).
+    pub fn add(&mut self, slot: String, file: String, width: u32, height: u32) {
         self.images.push(SidecarImage {
-            slot: slot_label(slot),
+            slot,
             file,
             width,
             height,

@@ -8,7 +8,7 @@ use image::{DynamicImage, ImageFormat, Rgba, RgbaImage};
 use serde_json::Value;
 
 use super::Provenance;
-use crate::job::{Job, JobStatus, Slot};
+use crate::job::{Job, JobStatus};
 use crate::providers::ProviderKind;
 
 /// 2026-11-30T14:05:09Z.
@@ -25,7 +25,7 @@ pub fn sample() -> Provenance {
         job_id: 42,
         remote_id: Some("abc-123".into()),
         created_at: MADE_AT,
-        slot: Slot::U1,
+        slot: "U1".into(),
     }
 }
 
@@ -137,7 +137,7 @@ pub fn assert_provenance(tags: &Value, p: &Provenance) {
     assert_eq!(tag("XMP-atelier:JobID"), p.job_id.to_string());
     assert_eq!(tag("XMP-atelier:Service"), p.service);
     assert_eq!(Some(tag("XMP-atelier:RemoteJobID")), p.remote_id);
-    assert_eq!(tag("XMP-atelier:Slot"), super::slot_label(p.slot));
+    assert_eq!(tag("XMP-atelier:Slot"), p.slot);
     assert_eq!(tag("XMP-atelier:PromptParameters"), p.parameters);
     assert_eq!(tag("XMP-xmp:CreateDate"), "2026:11:30 14:05:09Z");
     assert_eq!(

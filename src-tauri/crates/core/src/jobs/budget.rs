@@ -28,15 +28,28 @@ impl Budget {
 
     /// Spends one request, or says how long until one is available.
     pub fn take(&mut self, now: Instant) -> Result<(), Duration> {
+        self.take_leaving(now, 0.0)
+    }
+
+    /// Spends one request only if `reserve` more are left after it, or says how long until
+    /// then.
+    fn take_leaving(&mut self, now: Instant, reserve: f64) -> Result<(), Duration> {
         self.refill(now);
-        if self.tokens >= 1.0 {
+        let needed = 1.0 + reserve;
+        if self.tokens >= needed {
             self.tokens -= 1.0;
             Ok(())
         } else {
             Err(Duration::from_secs_f64(
-                (1.0 - self.tokens) / self.per_second,
+                (needed - self.tokens) / self.per_second,
             ))
         }
+    }
+
+    /// What background work leaves untouched for the jobs the person is waiting on: half
+    /// the burst (the rest of the rate is shared).
+    fn reserve(&self) -> f64 {
+        ((self.capacity - 1.0) / 2.0).floor().max(0.0)
     }
 
     fn refill(&mut self, now: Instant) {
@@ -46,7 +59,8 @@ impl Budget {
     }
 }
 
-/// A budget several tasks spend from: an import's listing and its parallel downloads.
+/// An account's budget, which everything that asks its service spends from: the tracker's
+/// polls, and an import's listing and downloads.
 #[derive(Debug, Clone)]
 pub struct SharedBudget(Arc<Mutex<Budget>>);
 
@@ -55,18 +69,30 @@ impl SharedBudget {
         Self(Arc::new(Mutex::new(budget)))
     }
 
-    /// Waits until a request may go, then spends it.
-    pub async fn spend(&self) {
+    /// Spends one request now, or says how long until one is available (the tracker, which
+    /// defers the polls it cannot make).
+    pub fn take(&self, now: Instant) -> Result<(), Duration> {
+        self.lock().take(now)
+    }
+
+    /// Waits until a request may go with some of the burst left for the jobs the person is
+    /// waiting on, then spends it: background work (an import) never starves their polls.
+    pub async fn spend_spare(&self) {
         loop {
             let granted = {
-                let mut budget = self.0.lock().unwrap_or_else(|e| e.into_inner());
-                budget.take(Instant::now())
+                let mut budget = self.lock();
+                let reserve = budget.reserve();
+                budget.take_leaving(Instant::now(), reserve)
             };
             match granted {
                 Ok(()) => return,
                 Err(wait) => tokio::time::sleep(wait).await,
             }
         }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Budget> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -103,7 +129,7 @@ mod tests {
             .map(|_| {
                 let b = shared.clone();
                 tokio::spawn(async move {
-                    b.spend().await;
+                    b.spend_spare().await;
                     Instant::now()
                 })
             })
@@ -116,6 +142,35 @@ mod tests {
         // Two at once (the burst), then one a second.
         assert_eq!(at[1], Duration::ZERO);
         assert!(at[4] >= Duration::from_millis(2990), "{at:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn background_work_leaves_half_the_burst_to_the_polls() {
+        let shared = SharedBudget::new(Budget::new(60, 10, Instant::now()));
+        let t0 = Instant::now();
+        for _ in 0..6 {
+            shared.spend_spare().await;
+        }
+        assert_eq!(
+            Instant::now(),
+            t0,
+            "six at once: the burst above the reserve"
+        );
+        // The import waits now; the polls still have four.
+        let import = tokio::spawn({
+            let shared = shared.clone();
+            async move {
+                shared.spend_spare().await;
+                Instant::now()
+            }
+        });
+        tokio::task::yield_now().await;
+        assert!((0..4).all(|_| shared.take(t0).is_ok()));
+        assert!(shared.take(t0).is_err());
+        // Polls spent the reserve: the import waits until it is back (five tokens, a second
+        // each).
+        let went = import.await.unwrap() - t0;
+        assert!(went >= Duration::from_millis(4990), "{went:?}");
     }
 
     #[test]

@@ -2,12 +2,15 @@
 //! settings, and where notices go. Trackers, downloads and previews see only this, never the
 //! engine, so the engine's modules depend on each other in one direction.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use serde::Serialize;
 use tokio::task::Id;
+use tokio::time::Instant;
 
+use super::budget::SharedBudget;
 use super::config::EngineConfig;
 use super::ledger::Ledger;
 use super::transfers::{Kind, Transfers};
@@ -40,6 +43,9 @@ pub(super) struct Context {
     /// The person may change it while jobs run; it applies to jobs followed from then on.
     job_timeout: Mutex<Duration>,
     revive: Revive,
+    /// Each account's request budget, shared by its tracker (and the trackers that replace
+    /// it) and its import, so together they never ask the service more often than the rate.
+    budgets: Mutex<HashMap<i64, SharedBudget>>,
 }
 
 impl Context {
@@ -59,6 +65,7 @@ impl Context {
             ledger,
             notices: OnceLock::new(),
             revive,
+            budgets: Mutex::new(HashMap::new()),
         }
     }
 
@@ -80,6 +87,15 @@ impl Context {
 
     pub fn transfers(&self) -> &Arc<Transfers> {
         &self.transfers
+    }
+
+    /// The account's request budget.
+    pub fn budget(&self, account_id: i64) -> SharedBudget {
+        let mut budgets = self.budgets.lock().unwrap_or_else(|e| e.into_inner());
+        let budget = budgets
+            .entry(account_id)
+            .or_insert_with(|| SharedBudget::new(self.config.budget(Instant::now())));
+        budget.clone()
     }
 
     pub fn job_timeout(&self) -> Duration {

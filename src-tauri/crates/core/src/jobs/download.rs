@@ -172,8 +172,9 @@ fn wanted(ctx: &Context, job_id: i64, outputs: &Outputs) -> Vec<(Slot, Url)> {
         .collect()
 }
 
-/// Fetches and saves one image, retrying passing trouble; each request spends from `budget`
-/// when there is one (an import's: a job's own downloads are few and follow its polls).
+/// Fetches and saves one image, retrying passing trouble. An import's downloads spend from
+/// `budget` (the account's) what its live jobs leave; a job's own downloads are few and
+/// follow its polls.
 pub(super) async fn fetch_with_retries(
     ctx: &Context,
     provider: &Arc<dyn Provider>,
@@ -185,7 +186,7 @@ pub(super) async fn fetch_with_retries(
     let mut attempt = 1;
     loop {
         if let Some(budget) = budget {
-            budget.spend().await;
+            budget.spend_spare().await;
         }
         let result = match provider.fetch_asset(url).await {
             Ok(asset) => ctx.media().save(job_id, slot, asset).await,

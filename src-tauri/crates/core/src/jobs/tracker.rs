@@ -9,7 +9,7 @@ use tokio::time::Instant;
 use tokio::sync::mpsc;
 use tokio::time::sleep_until;
 
-use super::budget::Budget;
+use super::budget::SharedBudget;
 use super::context::{off, Context};
 use super::pace::ProgressClock;
 use super::wording::human;
@@ -43,7 +43,7 @@ pub(super) struct Tracker {
 impl Tracker {
     pub fn start(ctx: Arc<Context>, account_id: i64, provider: Arc<dyn Provider>) -> Tracker {
         let (tx, rx) = mpsc::unbounded_channel();
-        let budget = ctx.config().budget(Instant::now());
+        let budget = ctx.budget(account_id);
         let follower = Follower {
             ctx: ctx.clone(),
             account_id,
@@ -96,7 +96,7 @@ struct Follower {
     account_id: i64,
     provider: Arc<dyn Provider>,
     flights: HashMap<i64, Flight>,
-    budget: Budget,
+    budget: SharedBudget,
     /// The token was rejected: nothing is asked until a new one arrives.
     paused: bool,
 }

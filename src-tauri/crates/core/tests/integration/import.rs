@@ -282,3 +282,47 @@ async fn the_request_budget_paces_an_import() {
         "{statuses:?}"
     );
 }
+
+#[tokio::test]
+async fn an_import_and_the_accounts_live_jobs_share_one_budget() {
+    let server = imagineapi_with(ImagineApiConfig {
+        grid_size: 64,
+        // The live job renders for the whole import, polled as often as it may be.
+        running: Duration::from_secs(30),
+        past: PastImages {
+            completed: 6,
+            ..PastImages::default()
+        },
+        ..imagineapi_config()
+    })
+    .await;
+    let lab = Lab::build(server)
+        .engine(|c| {
+            c.requests_per_minute = 600;
+            c.burst = 4;
+            c.poll_interval = Duration::from_millis(200);
+        })
+        .open();
+    let live = lab.submit("a lighthouse").await;
+    // The submission spent from the budget too; start from a settled bucket.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = lab.server.requests();
+    let t0 = Instant::now();
+    lab.app.import_past(lab.account).unwrap();
+    let p = settled(&lab.app, lab.account).await;
+    let took = t0.elapsed();
+    let requests = lab.server.requests() - before;
+
+    assert_eq!((p.state, p.imported), (ImportState::Done, 6));
+    // Ten a second for both together, and the burst: apart, the polls' five a second would
+    // come on top of the import's ten.
+    let most = 4.0 + 10.0 * took.as_secs_f64();
+    assert!(
+        requests as f64 <= most * 1.05 + 1.0,
+        "{requests} requests in {took:?}"
+    );
+    let polls = requests - (1 + 6 * 5);
+    assert!(polls >= 5, "the live job was polled meanwhile: {polls}");
+    let job = lab.app.job(live.id).unwrap().unwrap();
+    assert!(!job.status.is_finished(), "{job:?}");
+}

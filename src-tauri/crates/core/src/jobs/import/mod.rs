@@ -1,8 +1,9 @@
 //! Importing an account's past images: the service's listing is read page by page, and every
 //! finished image the library lacks comes home as a finished job, through the same downloads
-//! as any job. One import per account, at most; it is polite (a request budget of its own,
-//! downloads under the engine's limit of parallel transfers), resumable (where it stopped is
-//! stored after every image) and cancellable (between images).
+//! as any job. One import per account, at most; it is polite (it spends from the account's
+//! request budget only what the account's live jobs leave, and downloads under the engine's
+//! limit of parallel transfers), resumable (where it stopped is stored after every image) and
+//! cancellable (between images).
 
 mod item;
 mod run;

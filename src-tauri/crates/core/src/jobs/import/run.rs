@@ -5,8 +5,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use tokio::time::Instant;
-
 use super::item::{self, Outcome};
 use crate::accounts::Account;
 use crate::import::{ImportProgress, ImportSink, ImportState};
@@ -28,7 +26,7 @@ pub(super) struct Run {
 
 impl Run {
     pub async fn go(mut self) {
-        let budget = SharedBudget::new(self.ctx.config().budget(Instant::now()));
+        let budget = self.ctx.budget(self.account.id);
         let (state, message) = loop {
             if self.cancelled() {
                 break stopped();
@@ -57,11 +55,12 @@ impl Run {
         self.save().await;
     }
 
-    /// The next page, passing trouble retried; every request spends from the budget.
+    /// The next page, passing trouble retried; every request spends from the account's
+    /// budget what its live jobs leave.
     async fn list(&self, budget: &SharedBudget) -> Result<PastPage, ProviderError> {
         let mut attempt = 1;
         loop {
-            budget.spend().await;
+            budget.spend_spare().await;
             match self.provider.list_past(self.progress.next_page).await {
                 Err(e) if e.is_transient() && attempt < LIST_ATTEMPTS => {
                     let pause = Duration::from_secs(1) * 2u32.pow(attempt - 1);

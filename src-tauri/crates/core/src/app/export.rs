@@ -7,7 +7,9 @@ use std::sync::atomic::AtomicBool;
 
 use super::library::Target;
 use super::{Atelier, AtelierError};
-use crate::export::{self, Destination, ExportError, ExportSummary, Progress, Provenance};
+use crate::export::{
+    self, Destination, ExportError, ExportSummary, Exported, ExportedJob, Progress, Provenance,
+};
 use crate::job::{ImageRecord, Job};
 use crate::library::Selection;
 
@@ -80,15 +82,22 @@ impl Atelier {
         cancel: &AtomicBool,
         progress: impl FnMut(Progress),
     ) -> Result<ExportSummary, AtelierError> {
-        let jobs = self.exported_jobs(selection)?;
-        if jobs.is_empty() {
+        let plan = self.export_plan(selection)?;
+        if plan.job_ids.is_empty() {
             return Err(AtelierError::Invalid(
                 "Nothing is selected to export.".into(),
             ));
         }
+        let exported = Exported {
+            files: plan.files,
+            jobs: plan
+                .job_ids
+                .iter()
+                .filter_map(|&id| self.exported_job(id, &plan)),
+        };
         Ok(export::export(
             &self.media,
-            &jobs,
+            exported,
             destination,
             cancel,
             progress,
@@ -109,32 +118,37 @@ impl Atelier {
         self._folder.path().join(OUTGOING)
     }
 
-    /// Each job of the selection with the images it contributes: all of them, or those picked.
-    fn exported_jobs(
-        &self,
-        selection: &Selection,
-    ) -> Result<Vec<(Job, Vec<ImageRecord>)>, AtelierError> {
-        let (job_ids, picked) = match self.target(selection)? {
-            Target::Jobs(ids) => (ids, None),
+    /// The jobs of the selection, the images picked (all of a job's when `None`), and how
+    /// many files that makes: ids and counts only, so a selection of the whole library
+    /// starts at once.
+    fn export_plan(&self, selection: &Selection) -> Result<ExportPlan, AtelierError> {
+        Ok(match self.target(selection)? {
+            Target::Jobs(job_ids) => ExportPlan {
+                files: job_ids.len() + self.store.image_count(&job_ids)?,
+                job_ids,
+                picked: None,
+            },
             Target::Images(ids) => {
-                let jobs = self.store.jobs_of_images(&ids)?;
-                (jobs, Some(ids.into_iter().collect::<HashSet<i64>>()))
+                let job_ids = self.store.jobs_of_images(&ids)?;
+                ExportPlan {
+                    files: job_ids.len() + ids.len(),
+                    job_ids,
+                    picked: Some(ids.into_iter().collect()),
+                }
             }
+        })
+    }
+
+    /// A job with the images it contributes, read when the export comes to it; `None` when
+    /// it was deleted meanwhile.
+    fn exported_job(&self, id: i64, plan: &ExportPlan) -> Option<Result<ExportedJob, ExportError>> {
+        let job = match self.store.job(id) {
+            Ok(job) => job?,
+            Err(e) => return Some(Err(ExportError::Library(e.to_string()))),
         };
-        let mut out = Vec::with_capacity(job_ids.len());
-        for id in job_ids {
-            let Some(job) = self.store.job(id)? else {
-                continue;
-            };
-            let images = job
-                .images
-                .iter()
-                .filter(|i| picked.as_ref().is_none_or(|p| p.contains(&i.id)))
-                .cloned()
-                .collect();
-            out.push((job, images));
-        }
-        Ok(out)
+        let picked = |i: &&ImageRecord| plan.picked.as_ref().is_none_or(|p| p.contains(&i.id));
+        let images = job.images.iter().filter(picked).cloned().collect();
+        Some(Ok((job, images)))
     }
 
     fn job_and_image(&self, image_id: i64) -> Result<Option<(Job, ImageRecord)>, AtelierError> {
@@ -147,6 +161,13 @@ impl Atelier {
         let image = job.images.iter().find(|i| i.id == image_id).cloned();
         Ok(image.map(|i| (job, i)))
     }
+}
+
+struct ExportPlan {
+    job_ids: Vec<i64>,
+    picked: Option<HashSet<i64>>,
+    /// Images and sidecars.
+    files: usize,
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), AtelierError> {

@@ -24,7 +24,7 @@ use std::path::PathBuf;
 
 pub use metadata::{image_label, split_parameters, Provenance, XMP_NAMESPACE};
 pub use names::{base_name, image_name, prompt_words};
-pub use run::{export, Destination, ExportSummary, MissingImage, Progress};
+pub use run::{export, Destination, ExportSummary, Exported, ExportedJob, MissingImage, Progress};
 
 /// The containers Atelier keeps images in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +88,8 @@ pub enum ExportError {
         .folder.display()
     )]
     NoFreeName { folder: PathBuf, name: String },
+    #[error("Could not read the library: {0}")]
+    Library(String),
 }
 
 /// An I/O error in words a person can act on; the system's own words otherwise.

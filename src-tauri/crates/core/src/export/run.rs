@@ -97,31 +97,50 @@ pub(super) trait Sink {
     fn finish(self) -> Result<(), ExportError>;
 }
 
+/// A job with the images it contributes to an export.
+pub type ExportedJob = (Job, Vec<ImageRecord>);
+
+/// What an export writes: the jobs, read one at a time as they are written (a whole library
+/// is never held at once), and how many files they make (images and sidecars), for the
+/// progress bar.
+pub struct Exported<I> {
+    pub jobs: I,
+    pub files: usize,
+}
+
 /// Exports the jobs with their images (in the order given), each job's images followed by
 /// its sidecar. `cancel` is checked between files. Images missing from the library are
-/// listed in the summary; the first write that fails ends the export with its error (a zip
-/// is then removed, a folder keeps the files already written).
-pub fn export(
+/// listed in the summary; the first write (or read of a job) that fails ends the export with
+/// its error (a zip is then removed, a folder keeps the files already written).
+pub fn export<I>(
     media: &MediaLibrary,
-    jobs: &[(Job, Vec<ImageRecord>)],
+    exported: Exported<I>,
     destination: &Destination,
     cancel: &AtomicBool,
     progress: impl FnMut(Progress),
-) -> Result<ExportSummary, ExportError> {
+) -> Result<ExportSummary, ExportError>
+where
+    I: IntoIterator<Item = Result<ExportedJob, ExportError>>,
+{
     match destination {
-        Destination::Folder(dir) => write(FolderSink::open(dir)?, media, jobs, cancel, progress),
-        Destination::Zip(path) => write(ZipSink::create(path)?, media, jobs, cancel, progress),
+        Destination::Folder(dir) => {
+            write(FolderSink::open(dir)?, media, exported, cancel, progress)
+        }
+        Destination::Zip(path) => write(ZipSink::create(path)?, media, exported, cancel, progress),
     }
 }
 
-fn write<S: Sink>(
+fn write<S: Sink, I>(
     mut sink: S,
     media: &MediaLibrary,
-    jobs: &[(Job, Vec<ImageRecord>)],
+    exported: Exported<I>,
     cancel: &AtomicBool,
     mut progress: impl FnMut(Progress),
-) -> Result<ExportSummary, ExportError> {
-    let total = jobs.iter().map(|(_, images)| images.len() + 1).sum();
+) -> Result<ExportSummary, ExportError>
+where
+    I: IntoIterator<Item = Result<ExportedJob, ExportError>>,
+{
+    let total = exported.files;
     let mut summary = ExportSummary {
         destination: sink.path().to_owned(),
         images: 0,
@@ -144,7 +163,8 @@ fn write<S: Sink>(
             current,
         });
     };
-    for (job, images) in jobs {
+    for outgoing in exported.jobs {
+        let (job, images) = &outgoing?;
         let stem = names::base_name(job);
         let mut sidecar = Sidecar::new(job);
         for image in images {

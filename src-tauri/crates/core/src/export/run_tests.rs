@@ -95,6 +95,16 @@ const EXPECTED: [&str; 7] = [
     "2026-11-30 枝の上の赤い鳥 🐦✨.json",
 ];
 
+/// The jobs as an export reads them, every one there.
+fn all(
+    jobs: &[ExportedJob],
+) -> Exported<impl Iterator<Item = Result<ExportedJob, ExportError>> + '_> {
+    Exported {
+        files: jobs.iter().map(|(_, images)| images.len() + 1).sum(),
+        jobs: jobs.iter().cloned().map(Ok),
+    }
+}
+
 fn run(
     lib: &Library,
     jobs: &[(Job, Vec<ImageRecord>)],
@@ -102,7 +112,10 @@ fn run(
 ) -> (ExportSummary, Vec<Progress>) {
     let mut seen = Vec::new();
     let cancel = AtomicBool::new(false);
-    let summary = export(&lib.media, jobs, destination, &cancel, |p| seen.push(p)).unwrap();
+    let summary = export(&lib.media, all(jobs), destination, &cancel, |p| {
+        seen.push(p)
+    })
+    .unwrap();
     (summary, seen)
 }
 
@@ -248,7 +261,7 @@ fn images_missing_from_the_library_are_reported_not_fatal() {
 fn cancelled_after(lib: &Library, destination: &Destination, after: usize) -> ExportSummary {
     let jobs = lib.jobs();
     let cancel = AtomicBool::new(false);
-    export(&lib.media, &jobs, destination, &cancel, |p| {
+    export(&lib.media, all(&jobs), destination, &cancel, |p| {
         if p.done == after {
             cancel.store(true, std::sync::atomic::Ordering::Relaxed);
         }
@@ -275,6 +288,24 @@ fn a_cancelled_zip_export_leaves_nothing() {
 }
 
 #[test]
+fn a_job_that_cannot_be_read_ends_the_export_and_leaves_no_partial_zip() {
+    let lib = library();
+    let jobs = lib.jobs();
+    let mut exported = all(&jobs);
+    let broken = Err(ExportError::Library("the disk went away".into()));
+    let jobs = exported.jobs.by_ref().take(1).chain([broken]);
+    let cancel = AtomicBool::new(false);
+    let zip = Destination::Zip(lib.out.join("birds.zip"));
+    let files = exported.files;
+    let err = export(&lib.media, Exported { jobs, files }, &zip, &cancel, |_| {}).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Could not read the library: the disk went away"
+    );
+    assert!(lib.files().is_empty(), "{:?}", lib.files());
+}
+
+#[test]
 fn a_destination_that_cannot_be_written_says_where_and_why() {
     let lib = library();
     std::fs::create_dir_all(&lib.out).unwrap();
@@ -285,7 +316,7 @@ fn a_destination_that_cannot_be_written_says_where_and_why() {
     let cancel = AtomicBool::new(false);
     let err = export(
         &lib.media,
-        &jobs,
+        all(&jobs),
         &Destination::Folder(blocked.join("sub")),
         &cancel,
         |_| {},

@@ -47,14 +47,27 @@ impl Store {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached("SELECT job_id FROM images WHERE id = ?1")?;
         let mut jobs = Vec::new();
+        // A whole wall's worth of images (400,000) is looked up in one go.
+        let mut seen = std::collections::HashSet::new();
         for id in image_ids {
             if let Some(job) = stmt.query_row([id], |r| r.get(0)).optional()? {
-                if !jobs.contains(&job) {
+                if seen.insert(job) {
                     jobs.push(job);
                 }
             }
         }
         Ok(jobs)
+    }
+
+    /// How many images these jobs have, together.
+    pub fn image_count(&self, job_ids: &[i64]) -> Result<usize, StoreError> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached("SELECT COUNT(*) FROM images WHERE job_id = ?1")?;
+        let mut count = 0;
+        for id in job_ids {
+            count += stmt.query_row([id], |r| r.get::<_, usize>(0))?;
+        }
+        Ok(count)
     }
 
     pub fn collections(&self) -> Result<Vec<Collection>, StoreError> {

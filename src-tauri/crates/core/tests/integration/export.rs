@@ -115,12 +115,14 @@ async fn two_jobs_export_to_a_zip_with_their_prompts_and_sidecars() {
             &selection,
             &Destination::Zip(zip_path.clone()),
             &AtomicBool::new(false),
-            |p| seen.push(p.done),
+            |p| seen.push((p.done, p.total)),
         )
         .unwrap();
     assert_eq!((summary.images, summary.sidecars), (10, 2), "{summary:?}");
     assert!(!summary.cancelled && summary.missing.is_empty());
-    assert_eq!(seen.last(), Some(&12), "progress up to every file");
+    // Counted before the jobs are read, one at a time, as they are written.
+    assert_eq!(seen.first(), Some(&(0, 12)));
+    assert_eq!(seen.last(), Some(&(12, 12)), "progress up to every file");
 
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
     let names: Vec<String> = archive

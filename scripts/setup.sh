@@ -12,8 +12,8 @@ APT_PACKAGES=(
   build-essential curl file xvfb xdotool webkit2gtk-driver gnome-keyring dbus-x11
   libsecret-tools libdbus-1-dev xauth desktop-file-utils
   # exiftool: the independent reader the export tests check embedded prompts with; unzip
-  # opens the archive the end-to-end test exports.
-  libimage-exiftool-perl unzip
+  # opens the archive the end-to-end test exports; xclip reads what Copy put on the clipboard.
+  libimage-exiftool-perl unzip xclip
 )
 
 missing=()

@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "reveal_image",
     "save_image_as",
     "copy_image",
+    "copy_image_file",
     "drag_images",
     "export_items",
     "cancel_export",

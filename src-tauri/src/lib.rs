@@ -89,6 +89,7 @@ pub fn run() {
             commands::reveal_image,
             commands::save_image_as,
             commands::copy_image,
+            commands::copy_image_file,
             commands::drag_images,
             commands::export_items,
             commands::cancel_export,

@@ -44,7 +44,10 @@ export async function startStandin(service, ...extra) {
  * `$XDG_DATA_HOME/Trash`, so deletions stay in the run's folder too.
  */
 export async function startDriver(dataHome = mkdtempSync(join(tmpdir(), "atelier-e2e-"))) {
-  const driver = spawn("tauri-driver", ["--port", String(DRIVER_PORT)], {
+  // Its WebKitWebDriver gets a port of its own too: the default (4445) may be taken by another
+  // run on the machine (a benchmark, a second test file).
+  const ports = ["--port", String(DRIVER_PORT), "--native-port", String(DRIVER_PORT + 500)];
+  const driver = spawn("tauri-driver", ports, {
     // The window's remembered size and place live in the config folder: one per run too.
     env: { ...process.env, XDG_DATA_HOME: dataHome, XDG_CONFIG_HOME: join(dataHome, "config") },
     stdio: ["ignore", "inherit", "inherit"],

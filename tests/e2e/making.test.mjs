@@ -206,3 +206,32 @@ test("two jobs leave as a .zip through the save dialog, their prompts inside the
   const sidecars = readdirSync(unpacked).filter((name) => name.endsWith(".json"));
   assert.equal(sidecars.length, 2);
 });
+
+test("Copy puts the pixels on the clipboard, and Copy file a file that carries its prompt", async () => {
+  const [bird] = (await cards()).filter((c) => /^a red bird --ar /.test(c.prompt));
+  await (await $(`[data-job-id="${bird.id}"] [data-testid="image-u1"] img`)).doubleClick();
+  await click('[data-testid="viewer"] [data-testid="copy-image"]');
+  // Another X client asks the clipboard's owner (the app) what it holds.
+  const clipboard = (...args) =>
+    execFileSync("xclip", ["-selection", "clipboard", "-o", ...args], { encoding: "utf8" });
+  await until(
+    browser,
+    async () => clipboard("-t", "TARGETS").includes("image/png"),
+    "the pixels on the clipboard",
+  );
+  const png = execFileSync("xclip", ["-selection", "clipboard", "-o", "-t", "image/png"]);
+  assert.equal(png.subarray(1, 4).toString(), "PNG");
+
+  await click('[data-testid="viewer"] [data-testid="copy-file"]');
+  const uri = await until(
+    browser,
+    async () =>
+      clipboard("-t", "TARGETS").includes("text/uri-list") && clipboard("-t", "text/uri-list"),
+    "a file on the clipboard",
+  );
+  const file = decodeURIComponent(new URL(uri.trim().split(/\r?\n/)[0]).pathname);
+  assert.match(file, /a red bird U1\.png$/, "named as exports name it");
+  const [tags] = JSON.parse(execFileSync("exiftool", ["-j", "-G1", file], { encoding: "utf8" }));
+  assert.equal(tags["XMP-dc:Description"], bird.prompt);
+  await browser.keys("Escape");
+});

@@ -94,9 +94,12 @@ export const api = {
 
   reveal: (imageId: number) => invoke<void>("reveal_image", { imageId }),
   openLogsFolder: () => invoke<void>("open_logs_folder"),
-  saveAs: (imageId: number, suggestedName: string) =>
-    invoke<string | null>("save_image_as", { imageId, suggestedName }),
+  /** Asks where to save a copy that carries its prompt; the path, or null when cancelled. */
+  saveAs: (imageId: number) => invoke<string | null>("save_image_as", { imageId }),
+  /** The pixels on the clipboard, for image editors. */
   copy: (imageId: number) => invoke<void>("copy_image", { imageId }),
+  /** A copy that carries its prompt on the clipboard as a file, for file managers and chats. */
+  copyFile: (imageId: number) => invoke<void>("copy_image_file", { imageId }),
   drag: (imageIds: number[]) => invoke<void>("drag_images", { imageIds }),
 
   /** Starts (or continues) bringing home the account's past images; progress comes as events. */

@@ -1,4 +1,5 @@
-//! What leaves the library: reveal, save a copy, copy to the clipboard, drag out. The web view
+//! What leaves the library: reveal, save a copy, copy to the clipboard (pixels or a file),
+//! drag out. The web view
 //! names images by id; paths are resolved here and never sent to it.
 
 use std::path::PathBuf;
@@ -20,26 +21,27 @@ pub async fn reveal_image(handle: AppHandle, app: App<'_>, image_id: i64) -> Res
     handle.opener().reveal_item_in_dir(path).map_err(say)
 }
 
-/// Asks where to save a copy; `Ok(None)` when the person cancels.
+/// Asks where to save a copy, suggesting the name exports give it; `Ok(None)` when the
+/// person cancels.
 #[tauri::command]
 pub async fn save_image_as(
     handle: AppHandle,
     app: App<'_>,
     image_id: i64,
-    suggested_name: String,
 ) -> Result<Option<String>> {
-    let source = image_path(&app, image_id).await?;
-    let ext = source
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("png")
+    let name = blocking(&app, move |app| app.outgoing_name(image_id))
+        .await?
+        .ok_or_else(gone)?;
+    let ext = name
+        .rsplit_once('.')
+        .map_or("png", |(_, ext)| ext)
         .to_owned();
     // The dialog answers through a callback, so no worker waits while it is open.
     let (tx, rx) = tokio::sync::oneshot::channel();
     handle
         .dialog()
         .file()
-        .set_file_name(format!("{suggested_name}.{ext}"))
+        .set_file_name(name)
         .add_filter("Image", &[ext.as_str()])
         .save_file(move |dest| {
             let _ = tx.send(dest);
@@ -69,6 +71,22 @@ pub async fn copy_image(handle: AppHandle, app: App<'_>, image_id: i64) -> Resul
     handle.clipboard().write_image(&img).map_err(say)
 }
 
+/// Puts a copy of the image on the clipboard as a file, carrying its prompt: pasted into a
+/// file manager or a chat, the file arrives (Copy puts the pixels, for image editors).
+#[tauri::command]
+pub async fn copy_image_file(app: App<'_>, image_id: i64) -> Result<()> {
+    let files = blocking(&app, move |app| app.outgoing_copies(&[image_id]))
+        .await?
+        .ok_or_else(gone)?;
+    tokio::task::spawn_blocking(move || {
+        // The clipboard plugin's own instance keeps the clipboard served after this one goes.
+        arboard::Clipboard::new()?.set().file_list(&files)
+    })
+    .await
+    .map_err(say)?
+    .map_err(say)
+}
+
 /// Starts a native drag of the images' files out of the window (HTML5 drag cannot carry files
 /// out of WebKitGTK), with the first one's small thumbnail under the pointer.
 #[tauri::command]
@@ -83,7 +101,7 @@ pub async fn drag_images(
     };
     // Copies that carry their prompts and readable names go out, not the library's files.
     let (files, icon) = blocking(&app, move |app| {
-        let files = app.drag_copies(&image_ids)?;
+        let files = app.outgoing_copies(&image_ids)?;
         Ok((files, app.image_file(first, ImageSize::Small)?))
     })
     .await?;

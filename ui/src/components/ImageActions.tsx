@@ -1,32 +1,43 @@
 import { api, messageOf } from "../api";
-import { promptText } from "../prompt";
 import { toast } from "../state";
-import { SLOT_LABELS, type ImageRecord, type Job } from "../types";
+import type { ImageRecord, Job } from "../types";
 import { EnhanceMenu } from "./Lineage";
 
-/** Save a copy, copy to the clipboard, show in the file manager; Enhance an upscale where
- * the account's service offers it. */
+/** Save a copy, copy to the clipboard (the pixels, or the file), show in the file manager;
+ * Enhance an upscale where the account's service offers it. Copies that leave as files
+ * carry their prompt. */
 export function ImageActions({ image, job }: { image: ImageRecord; job: Job }) {
+  // `done` is said unless the action answers false (a dialog cancelled).
   const run = (action: () => Promise<unknown>, done?: string) => async (e: Event) => {
     e.stopPropagation();
     try {
       const result = await action();
-      if (done && result !== null) toast(done, "info");
+      if (done && result !== false) toast(done, "info");
     } catch (err) {
       toast(messageOf(err));
     }
   };
-  const name = suggestedName(job, image);
   return (
     <div class="actions">
-      <button title="Save a copy…" onClick={run(() => api.saveAs(image.id, name), "Saved.")}>
+      <button
+        title="Save a copy…"
+        onClick={run(async () => (await api.saveAs(image.id)) !== null, "Saved.")}
+      >
         Save
       </button>
       <button
         title="Copy image"
+        data-testid="copy-image"
         onClick={run(() => api.copy(image.id), "Copied to the clipboard.")}
       >
         Copy
+      </button>
+      <button
+        title="Copy as a file, with its prompt, to paste into a folder or a message"
+        data-testid="copy-file"
+        onClick={run(() => api.copyFile(image.id), "Copied as a file.")}
+      >
+        Copy file
       </button>
       <button title="Show in folder" onClick={run(() => api.reveal(image.id))}>
         Reveal
@@ -34,13 +45,4 @@ export function ImageActions({ image, job }: { image: ImageRecord; job: Job }) {
       <EnhanceMenu job={job} image={image} />
     </div>
   );
-}
-
-function suggestedName(job: Job, image: ImageRecord): string {
-  const words = promptText(job.prompt)
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 48);
-  return `${words || "atelier"}-${SLOT_LABELS[image.slot].toLowerCase()}`;
 }

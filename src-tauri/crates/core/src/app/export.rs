@@ -29,12 +29,10 @@ impl Atelier {
         let Some((job, image)) = self.job_and_image(image_id)? else {
             return Ok(None);
         };
-        let path = self.media.resolve(&image.file);
-        let Ok(bytes) = std::fs::read(&path) else {
+        let Ok(bytes) = std::fs::read(self.media.resolve(&image.file)) else {
             return Ok(None);
         };
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("png");
-        let name = export::image_name(&job, image.slot, ext);
+        let name = self.name_of(&job, &image);
         let bytes = match export::embed(&bytes, &Provenance::of(&job, image.slot)) {
             Ok(tagged) => tagged,
             // The library checked every image when it arrived; a container this cannot read
@@ -47,6 +45,19 @@ impl Atelier {
         Ok(Some(Outgoing { name, bytes }))
     }
 
+    /// The name an image leaves under ("2026-11-30 a red bird U2.png"): what Save as
+    /// suggests, as exports and drags name it. `None` when it is no longer there.
+    pub fn outgoing_name(&self, image_id: i64) -> Result<Option<String>, AtelierError> {
+        let found = self.job_and_image(image_id)?;
+        Ok(found.map(|(job, image)| self.name_of(&job, &image)))
+    }
+
+    fn name_of(&self, job: &Job, image: &ImageRecord) -> String {
+        let path = self.media.resolve(&image.file);
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("png");
+        export::image_name(job, image.slot, ext)
+    }
+
     /// Writes the image, carrying its prompt, where the person chose to save it.
     pub fn save_image(&self, image_id: i64, dest: &Path) -> Result<bool, AtelierError> {
         let Some(out) = self.outgoing(image_id)? else {
@@ -57,8 +68,9 @@ impl Atelier {
     }
 
     /// Copies of the images, carrying their prompts and named for people, for a drag out of
-    /// the window. `None` when one of them is no longer there.
-    pub fn drag_copies(&self, image_ids: &[i64]) -> Result<Option<Vec<PathBuf>>, AtelierError> {
+    /// the window or a copy to the clipboard as files. `None` when one of them is no longer
+    /// there.
+    pub fn outgoing_copies(&self, image_ids: &[i64]) -> Result<Option<Vec<PathBuf>>, AtelierError> {
         let mut paths = Vec::with_capacity(image_ids.len());
         for &id in image_ids {
             let Some(out) = self.outgoing(id)? else {

@@ -70,7 +70,7 @@ async fn save_as_and_drag_out_carry_the_prompt_and_leave_the_library_file_alone(
 
     let dragged = lab
         .app
-        .drag_copies(&[u2, image(&job, Slot::Grid)])
+        .outgoing_copies(&[u2, image(&job, Slot::Grid)])
         .unwrap()
         .unwrap();
     let name = dragged[0]

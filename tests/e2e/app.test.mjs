@@ -5,15 +5,17 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, test } from "node:test";
+import { after, before, test } from "node:test";
 import {
   ROOT,
   addAccount as addHarnessAccount,
+  clickWhenReady,
   closeApp,
   fileContains,
   filesUnder,
   openApp,
   screenshot,
+  screenshotEachTest,
   startDriver,
   startStandin,
   stopAll,
@@ -35,11 +37,7 @@ before(async () => {
 });
 
 // A picture of the window after each test, for reading a failure afterwards.
-afterEach(async (t) => {
-  mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
-  const name = t.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
-  if (browser) await screenshot(browser, join(ROOT, `target/e2e/${name}.png`)).catch(() => {});
-});
+screenshotEachTest("", () => browser);
 
 after(async () => {
   await browser?.deleteSession().catch(() => {});
@@ -71,11 +69,7 @@ async function setInput(sel, value) {
   await el.setValue(value);
 }
 
-async function click(sel) {
-  const el = await $(sel);
-  await el.waitForClickable();
-  await el.click();
-}
+const click = (sel) => clickWhenReady(browser, sel);
 
 async function statusSays(fragment, what) {
   return until(

@@ -1,10 +1,11 @@
 // Starts the pieces an end-to-end run needs: the stand-in ImagineAPI server, tauri-driver
 // (which drives WebKitWebDriver, which launches the real app), and WebDriver sessions.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { afterEach } from "node:test";
 import { remote } from "webdriverio";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -202,4 +203,25 @@ export async function screenshot(browser, path) {
   } finally {
     await browser.execute(() => document.getElementById("e2e-repaint")?.remove());
   }
+}
+
+/**
+ * After each test of the file, the window as the test left it, in
+ * `target/e2e/PREFIX-the-test-s-name.png`; `current` gives the session, if one is open.
+ */
+export function screenshotEachTest(prefix, current) {
+  afterEach(async (t) => {
+    const browser = current();
+    if (!browser) return;
+    mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
+    const name = t.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+    await screenshot(browser, join(ROOT, `target/e2e/${prefix}${name}.png`)).catch(() => {});
+  });
+}
+
+/** Clicks the element once it can be clicked. */
+export async function clickWhenReady(browser, sel) {
+  const el = await browser.$(sel);
+  await el.waitForClickable();
+  await el.click();
 }

@@ -2,14 +2,12 @@
 // Enhance of an upscale as a job of its own, its lineage both ways, and the account's past
 // images imported into the library with a progress bar.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { after, afterEach, before, test } from "node:test";
+import { after, before, test } from "node:test";
 import {
-  ROOT,
   addAccount,
+  clickWhenReady,
   openApp,
-  screenshot,
+  screenshotEachTest,
   startDriver,
   startStandin,
   stopAll,
@@ -29,12 +27,7 @@ before(async () => {
   await click('[data-testid="close-settings"]');
 });
 
-afterEach(async (t) => {
-  mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
-  const name = t.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
-  if (browser)
-    await screenshot(browser, join(ROOT, `target/e2e/imagineapi-${name}.png`)).catch(() => {});
-});
+screenshotEachTest("imagineapi-", () => browser);
 
 after(async () => {
   await browser?.deleteSession().catch(() => {});
@@ -63,11 +56,7 @@ async function finished(summary) {
   return state.startsWith("Done.") && summary.test(text) && text;
 }
 
-async function click(sel) {
-  const el = await $(sel);
-  await el.waitForClickable();
-  await el.click();
-}
+const click = (sel) => clickWhenReady(browser, sel);
 
 /** Each card: id, prompt, status, lineage text and how many pictures, newest first. */
 function cards() {

@@ -2,14 +2,15 @@
 // through the core's own store: scroll to the oldest, jump to a month, filter, search, like,
 // collect, delete three (to the real trash), undo one, restart: everything as left.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, test } from "node:test";
+import { after, before, test } from "node:test";
 import {
   ROOT,
   closeApp,
   openApp,
   screenshot,
+  screenshotEachTest,
   seededHistory,
   startDriver,
   stopAll,
@@ -28,12 +29,7 @@ before(async () => {
   browser = await openApp();
 });
 
-afterEach(async (t) => {
-  mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
-  const name = t.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
-  if (browser)
-    await screenshot(browser, join(ROOT, `target/e2e/library-${name}.png`)).catch(() => {});
-});
+screenshotEachTest("library-", () => browser);
 
 after(async () => {
   await browser?.deleteSession().catch(() => {});

@@ -4,11 +4,18 @@
 // prompts inside the files (read back with exiftool).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach, before, test } from "node:test";
-import { ROOT, openApp, screenshot, startDriver, stopAll, until } from "./harness.mjs";
+import { after, before, test } from "node:test";
+import {
+  clickWhenReady,
+  openApp,
+  screenshotEachTest,
+  startDriver,
+  stopAll,
+  until,
+} from "./harness.mjs";
 
 let browser;
 
@@ -18,12 +25,7 @@ before(async () => {
   await (await browser.$('[data-testid="prompt"]')).waitForDisplayed({ timeout: 30_000 });
 });
 
-afterEach(async (t) => {
-  mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
-  const name = t.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
-  if (browser)
-    await screenshot(browser, join(ROOT, `target/e2e/making-${name}.png`)).catch(() => {});
-});
+screenshotEachTest("making-", () => browser);
 
 after(async () => {
   await browser?.deleteSession().catch(() => {});
@@ -34,11 +36,7 @@ const $ = (sel) => browser.$(sel);
 const promptText = () =>
   browser.execute(() => document.querySelector('[data-testid="prompt"]').value);
 
-async function click(sel) {
-  const el = await $(sel);
-  await el.waitForClickable();
-  await el.click();
-}
+const click = (sel) => clickWhenReady(browser, sel);
 
 async function typeInto(sel, value) {
   const el = await $(sel);

@@ -3,6 +3,7 @@
 
 mod announce;
 mod commands;
+mod handover;
 mod logs;
 mod menu;
 mod protocol;
@@ -23,7 +24,7 @@ const KEYCHAIN_SERVICE: &str = "dev.atelier.app";
 pub fn run() {
     #[cfg(target_os = "linux")]
     tune_webkit_processes();
-    tauri::Builder::default()
+    let started = tauri::Builder::default()
         // First: a second launch hands over to the running window before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             show_main_window(app)
@@ -98,8 +99,10 @@ pub fn run() {
             commands::cancel_import,
             commands::imports,
         ])
-        .run(tauri::generate_context!())
-        .expect("Atelier could not start its window");
+        .run(tauri::generate_context!());
+    if let Err(e) = started {
+        handover::retry_or_fail(e);
+    }
 }
 
 /// WebKit's processes inherit this environment, so memory settings for them go here (measured

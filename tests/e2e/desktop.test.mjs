@@ -103,6 +103,24 @@ test("a second launch hands over to the running window and exits", async () => {
   await first.exited;
 });
 
+test("a launch while the open Atelier no longer answers waits, then opens its window", async () => {
+  const env = freshHome();
+  const first = launch(env);
+  await windowAppears("Atelier", first);
+  // Frozen, it holds its name on the session bus but takes nothing, as one closing does.
+  process.kill(first.pid, "SIGSTOP");
+  const second = launch(env);
+  await wait(2000);
+  first.kill("SIGKILL");
+  await first.exited;
+  const [shown] = await windowAppears("Atelier", second);
+  const owner = execFileSync("xdotool", ["getwindowpid", shown], { encoding: "utf8" });
+  assert.equal(Number(owner), second.pid, "the window is the second launch's");
+  assert.match(second.stderrText, /did not answer; trying again/);
+  second.kill("SIGKILL");
+  await second.exited;
+});
+
 test("a history another process is using gets a dialog, and no engine starts on it", async () => {
   const env = freshHome();
   const folder = join(env.XDG_DATA_HOME, "dev.atelier.app");

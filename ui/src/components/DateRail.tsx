@@ -1,4 +1,5 @@
 import { useSignal } from "@preact/signals";
+import { monthLong } from "../dates";
 import type { Month } from "../types";
 
 interface Props {
@@ -76,5 +77,5 @@ function monthAt(months: Month[], index: number): Month {
 }
 
 function label(m: Month): string {
-  return new Date(m.start).toLocaleDateString([], { month: "long", year: "numeric" });
+  return monthLong(m.start);
 }

@@ -1,4 +1,5 @@
 import { api, previewUrl } from "../api";
+import { when } from "../dates";
 import { toggleLikeJob } from "../library/actions";
 import { jobSignal } from "../library/jobs";
 import { cardHeight, cardPicture } from "../library/layout";
@@ -262,12 +263,4 @@ function Progress({ job }: { job: Job }) {
       </div>
     </div>
   );
-}
-
-function when(ms: number): string {
-  const d = new Date(ms);
-  const sameDay = d.toDateString() === new Date().toDateString();
-  return sameDay
-    ? d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
-    : d.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
 }

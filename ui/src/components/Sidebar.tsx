@@ -1,4 +1,5 @@
 import { useSignal } from "@preact/signals";
+import { monthShort } from "../dates";
 import {
   collections,
   createCollection,
@@ -403,5 +404,5 @@ function monthOf(ms: number | null): string {
 
 function monthName(key: string): string {
   const [y, m] = key.split("-").map(Number);
-  return new Date(y, m - 1, 1).toLocaleDateString([], { month: "short", year: "numeric" });
+  return monthShort(new Date(y, m - 1, 1).getTime());
 }

@@ -68,25 +68,7 @@ impl Store {
         prompt: &str,
         batch: Option<&Batch>,
     ) -> Result<Job, StoreError> {
-        let id = {
-            let mut conn = self.conn();
-            let tx = conn.transaction()?;
-            let row = NewJobRow {
-                reference,
-                account,
-                prompt,
-                status: JobStatus::Submitting,
-                remote_id: None,
-                created_at: now_ms(),
-                batch,
-                enhance: None,
-            };
-            let id = insert_job_row(&tx, &row)?;
-            tx.commit()?;
-            id
-        };
-        self.job(id)?
-            .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+        self.insert_new(reference, account, prompt, batch, None)
     }
 
     /// Records an Enhance of image `parent_image` (whose job had `prompt`) before it is sent.
@@ -98,17 +80,36 @@ impl Store {
         parent_image: i64,
         scale: EnhanceScale,
     ) -> Result<Job, StoreError> {
-        let row = NewJobRow {
-            reference,
-            account,
-            prompt,
-            status: JobStatus::Submitting,
-            remote_id: None,
-            created_at: now_ms(),
-            batch: None,
-            enhance: Some((scale, parent_image)),
+        let enhance = Some((scale, parent_image));
+        self.insert_new(reference, account, prompt, None, enhance)
+    }
+
+    /// A job about to be sent, its row and its search entry in one transaction.
+    fn insert_new(
+        &self,
+        reference: &str,
+        account: &Account,
+        prompt: &str,
+        batch: Option<&Batch>,
+        enhance: Option<(EnhanceScale, i64)>,
+    ) -> Result<Job, StoreError> {
+        let id = {
+            let mut conn = self.conn();
+            let tx = conn.transaction()?;
+            let row = NewJobRow {
+                reference,
+                account,
+                prompt,
+                status: JobStatus::Submitting,
+                remote_id: None,
+                created_at: now_ms(),
+                batch,
+                enhance,
+            };
+            let id = insert_job_row(&tx, &row)?;
+            tx.commit()?;
+            id
         };
-        let id = insert_job_row(&self.conn(), &row)?;
         self.job(id)?
             .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
     }

@@ -225,3 +225,16 @@ export async function clickWhenReady(browser, sel) {
   await el.waitForClickable();
   await el.click();
 }
+
+/** Each card on screen, newest first: id, status, prompt, lineage text, how many pictures. */
+export function cardsOn(browser) {
+  return browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="job"]')].map((card) => ({
+      id: Number(card.getAttribute("data-job-id")),
+      status: card.getAttribute("data-status"),
+      prompt: card.querySelector(".prompt")?.textContent ?? "",
+      lineage: card.querySelector('[data-testid="card-lineage"]')?.textContent ?? "",
+      images: card.querySelectorAll("figure img").length,
+    })),
+  );
+}

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
   addAccount,
+  cardsOn,
   clickWhenReady,
   openApp,
   screenshotEachTest,
@@ -58,18 +59,7 @@ async function finished(summary) {
 
 const click = (sel) => clickWhenReady(browser, sel);
 
-/** Each card: id, prompt, status, lineage text and how many pictures, newest first. */
-function cards() {
-  return browser.execute(() =>
-    [...document.querySelectorAll('[data-testid="job"]')].map((card) => ({
-      id: Number(card.getAttribute("data-job-id")),
-      status: card.getAttribute("data-status"),
-      prompt: card.querySelector(".prompt")?.textContent ?? "",
-      lineage: card.querySelector('[data-testid="card-lineage"]')?.textContent ?? "",
-      images: card.querySelectorAll("figure img").length,
-    })),
-  );
-}
+const cards = () => cardsOn(browser);
 
 async function viewerShows(slot) {
   await (await $(`[data-testid="image-${slot}"] img`)).doubleClick();

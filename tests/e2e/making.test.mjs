@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
+  cardsOn,
   clickWhenReady,
   openApp,
   screenshotEachTest,
@@ -45,16 +46,7 @@ async function typeInto(sel, value) {
   if (value) await el.setValue(value);
 }
 
-/** Each card: its job id, prompt and status, newest first. */
-function cards() {
-  return browser.execute(() =>
-    [...document.querySelectorAll('[data-testid="job"]')].map((card) => ({
-      id: Number(card.getAttribute("data-job-id")),
-      status: card.getAttribute("data-status"),
-      prompt: card.querySelector(".prompt")?.textContent ?? "",
-    })),
-  );
-}
+const cards = () => cardsOn(browser);
 
 test("the composer and the prompt text edit each other", async () => {
   await typeInto('[data-testid="prompt"]', "a paper boat on a pond --chaos 40");

@@ -344,3 +344,24 @@ impl Drop for Atelier {
         self.shutdown();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The token is a `Secret` from the moment the IPC's JSON is read: printing what arrived
+    /// (a log line, a panic message) never shows it.
+    #[test]
+    fn a_token_from_the_window_is_hidden_from_the_first_moment() {
+        let new: NewAccount = serde_json::from_str(
+            r#"{"provider":"imagineapi","label":"Mine","token":"tok-from-the-window"}"#,
+        )
+        .unwrap();
+        assert_eq!(new.token.expose(), "tok-from-the-window");
+        assert!(!format!("{new:?}").contains("tok-from-the-window"));
+
+        let change: AccountChange =
+            serde_json::from_str(r#"{"label":"Mine","token":"tok-again"}"#).unwrap();
+        assert!(!format!("{change:?}").contains("tok-again"));
+    }
+}

@@ -230,3 +230,57 @@ impl Ledger {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::job::Slot;
+
+    /// A ledger and the statuses its listener heard, in order.
+    fn listened(store: &Store) -> (Ledger, Arc<Mutex<Vec<JobStatus>>>) {
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let log = heard.clone();
+        let sink: JobSink = Arc::new(move |job: &Job| log.lock().unwrap().push(job.status));
+        (Ledger::new(store.clone(), sink), heard)
+    }
+
+    /// Each announcement tells the state just written (one told before its write would tell
+    /// the one before).
+    #[test]
+    fn every_change_is_written_then_announced_and_a_failed_write_is_not() {
+        let store = Store::open_in_memory().unwrap();
+        let account = store.accounts().unwrap().remove(0);
+        let (ledger, heard) = listened(&store);
+        let job = ledger.open("ref-1", &account, "a kite", None).unwrap();
+        ledger.accepted(job.id, "remote-1").unwrap();
+        assert!(ledger.progress(job.id, JobStatus::Running, Some(40)));
+        assert!(
+            !ledger.progress(job.id, JobStatus::Running, Some(40)),
+            "no change"
+        );
+        ledger.note(job.id, "HTTP 503, trying again");
+        ledger.finish(job.id, JobStatus::Failed, "The service gave up.");
+        use JobStatus::*;
+        assert_eq!(
+            *heard.lock().unwrap(),
+            [Submitting, Queued, Running, Running, Failed]
+        );
+
+        // An image of a job that does not exist breaks the schema's rules: an error, and
+        // nothing told.
+        let row = NewImage {
+            slot: Slot::Grid,
+            file: "jobs/404/grid.png",
+            thumb: "jobs/404/grid.thumb.jpg",
+            width: 2,
+            height: 2,
+            bytes: 10,
+            source_url: None,
+        };
+        assert!(ledger.image(404, &row).is_err());
+        assert!(!ledger.progress(404, JobStatus::Running, None));
+        assert_eq!(heard.lock().unwrap().len(), 5);
+    }
+}

@@ -253,3 +253,53 @@ async fn many_jobs_one_at_a_time_stay_within_the_accounts_budget() {
     assert!(polls <= 10 + 90, "{polls} requests in a minute");
     assert!(polls >= 80, "the budget is used, not starved: {polls}");
 }
+
+/// A write that waits on a slow disk waits on the blocking pool: the async worker (one here)
+/// goes on serving every other task meanwhile. Written inline, the tracker's first write
+/// would stop the worker, and everything on it, for as long as the disk takes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn a_slow_disk_holds_up_no_async_worker() {
+    let running = (1..=100).map(|p| {
+        Reply::State(RemoteState::Running {
+            progress: Some(p),
+            preview: None,
+        })
+    });
+    let provider = Scripted::new(running);
+    let quick = EngineConfig {
+        poll_interval: Duration::from_millis(20),
+        ..config()
+    };
+    let (bench, job) = follow_one(quick, provider.clone());
+    while provider.polls().is_empty() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let hold = Duration::from_millis(1500);
+    let held = Instant::now();
+    bench.store.hold_for(hold);
+    // Spawned, so it runs on the worker beside the tracker (the test's own body does not).
+    let ticker = tokio::spawn(async {
+        let mut worst = Duration::ZERO;
+        for _ in 0..60 {
+            let asleep = Instant::now();
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            worst = worst.max(asleep.elapsed());
+        }
+        worst
+    });
+    let worst = ticker.await.unwrap();
+    tokio::time::sleep_until(held + hold).await;
+    // A poll just before the hold began may be the one whose write waited through it.
+    let waited_on = held - Duration::from_millis(100)..held + hold;
+    let polls = provider.polls();
+    assert!(
+        polls.iter().any(|p| waited_on.contains(p)),
+        "the tracker never got to write while the store was held"
+    );
+    assert!(
+        worst < Duration::from_millis(600),
+        "a tick came {worst:?} late"
+    );
+    let job = bench.store.job(job).unwrap().unwrap();
+    assert_eq!(job.status, JobStatus::Running, "{job:?}");
+}

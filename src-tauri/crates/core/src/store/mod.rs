@@ -88,6 +88,20 @@ impl Store {
         Ok(conn)
     }
 
+    /// Stands for a slow disk: every call waits `pause` from now. Returns once the store is
+    /// held.
+    #[cfg(test)]
+    pub(crate) fn hold_for(&self, pause: std::time::Duration) {
+        let (held, is_held) = std::sync::mpsc::channel();
+        let conn = self.conn.clone();
+        std::thread::spawn(move || {
+            let _guard = conn.lock();
+            let _ = held.send(());
+            std::thread::sleep(pause);
+        });
+        let _ = is_held.recv();
+    }
+
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic elsewhere while holding the lock leaves SQLite itself consistent.
         self.conn.lock().unwrap_or_else(|e| e.into_inner())

@@ -128,6 +128,30 @@ async fn malformed_json_while_polling_is_retried() {
     lab.assert_faults_served().await;
 }
 
+/// A server stuck in a loop answers a poll with a reply, then an error page, that never ends.
+/// Atelier reads what a reply can be (8 MB; 64 KB of an error), says so on the job, and polls
+/// again: the job is done. Read whole, either would run for the 30 s timeout, gigabytes long.
+#[tokio::test]
+async fn endless_replies_and_error_pages_are_cut_off_and_the_poll_retried() {
+    let lab = Lab::open(imagineapi().await);
+    let job = lab.submit("an endless corridor").await;
+    let poll = lab.poll_path(&job);
+    lab.server.push_fault(Fault::new(&poll, 200, 1).endless());
+    lab.server.push_fault(Fault::new(&poll, 502, 1).endless());
+    let done = finished(&lab.app, job.id).await;
+    assert_done(&done);
+    lab.assert_faults_served().await;
+    let notes = lab.notes(job.id);
+    assert!(
+        notes.iter().any(|n| n.contains("larger than 8 MB")),
+        "{notes:?}"
+    );
+    assert!(notes.iter().any(|n| n.contains("502")), "{notes:?}");
+    // What was read, plus what the sockets' buffers held when the reading stopped.
+    let sent = lab.server.endless_bytes();
+    assert!(sent < 64 << 20, "{} MB sent", sent >> 20);
+}
+
 #[tokio::test]
 async fn an_nginx_502_page_while_polling_or_downloading_is_retried() {
     let lab = Lab::open(imagineapi().await);

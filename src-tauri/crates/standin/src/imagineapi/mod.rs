@@ -153,6 +153,11 @@ impl ImagineApi {
         self.shared.common.requests()
     }
 
+    /// How many bytes of endless bodies (see [`Fault::endless`]) were sent.
+    pub fn endless_bytes(&self) -> u64 {
+        self.shared.common.endless_bytes()
+    }
+
     /// How many of `requests()` carried an `Authorization` header, right token or not.
     pub fn bearer_requests(&self) -> usize {
         self.shared.common.bearer_requests()

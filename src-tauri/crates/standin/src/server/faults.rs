@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 use std::future::ready;
 use std::io;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -67,6 +68,10 @@ pub struct Fault {
     /// Answers with a redirect (`status` 302 unless another 3xx is given) to this address.
     #[serde(default)]
     pub location: Option<String>,
+    /// Answers `status` with a body that never ends, as fast as the client takes it: a server
+    /// stuck in a loop. Only a client that stops reading gets past it.
+    #[serde(default)]
+    pub endless: bool,
 }
 
 fn ok() -> u16 {
@@ -94,6 +99,7 @@ impl Fault {
             bomb: false,
             drip_ms: None,
             location: None,
+            endless: false,
         }
     }
 
@@ -107,6 +113,11 @@ impl Fault {
 
     pub fn dripping(mut self, ms_per_byte: u64) -> Fault {
         self.drip_ms = Some(ms_per_byte);
+        self
+    }
+
+    pub fn endless(mut self) -> Fault {
+        self.endless = true;
         self
     }
 
@@ -168,6 +179,7 @@ impl Fault {
             && self.status == 200
             && self.body.is_none()
             && !self.bomb
+            && !self.endless
             && self.location.is_none()
     }
 
@@ -275,10 +287,24 @@ async fn drip(reply: Response, pause: Duration) -> Response {
     Response::from_parts(parts, Body::from_stream(bytes))
 }
 
+/// `status` with JSON that opens and never closes, counting in `sent` what leaves.
+fn endless(status: StatusCode, sent: Arc<AtomicU64>) -> Response {
+    let filler = Bytes::from("{\"id\":\"again\"},".repeat(4096));
+    let opening = stream::once(ready(Bytes::from_static(b"{\"data\":[")));
+    let body = opening.chain(stream::repeat(filler)).map(move |chunk| {
+        sent.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+        Ok::<_, io::Error>(chunk)
+    });
+    let json = [(header::CONTENT_TYPE, "application/json; charset=utf-8")];
+    (status, json, Body::from_stream(body)).into_response()
+}
+
 /// Faults in the order they were pushed; the first one matching a path is used up first.
 #[derive(Default)]
 pub struct Faults {
     queue: Mutex<VecDeque<Fault>>,
+    /// Bytes of endless bodies sent so far, to tell how much a client read before it stopped.
+    endless_sent: Arc<AtomicU64>,
 }
 
 impl Faults {
@@ -303,6 +329,10 @@ impl Faults {
         Some(taken)
     }
 
+    pub fn endless_bytes(&self) -> u64 {
+        self.endless_sent.load(Ordering::Relaxed)
+    }
+
     /// How many faulted replies are still to come, for `/__standin/stats`.
     pub fn remaining(&self) -> u64 {
         self.lock().iter().map(|f| u64::from(f.times)).sum()
@@ -325,6 +355,10 @@ pub async fn inject<S: Standin>(
     };
     if let Some(ms) = fault.delay_ms {
         tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    if fault.endless {
+        let status = StatusCode::from_u16(fault.status).unwrap_or(StatusCode::OK);
+        return endless(status, shared.common().faults.endless_sent.clone());
     }
     let reply = if fault.serves_real_reply() {
         next.run(req).await
@@ -382,5 +416,9 @@ mod tests {
         assert!(f.reset && f.is_valid());
         assert_eq!(f.truncate_after, Some(10));
         assert_eq!(f.content_type.as_deref(), Some("text/html"));
+        let f: Fault =
+            serde_json::from_str(r#"{"path_prefix":"/items","status":502,"endless":true}"#)
+                .unwrap();
+        assert!(f.endless && !f.serves_real_reply());
     }
 }

@@ -56,6 +56,11 @@ impl Common {
         self.requests.load(Ordering::Relaxed)
     }
 
+    /// How many bytes of endless bodies (see [`Fault::endless`]) were sent.
+    pub fn endless_bytes(&self) -> u64 {
+        self.faults.endless_bytes()
+    }
+
     /// How many of `requests()` carried an `Authorization` header, whatever its token: what a
     /// server that should never see the token checks.
     pub fn bearer_requests(&self) -> usize {

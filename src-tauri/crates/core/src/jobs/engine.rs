@@ -88,7 +88,7 @@ impl Engine {
             }
             // An Enhance carries no reference to look it up by: never sent again.
             None if job.enhancement.is_some() => {
-                let why = super::enhance::lost(provider.kind());
+                let why = super::wording::lost(provider.kind());
                 self.ctx().finish(job.id, JobStatus::Unknown, &why);
             }
             None => self.settle_later(provider, job),

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use super::engine::Engine;
 use super::ledger::Ledger;
+use super::wording::lost;
 use crate::accounts::Account;
 use crate::job::{Job, JobStatus};
-use crate::providers::{EnhanceScale, Provider, ProviderError, ProviderKind, RemoteImage};
+use crate::providers::{EnhanceScale, Provider, ProviderError, RemoteImage};
 use crate::store::StoreError;
 
 /// What an Enhance starts from: an upscale of a finished job.
@@ -53,14 +54,4 @@ impl Engine {
         let why = format!("{e} The Enhance was not started, so nothing was charged: try again.");
         self.ctx().finish_off(job.id, JobStatus::Failed, why).await;
     }
-}
-
-/// Why an Enhance whose answer may have been lost is left alone.
-pub(super) fn lost(kind: ProviderKind) -> String {
-    let service = kind.display_name();
-    format!(
-        "Atelier cannot tell whether {service} started this Enhance, and it cannot be looked up \
-         there, so it was not sent again. Check your {service} history before enhancing this \
-         image again, so you do not pay twice."
-    )
 }

@@ -1,7 +1,8 @@
 //! The job pipeline: submit, follow, download, and tell whoever listens.
 //!
-//! Dependencies point one way: `engine` (and `submission`, its other half) over `tracker`,
-//! over `download` and `preview`, all over `context`, which holds `ledger` and `transfers`.
+//! Dependencies point one way: `engine` (with `submission` and `enhance`, which add its
+//! sending methods) over `tracker`, over `download` and `preview`, all over `context`, which
+//! holds `ledger` and `transfers`; `wording` and the pacing modules sit under them all.
 
 mod budget;
 mod config;

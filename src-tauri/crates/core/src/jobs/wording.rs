@@ -1,6 +1,9 @@
-//! How the engine words durations in the messages a person reads.
+//! How the engine words what a person reads: durations, and the sentences more than one of
+//! its modules says.
 
 use std::time::Duration;
+
+use crate::providers::ProviderKind;
 
 /// "15 minutes", "1 minute", "20 seconds".
 pub(super) fn human(d: Duration) -> String {
@@ -11,6 +14,16 @@ pub(super) fn human(d: Duration) -> String {
         (secs, "second")
     };
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Why an Enhance whose answer may have been lost is left alone.
+pub(super) fn lost(kind: ProviderKind) -> String {
+    let service = kind.display_name();
+    format!(
+        "Atelier cannot tell whether {service} started this Enhance, and it cannot be looked up \
+         there, so it was not sent again. Check your {service} history before enhancing this \
+         image again, so you do not pay twice."
+    )
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 use rusqlite::types::FromSql;
 use rusqlite::{params_from_iter, Connection, Row};
 
-use super::library::{month_span, Facet, Plan};
+use super::library::month_span;
+use super::plan::{Facet, Plan};
 use super::schema::SEQ_PER_MS;
 use super::{Store, StoreError};
 use crate::library::{Count, Facets, Filter, LibraryQuery, Phase};

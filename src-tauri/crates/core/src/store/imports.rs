@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::jobs::bad_value;
+use super::rows::bad_value;
 use super::{now_ms, Store, StoreError};
 use crate::import::{ImportProgress, ImportState};
 use crate::providers::ProviderKind;

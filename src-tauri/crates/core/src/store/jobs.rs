@@ -1,15 +1,14 @@
 //! Job and image rows. Each state change is one statement, so each is its own transaction.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension};
 
+use super::rows::{bad_value, image_from_row, job_from_row, IMAGE_COLUMNS, JOB_COLUMNS};
 use super::schema::SEQ_PER_MS;
 use super::{now_ms, Layout, Store, StoreError};
 use crate::accounts::Account;
-use crate::job::{
-    Batch, EnhancedCopy, Enhancement, ImageRecord, Job, JobStatus, ParentImage, Slot,
-};
+use crate::job::{Batch, EnhancedCopy, ImageRecord, Job, JobStatus, Slot};
 use crate::library::{fts_text, PromptParams};
-use crate::providers::{EnhanceScale, ProviderKind};
+use crate::providers::EnhanceScale;
 
 pub struct NewImage<'a> {
     pub slot: Slot,
@@ -44,20 +43,6 @@ pub struct PastImage {
     pub height: u32,
     pub bytes: u64,
 }
-
-/// The columns `job_from_row` reads, in its order, for a `jobs` table aliased `j`. The lineage
-/// comes with the row: the parent image's job and slot by its primary key, and how many
-/// enhancements were made of the job's images by `jobs_by_parent_image` (a page pays a few
-/// index lookups per job, never a query per job).
-pub(super) const JOB_COLUMNS: &str = "j.id, j.reference, j.provider, j.remote_id, j.prompt, \
-    j.status, j.progress, j.error, j.preview_rev, j.created_at, j.updated_at, j.account_id, \
-    j.account_label, j.credits, j.liked, j.seq, j.batch, j.enhance_scale, j.parent_image, \
-    (SELECT p.job_id FROM images p WHERE p.id = j.parent_image), \
-    (SELECT p.slot FROM images p WHERE p.id = j.parent_image), \
-    (SELECT COUNT(*) FROM images c JOIN jobs e ON e.parent_image = c.id WHERE c.job_id = j.id)";
-/// The columns `image_from_row` reads, for an `images` table aliased `i`.
-pub(super) const IMAGE_COLUMNS: &str =
-    "i.id, i.slot, i.file, i.thumb, i.width, i.height, i.bytes, i.source_url, i.liked";
 
 impl Store {
     /// Records a job before anything is sent, so nothing sent is ever unrecorded.
@@ -375,83 +360,6 @@ pub(super) fn images_of(conn: &Connection, job_id: i64) -> Result<Vec<ImageRecor
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([job_id], |r| image_from_row(r, 0))?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
-}
-
-pub(super) fn job_from_row(r: &Row<'_>) -> rusqlite::Result<Job> {
-    let provider: String = r.get(2)?;
-    let status: String = r.get(5)?;
-    Ok(Job {
-        id: r.get(0)?,
-        reference: r.get(1)?,
-        provider: ProviderKind::parse(&provider).ok_or_else(|| bad_value(2, &provider))?,
-        remote_id: r.get(3)?,
-        prompt: r.get(4)?,
-        status: JobStatus::parse(&status).ok_or_else(|| bad_value(5, &status))?,
-        progress: r.get(6)?,
-        error: r.get(7)?,
-        preview_rev: r.get(8)?,
-        created_at: r.get(9)?,
-        updated_at: r.get(10)?,
-        account_id: r.get(11)?,
-        account_label: r.get(12)?,
-        credits: r.get(13)?,
-        liked: r.get(14)?,
-        seq: r.get(15)?,
-        batch: batch_from(r.get(16)?),
-        enhancement: enhancement_from(r)?,
-        enhanced: r.get(21)?,
-        images: Vec::new(),
-    })
-}
-
-/// How many columns `job_from_row` reads: where the image columns start in a joined row.
-pub(super) const JOB_WIDTH: usize = 22;
-
-/// Columns 17..=20: the scale, and the parent image with its job and slot when it still exists.
-fn enhancement_from(r: &Row<'_>) -> rusqlite::Result<Option<Enhancement>> {
-    let Some(scale) = r.get::<_, Option<String>>(17)? else {
-        return Ok(None);
-    };
-    let scale = EnhanceScale::parse(&scale).ok_or_else(|| bad_value(17, &scale))?;
-    let parent = match (r.get(18)?, r.get(19)?, r.get::<_, Option<u8>>(20)?) {
-        (Some(image_id), Some(job_id), Some(slot)) => Some(ParentImage {
-            image_id,
-            job_id,
-            slot: Slot::from_index(slot).ok_or_else(|| bad_value(20, &slot.to_string()))?,
-        }),
-        _ => None,
-    };
-    Ok(Some(Enhancement { scale, parent }))
-}
-
-/// A stored batch id is one this code wrote; one it cannot read is dropped, not fatal.
-fn batch_from(stored: Option<String>) -> Option<Batch> {
-    stored.and_then(|b| Batch::try_from(b).ok())
-}
-
-/// An image from the row's columns starting at `at` (the order of `IMAGE_COLUMNS`).
-pub(super) fn image_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<ImageRecord> {
-    let slot: u8 = r.get(at + 1)?;
-    let bytes: i64 = r.get(at + 6)?;
-    Ok(ImageRecord {
-        id: r.get(at)?,
-        slot: Slot::from_index(slot).ok_or_else(|| bad_value(at + 1, &slot.to_string()))?,
-        file: r.get(at + 2)?,
-        thumb: r.get(at + 3)?,
-        width: r.get(at + 4)?,
-        height: r.get(at + 5)?,
-        bytes: bytes.max(0) as u64,
-        source_url: r.get(at + 7)?,
-        liked: r.get(at + 8)?,
-    })
-}
-
-pub(super) fn bad_value(col: usize, value: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        col,
-        rusqlite::types::Type::Text,
-        format!("unexpected value {value:?}").into(),
-    )
 }
 
 #[cfg(test)]

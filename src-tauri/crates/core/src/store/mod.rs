@@ -16,8 +16,10 @@ mod lineage_tests;
 mod organize;
 #[cfg(test)]
 mod organize_tests;
+mod plan;
 mod prompts;
 mod removal;
+mod rows;
 mod schema;
 #[cfg(test)]
 mod search_proptests;

@@ -263,7 +263,7 @@ fn fields(query: QueryPairs) -> Fields {
         .unwrap_or_default()
 }
 
-fn shown(fields: &Fields, view: super::job::ImageView<'_>) -> Response {
+fn shown(fields: &Fields, view: super::view::ImageView<'_>) -> Response {
     match fields.show(view) {
         Ok(item) => directus::data(item),
         Err(e) => directus::internal(&e.to_string()),

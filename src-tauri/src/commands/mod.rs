@@ -39,7 +39,7 @@ fn say(e: impl std::fmt::Display) -> ErrorReply {
 }
 
 fn reply(code: ErrorCode, message: String) -> ErrorReply {
-    log(ErrorReply { code, message })
+    log(ErrorReply::new(code, message))
 }
 
 fn log(reply: ErrorReply) -> ErrorReply {

@@ -81,7 +81,7 @@ async fn paint(library: &MediaLibrary, job: i64, aspect: (u32, u32), variant: us
     let prompt = format!("seed picture {job} {variant}");
     let mut singles = Vec::new();
     for (i, slot) in Slot::ALL[1..].iter().enumerate() {
-        let picture = art::render(&prompt, i as u32, width, height);
+        let picture = art::render(&prompt, 0, i as u32, width, height);
         let mut png = Vec::new();
         picture
             .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)

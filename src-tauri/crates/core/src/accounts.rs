@@ -73,9 +73,15 @@ pub enum HistoryChoice {
     Delete,
 }
 
+/// Text pasted from a web page or a password manager, without the spaces and invisible
+/// characters (zero-width space, byte-order mark) that come along with it.
+pub fn trim_pasted(raw: &str) -> &str {
+    raw.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}'))
+}
+
 /// A label a person typed: trimmed, not empty, not absurdly long.
 pub fn clean_label(raw: &str) -> Result<String, String> {
-    let label = raw.trim();
+    let label = trim_pasted(raw);
     if label.is_empty() {
         return Err("Give the account a name.".into());
     }
@@ -85,10 +91,10 @@ pub fn clean_label(raw: &str) -> Result<String, String> {
 /// Trims a pasted token and refuses what cannot be one (empty, or with spaces or line breaks
 /// inside, which usually means something else was pasted along with it).
 pub fn clean_token(raw: &str) -> Result<&str, String> {
-    let token = raw.trim();
+    let token = trim_pasted(raw);
     let token = token
         .strip_prefix("Bearer ")
-        .map(str::trim)
+        .map(trim_pasted)
         .unwrap_or(token);
     if token.is_empty() {
         return Err("Paste a token first.".into());
@@ -107,6 +113,10 @@ mod tests {
     fn tokens_are_trimmed_and_checked() {
         assert_eq!(clean_token("  abc-123\n"), Ok("abc-123"));
         assert_eq!(clean_token("Bearer abc"), Ok("abc"));
+        assert_eq!(
+            clean_token("\u{FEFF}\u{200B} abc\u{00A0}\u{200B}"),
+            Ok("abc")
+        );
         assert!(clean_token("   ").is_err());
         assert!(clean_token("abc def").is_err());
     }
@@ -114,6 +124,7 @@ mod tests {
     #[test]
     fn labels_are_trimmed_and_required() {
         assert_eq!(clean_label("  Work  ").unwrap(), "Work");
+        assert_eq!(clean_label("\u{200B}Work\t").unwrap(), "Work");
         assert!(clean_label("   ").is_err());
         assert_eq!(clean_label(&"x".repeat(100)).unwrap().len(), 60);
     }

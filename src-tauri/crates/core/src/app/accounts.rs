@@ -1,7 +1,9 @@
 //! Accounts: adding, editing, switching and deleting them, and their keychain tokens.
 
 use super::{Atelier, AtelierError};
-use crate::accounts::{clean_label, clean_token, Account, AccountView, Address, HistoryChoice};
+use crate::accounts::{
+    clean_label, clean_token, trim_pasted, Account, AccountView, Address, HistoryChoice,
+};
 use crate::app::{AccountChange, NewAccount};
 use crate::library::{Filter, LibraryQuery};
 use crate::providers::address;
@@ -26,14 +28,17 @@ impl Atelier {
         let label = clean_label(&new.label).map_err(AtelierError::Invalid)?;
         let token = clean_token(new.token.expose()).map_err(AtelierError::Invalid)?;
         let address = checked_address(new.provider, &new.base_url, new.allow_unencrypted)?;
+        // Prompts keep going where they went until the person picks the new account (its
+        // token is untested yet). Pinned, since the store's fallback is the first account.
+        let active = self.store.active_account()?.id;
         let account = self.store.insert_account(new.provider, &label, &address)?;
         if let Err(e) = self.secrets.set(&account.keychain_name(), token) {
             // No token, no account: never leave one behind that cannot work.
             self.store.delete_account(account.id)?;
             return Err(e.into());
         }
-        self.store.set_active_account(account.id)?;
-        self.view(account, self.store.active_account()?.id)
+        self.store.set_active_account(active)?;
+        self.view(account, active)
     }
 
     /// Renames, moves or re-tokens an account. A token never follows an address to another
@@ -173,12 +178,12 @@ fn checked_address(
     text: &str,
     allow_unencrypted: bool,
 ) -> Result<Address, AtelierError> {
-    let text = if text.trim().is_empty() {
+    let text = if trim_pasted(text).is_empty() {
         kind.default_base_url()
     } else {
         text
     };
-    let url = address::parse(text)?;
+    let url = address::parse_for(text, &kind.address_rules())?;
     address::require_encryption(&url, allow_unencrypted)?;
     Ok(Address {
         url: url.as_str().trim_end_matches('/').to_owned(),

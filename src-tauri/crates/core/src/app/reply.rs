@@ -61,14 +61,22 @@ pub enum ErrorCode {
 pub struct ErrorReply {
     pub code: ErrorCode,
     pub message: String,
+    /// What to use instead, when the fix is certain (an address with `https://` added, or a
+    /// service's base instead of one of its request paths): the UI offers it in one click.
+    pub suggestion: Option<String>,
 }
 
 impl ErrorReply {
-    pub fn internal(message: impl std::fmt::Display) -> Self {
+    pub fn new(code: ErrorCode, message: impl std::fmt::Display) -> Self {
         ErrorReply {
-            code: ErrorCode::Internal,
+            code,
             message: message.to_string(),
+            suggestion: None,
         }
+    }
+
+    pub fn internal(message: impl std::fmt::Display) -> Self {
+        ErrorReply::new(ErrorCode::Internal, message)
     }
 }
 
@@ -77,11 +85,20 @@ impl From<&AtelierError> for ErrorReply {
         ErrorReply {
             code: e.code(),
             message: e.to_string(),
+            suggestion: e.suggestion().map(str::to_owned),
         }
     }
 }
 
 impl AtelierError {
+    /// See [`ErrorReply::suggestion`].
+    pub fn suggestion(&self) -> Option<&str> {
+        match self {
+            AtelierError::Address(e) => e.suggestion(),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> ErrorCode {
         use ErrorCode as C;
         match self {
@@ -124,7 +141,7 @@ fn provider(e: &ProviderError) -> ErrorCode {
         ProviderError::RateLimited { .. } => C::RateLimited,
         ProviderError::Rejected { .. } => C::Rejected,
         ProviderError::Server { .. } => C::ServiceError,
-        ProviderError::Network { .. } => C::Unreachable,
+        ProviderError::Network { .. } | ProviderError::Unreachable { .. } => C::Unreachable,
         ProviderError::Timeout { .. } => C::Timeout,
         ProviderError::BadResponse { .. } => C::BadResponse,
         ProviderError::NotSent { .. } => C::NotSent,
@@ -173,7 +190,22 @@ mod tests {
         let json = serde_json::to_value(ErrorReply::internal("x")).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"code": "internal", "message": "x"})
+            serde_json::json!({"code": "internal", "message": "x", "suggestion": null})
+        );
+    }
+
+    #[test]
+    fn address_replies_carry_the_suggested_address() {
+        let e = AtelierError::Address(AddressError::NoScheme {
+            scheme: "https://",
+            suggestion: "https://cl.imagineapi.dev".into(),
+        });
+        let json = serde_json::to_value(ErrorReply::from(&e)).unwrap();
+        assert_eq!(json["code"], "bad_address");
+        assert_eq!(json["suggestion"], "https://cl.imagineapi.dev");
+        assert_eq!(
+            json["message"],
+            "Add https:// in front: https://cl.imagineapi.dev"
         );
     }
 }

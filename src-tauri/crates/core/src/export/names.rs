@@ -1,5 +1,6 @@
-//! Names people can read in a file manager: `2026-11-30 a red bird on a branch U1.png`, and
-//! ` (2)`, ` (3)`… when a name is taken.
+//! Names people can read in a file manager: `2026-11-30 a red bird on a branch U1.png`, the
+//! job's number when a prompt repeats within an export, and ` (2)`, ` (3)`… when a name is
+//! taken.
 
 use std::collections::HashSet;
 
@@ -21,6 +22,28 @@ pub fn base_name(job: &Job) -> String {
         format!("{} untitled", day(job.created_at))
     } else {
         format!("{} {words}", day(job.created_at))
+    }
+}
+
+/// The stems an export has given its jobs. A prompt made twice (a Repeat, say) gives two
+/// jobs the same stem, and numbering each file on its own would mix their files up
+/// (`… U4 (2).png` beside `… grid (3).png`): the later job's stem carries its number in
+/// the library instead (`2026-11-30 a red bird #42`), so each job's files keep one stem.
+#[derive(Debug, Default)]
+pub struct JobStems {
+    given: HashSet<String>,
+}
+
+impl JobStems {
+    pub fn stem(&mut self, job: &Job) -> String {
+        let plain = base_name(job);
+        let stem = if self.given.contains(&plain.to_lowercase()) {
+            format!("{plain} #{}", job.id)
+        } else {
+            plain
+        };
+        self.given.insert(stem.to_lowercase());
+        stem
     }
 }
 
@@ -214,6 +237,21 @@ mod tests {
             50,
             "150 bytes of 3-byte letters"
         );
+    }
+
+    #[test]
+    fn a_repeated_prompt_gets_the_jobs_number_so_its_files_share_one_stem() {
+        let mut stems = JobStems::default();
+        assert_eq!(stems.stem(&job(7, "a red bird")), "2026-11-30 a red bird");
+        assert_eq!(
+            stems.stem(&job(8, "A red bird")),
+            "2026-11-30 A red bird #8"
+        );
+        assert_eq!(
+            stems.stem(&job(9, "a red bird --v 7")),
+            "2026-11-30 a red bird #9"
+        );
+        assert_eq!(stems.stem(&job(10, "an owl")), "2026-11-30 an owl");
     }
 
     #[test]

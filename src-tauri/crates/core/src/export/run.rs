@@ -163,9 +163,10 @@ where
             current,
         });
     };
+    let mut stems = names::JobStems::default();
     for outgoing in exported.jobs {
         let (job, images) = &outgoing?;
-        let stem = names::base_name(job);
+        let stem = stems.stem(job);
         let mut sidecar = Sidecar::new(job);
         for image in images {
             if cancel.load(Ordering::Relaxed) {

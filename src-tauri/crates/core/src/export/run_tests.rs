@@ -89,8 +89,9 @@ const EXPECTED: [&str; 7] = [
     "2026-11-30 a red bird on a branch grid.png",
     "2026-11-30 a red bird on a branch U1.jpg",
     "2026-11-30 a red bird on a branch.json",
-    "2026-11-30 a red bird on a branch grid (2).png",
-    "2026-11-30 a red bird on a branch (2).json",
+    // The same prompt again: the job's number keeps its files together.
+    "2026-11-30 a red bird on a branch #2 grid.png",
+    "2026-11-30 a red bird on a branch #2.json",
     "2026-11-30 枝の上の赤い鳥 🐦✨ U2.webp",
     "2026-11-30 枝の上の赤い鳥 🐦✨.json",
 ];

@@ -217,9 +217,8 @@ impl Engine {
             return Ok(());
         };
         if !job.status.is_finished() {
-            let why = "Cancelled: Atelier stopped following this job. The service may still \
-                       finish it (and charge for it); “Resume” looks again.";
-            self.ctx().finish(job_id, JobStatus::Cancelled, why);
+            let why = super::wording::cancelled(job.provider);
+            self.ctx().finish(job_id, JobStatus::Cancelled, &why);
         }
         Ok(())
     }

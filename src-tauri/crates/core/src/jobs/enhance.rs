@@ -39,7 +39,7 @@ impl Engine {
             Ok(remote) => self.accepted_off(provider, job.id, remote).await?,
             // Turned away before it was looked at: nothing was started.
             Err(e @ ProviderError::RateLimited { .. }) => self.not_started(&job, &e).await,
-            Err(e) if e.is_transient() => {
+            Err(e) if e.answer_lost() => {
                 let why = format!("{e} {}", lost(provider.kind()));
                 self.ctx().finish_off(job.id, JobStatus::Unknown, why).await;
             }

@@ -32,7 +32,7 @@ impl Engine {
         let job = self.ctx().ledger().off(open).await?;
         match provider.submit(prompt, &job.reference).await {
             Ok(remote) => self.accepted_off(provider, job.id, remote).await?,
-            Err(e) if e.is_transient() => {
+            Err(e) if e.answer_lost() => {
                 self.checking(&job, &e).await;
                 self.settle_later(provider, &job);
             }
@@ -67,7 +67,7 @@ impl Engine {
                     }
                     match provider.submit(&job.prompt, &job.reference).await {
                         Ok(remote) => return self.accepted_off(provider, job.id, remote).await,
-                        Err(e) if e.is_transient() => self.checking(job, &e).await,
+                        Err(e) if e.answer_lost() => self.checking(job, &e).await,
                         Err(e) => {
                             self.refused(job, &e).await;
                             return Ok(());
@@ -119,7 +119,7 @@ impl Engine {
         job.is_some_and(|j| j.status == JobStatus::Cancelled)
     }
 
-    /// The service said no: nothing was made, so nothing was charged.
+    /// The service said no, or was never reached: nothing was made, so nothing was charged.
     pub(super) async fn refused(&self, job: &Job, e: &ProviderError) {
         if let (true, Some(account_id)) = (e.is_auth(), job.account_id) {
             let (ctx, message) = (self.ctx().clone(), e.to_string());
@@ -127,6 +127,10 @@ impl Engine {
         }
         let why = match e {
             ProviderError::NotSent { .. } => e.to_string(),
+            ProviderError::Unreachable { service, detail } => format!(
+                "Atelier could not reach {service} ({detail}): the job was not sent and nothing \
+                 was charged. Check your connection and the account's address, then run it again."
+            ),
             e => format!("{e} Nothing was charged."),
         };
         self.ctx().finish_off(job.id, JobStatus::Failed, why).await;

@@ -13,7 +13,7 @@ use crate::job::{Batch, Job};
 use crate::providers::ProviderKind;
 
 pub use params::PromptParams;
-pub use search::{fts_query, fts_text};
+pub use search::{fts_query, fts_text, literal_terms};
 
 /// About how many positions a page holds, and so how far apart the summary's checkpoints
 /// are: a few screens of cards or a screen or two of wall, so a jump fetches little more than

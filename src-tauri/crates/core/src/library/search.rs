@@ -1,6 +1,7 @@
 //! Full-text search over prompts. The index is SQLite FTS5 (unicode61, diacritics removed);
 //! what a person types is turned into a query FTS5 cannot misread, so punctuation, quotes and
-//! `--params` never raise an SQL error.
+//! `--params` never raise an SQL error. What the index cannot hold (emoji, symbols) is
+//! matched in the prompt as typed.
 
 /// Most terms a search uses; more add nothing a person would notice but cost.
 const MAX_TERMS: usize = 16;
@@ -33,6 +34,18 @@ pub fn fts_query(input: &str) -> Option<String> {
         .take(MAX_TERMS)
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// The terms the index cannot hold: emoji and other symbols, which its tokenizer drops as
+/// separators. Each must occur in the prompt as typed, so a search of only "🦊" finds the
+/// prompts with a fox emoji instead of every job.
+pub fn literal_terms(input: &str) -> Vec<String> {
+    terms(input)
+        .into_iter()
+        .map(|(term, _)| term.replace('\0', ""))
+        .filter(|term| !term.trim().is_empty() && !term.chars().any(char::is_alphanumeric))
+        .take(MAX_TERMS)
+        .collect()
 }
 
 /// Splits typed text into (term, exact) pairs: quoted phrases (an unclosed quote runs to the
@@ -130,6 +143,16 @@ mod tests {
         assert_eq!(fts_text("猫の絵 cat"), " 猫  の  絵  cat");
         assert_eq!(fts_query("猫の").unwrap(), "\" 猫  の \"*");
         assert_eq!(fts_text("Кошка на крыше"), "Кошка на крыше");
+    }
+
+    #[test]
+    fn symbols_and_emoji_are_matched_as_typed() {
+        assert_eq!(fts_query("🦊"), None);
+        assert_eq!(literal_terms("🦊"), ["🦊"]);
+        assert_eq!(literal_terms("fox 🦊 \"🌙 ✨\" ::"), ["🦊", "🌙 ✨", "::"]);
+        assert_eq!(fts_query("fox 🦊").unwrap(), r#""fox"*"#);
+        assert!(literal_terms("red fox f \"\" \"  \"").is_empty());
+        assert!(literal_terms("\u{0}").is_empty());
     }
 
     #[test]

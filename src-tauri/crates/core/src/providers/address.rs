@@ -6,10 +6,26 @@ use std::net::IpAddr;
 
 use url::{Host, Url};
 
+use crate::accounts::trim_pasted;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AddressError {
     #[error("“{text}” is not a web address ({reason}).")]
     Malformed { text: String, reason: String },
+    /// A host typed without `https://`: the fix is certain enough to offer in one click.
+    #[error("Add {scheme} in front: {suggestion}")]
+    NoScheme {
+        scheme: &'static str,
+        suggestion: String,
+    },
+    /// The address of one of the service's requests or pages, pasted from its docs or a
+    /// browser: every request would go to the wrong place, so the base is offered instead.
+    #[error("“{text}” is not where {service}'s requests go: use {suggestion}")]
+    NotTheBase {
+        service: &'static str,
+        text: String,
+        suggestion: String,
+    },
     #[error("“{0}” must start with https:// (or http://).")]
     NotWeb(String),
     #[error(
@@ -17,8 +33,8 @@ pub enum AddressError {
          itself."
     )]
     Credentials,
-    #[error("Leave the ?… and #… parts out of the service address.")]
-    Extras,
+    #[error("Leave the ?… and #… parts out of the service address: {suggestion}")]
+    Extras { suggestion: String },
     /// A plain `http://` address on another machine, not yet confirmed by the person.
     #[error(
         "{0} is not encrypted: your token and prompts would cross the network where others \
@@ -27,23 +43,130 @@ pub enum AddressError {
     Unencrypted(String),
 }
 
+impl AddressError {
+    /// The address Atelier would use instead, when the fix is certain.
+    pub fn suggestion(&self) -> Option<&str> {
+        match self {
+            AddressError::NoScheme { suggestion, .. }
+            | AddressError::NotTheBase { suggestion, .. }
+            | AddressError::Extras { suggestion } => Some(suggestion),
+            _ => None,
+        }
+    }
+}
+
+/// Which service an address is for, to recognise one of its request paths pasted in.
+pub struct Service {
+    pub name: &'static str,
+    /// The base a pasted address belongs under, when it is not that base itself.
+    pub base_of: fn(&Url) -> Option<Url>,
+}
+
 /// Parses and checks a base address (encryption aside: see [`require_encryption`]).
 pub fn parse(text: &str) -> Result<Url, AddressError> {
-    let trimmed = text.trim();
-    let url = Url::parse(trimmed).map_err(|e| AddressError::Malformed {
-        text: trimmed.to_owned(),
+    parse_inner(trim_pasted(text), None)
+}
+
+/// Like [`parse`], and also refuses an address that is not the service's base (a request's
+/// path pasted in), offering the base.
+pub fn parse_for(text: &str, service: &Service) -> Result<Url, AddressError> {
+    parse_inner(trim_pasted(text), Some(service))
+}
+
+fn parse_inner(text: &str, service: Option<&Service>) -> Result<Url, AddressError> {
+    let malformed = |e: url::ParseError| AddressError::Malformed {
+        text: text.to_owned(),
         reason: e.to_string(),
-    })?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(AddressError::NotWeb(trimmed.to_owned()));
-    }
+    };
+    // `cl.imagineapi.dev` fails to parse; `localhost:8080` parses with `localhost` as its
+    // scheme: both are a host typed without one.
+    let typed_scheme = text.contains("://");
+    let url = match Url::parse(text) {
+        Ok(url) if is_web(&url) => url,
+        Ok(_) if !typed_scheme => return Err(without_scheme(text, service, None)),
+        Err(e) if !typed_scheme => return Err(without_scheme(text, service, Some(malformed(e)))),
+        Ok(_) => return Err(AddressError::NotWeb(text.to_owned())),
+        Err(e) => return Err(malformed(e)),
+    };
     if !url.username().is_empty() || url.password().is_some() {
         return Err(AddressError::Credentials);
     }
+    if let Some(service) = service {
+        if let Some(base) = (service.base_of)(&url) {
+            return Err(AddressError::NotTheBase {
+                service: service.name,
+                text: text.to_owned(),
+                suggestion: shown(&base),
+            });
+        }
+    }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(AddressError::Extras);
+        let segments = segments(&url);
+        return Err(AddressError::Extras {
+            suggestion: shown(&with_path(&url, &segments)),
+        });
     }
     Ok(url)
+}
+
+/// The address's path, piece by piece, without the empty ones of doubled or trailing slashes.
+pub fn segments(url: &Url) -> Vec<&str> {
+    url.path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default()
+}
+
+/// The same server with this path, and no query or fragment.
+pub fn with_path(url: &Url, segments: &[&str]) -> Url {
+    let mut base = url.clone();
+    base.set_path(&segments.join("/"));
+    base.set_query(None);
+    base.set_fragment(None);
+    base
+}
+
+fn is_web(url: &Url) -> bool {
+    matches!(url.scheme(), "http" | "https") && url.host_str().is_some()
+}
+
+/// The error for a host typed without `https://`: the address with one in front if that
+/// makes a sensible one (a dotted name, an IP address or this computer), else `parsed`'s.
+fn without_scheme(
+    text: &str,
+    service: Option<&Service>,
+    parsed: Option<AddressError>,
+) -> AddressError {
+    let not_web = || parsed.unwrap_or_else(|| AddressError::NotWeb(text.to_owned()));
+    let Ok(probe) = Url::parse(&format!("http://{text}")) else {
+        return not_web();
+    };
+    let plausible = match probe.host() {
+        Some(Host::Domain(name)) => name.contains('.') || is_loopback(&probe),
+        Some(_) => true,
+        None => false,
+    };
+    if !plausible {
+        return not_web();
+    }
+    // Servers on this computer rarely have a certificate; everything else should.
+    let scheme = if is_loopback(&probe) {
+        "http://"
+    } else {
+        "https://"
+    };
+    match parse_inner(&format!("{scheme}{text}"), service) {
+        Ok(url) => AddressError::NoScheme {
+            scheme,
+            suggestion: shown(&url),
+        },
+        Err(e @ AddressError::NotTheBase { .. }) => e,
+        Err(_) => not_web(),
+    }
+}
+
+/// An address as the person would type it: without the slash `Url` adds to a bare host.
+pub fn shown(url: &Url) -> String {
+    url.as_str().trim_end_matches('/').to_owned()
 }
 
 /// Plain HTTP to another machine: the token would travel readable.
@@ -95,11 +218,56 @@ mod tests {
         assert!(parse(" http://127.0.0.1:8787/ ").is_ok());
         assert!(parse("https://mj.example.com/api/v1").is_ok());
         assert!(matches!(parse("ftp://x"), Err(AddressError::NotWeb(_))));
+        assert!(matches!(parse("file:///etc"), Err(AddressError::NotWeb(_))));
         assert!(matches!(
-            parse("cl.imagineapi.dev"),
+            parse("hello"),
             Err(AddressError::Malformed { .. })
         ));
-        assert!(matches!(parse("file:///etc"), Err(AddressError::NotWeb(_))));
+        assert!(matches!(parse("mailto:a@b"), Err(AddressError::NotWeb(_))));
+    }
+
+    fn suggested(e: Result<Url, AddressError>) -> (String, Option<String>) {
+        let e = e.unwrap_err();
+        (e.to_string(), e.suggestion().map(str::to_owned))
+    }
+
+    #[test]
+    fn a_host_without_a_scheme_gets_one_offered() {
+        let (message, suggestion) = suggested(parse(" cl.imagineapi.dev "));
+        assert_eq!(message, "Add https:// in front: https://cl.imagineapi.dev");
+        assert_eq!(suggestion.as_deref(), Some("https://cl.imagineapi.dev"));
+        for (typed, offered) in [
+            ("mj.example.com:8443/sub", "https://mj.example.com:8443/sub"),
+            ("localhost:8080", "http://localhost:8080"),
+            ("127.0.0.1:8787", "http://127.0.0.1:8787"),
+            ("[::1]:9000", "http://[::1]:9000"),
+        ] {
+            assert_eq!(
+                suggested(parse(typed)).1.as_deref(),
+                Some(offered),
+                "{typed}"
+            );
+        }
+        // Nothing to offer where the fix would still be refused.
+        assert_eq!(suggested(parse("me:pw@mj.example.com")).1, None);
+    }
+
+    #[test]
+    fn a_request_path_pasted_in_gets_the_base_offered() {
+        let rules = Service {
+            name: "Svc",
+            base_of: |url| (url.path() != "/").then(|| with_path(url, &[])),
+        };
+        let (message, suggestion) = suggested(parse_for("https://a.dev/items/x?y", &rules));
+        assert_eq!(
+            message,
+            "“https://a.dev/items/x?y” is not where Svc's requests go: use https://a.dev"
+        );
+        assert_eq!(suggestion.as_deref(), Some("https://a.dev"));
+        let (_, suggestion) = suggested(parse_for("a.dev/items", &rules));
+        assert_eq!(suggestion.as_deref(), Some("https://a.dev"));
+        assert!(parse_for("https://a.dev", &rules).is_ok());
+        assert!(parse("https://a.dev/items").is_ok());
     }
 
     #[test]
@@ -111,14 +279,14 @@ mod tests {
         ] {
             assert_eq!(parse(text), Err(AddressError::Credentials), "{text}");
         }
-        assert_eq!(
-            parse("https://mj.example.com/?key=1"),
-            Err(AddressError::Extras)
-        );
-        assert_eq!(
-            parse("https://mj.example.com/#x"),
-            Err(AddressError::Extras)
-        );
+        for text in ["https://mj.example.com/?key=1", "https://mj.example.com/#x"] {
+            assert_eq!(
+                parse(text),
+                Err(AddressError::Extras {
+                    suggestion: "https://mj.example.com".into()
+                })
+            );
+        }
     }
 
     #[test]

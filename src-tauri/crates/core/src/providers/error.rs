@@ -38,6 +38,17 @@ pub enum ProviderError {
     },
     #[error("{service} is having trouble (HTTP {status}). Atelier will retry.")]
     Server { service: &'static str, status: u16 },
+    /// The connection was never made (no such name, refused, or TLS failed before the
+    /// request was written): the service cannot have received anything.
+    #[error(
+        "Could not reach {service}: {detail}. Check the address in Settings and your connection."
+    )]
+    Unreachable {
+        service: &'static str,
+        detail: String,
+    },
+    /// Anything else on the way: the request may have gone out (a reset, a connection
+    /// closed mid-answer, a refused redirect).
     #[error(
         "Could not reach {service}: {detail}. Check the address in Settings and your connection."
     )]
@@ -80,10 +91,18 @@ impl ProviderError {
             self,
             ProviderError::RateLimited { .. }
                 | ProviderError::Server { .. }
+                | ProviderError::Unreachable { .. }
                 | ProviderError::Network { .. }
                 | ProviderError::Timeout { .. }
                 | ProviderError::BadResponse { .. }
         )
+    }
+
+    /// A passing failure after which the service may have the request (it went out, and no
+    /// usable answer came back): a submission must be looked up before it is sent again.
+    /// Not so for a service never reached.
+    pub fn answer_lost(&self) -> bool {
+        self.is_transient() && !matches!(self, ProviderError::Unreachable { .. })
     }
 
     /// The token itself is wrong; retrying cannot help until the user replaces it.
@@ -91,7 +110,8 @@ impl ProviderError {
         matches!(self, ProviderError::Unauthorized { .. })
     }
 
-    /// Wraps a passing failure that happened before the prompt left.
+    /// Wraps a passing failure that happened before the prompt left. (An unreachable
+    /// service keeps its own, plainer sentence.)
     pub fn not_sent(self) -> ProviderError {
         let (service, detail) = match self {
             ProviderError::Server { service, status } => (service, format!("HTTP {status}")),

@@ -190,7 +190,13 @@ impl HttpApi {
     }
 
     fn transport_error(&self, e: reqwest::Error) -> ProviderError {
-        if e.is_timeout() {
+        // First: a connect timeout is both, and a request that never connected never left.
+        if e.is_connect() {
+            ProviderError::Unreachable {
+                service: self.service,
+                detail: root_cause(&e),
+            }
+        } else if e.is_timeout() {
             ProviderError::Timeout {
                 service: self.service,
             }
@@ -385,6 +391,43 @@ mod tests {
         );
         assert!(c(503, "").is_transient());
         assert!(!c(400, "").is_transient());
+    }
+
+    fn api(base: &str) -> HttpApi {
+        HttpApi::new(shared_client(), base, Secret::new("t"), "Svc").unwrap()
+    }
+
+    /// A loopback port nothing listens on.
+    fn closed_port() -> u16 {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    }
+
+    #[tokio::test]
+    async fn a_request_that_never_connected_never_left() {
+        let refused = api(&format!("http://127.0.0.1:{}", closed_port()));
+        let err = refused.post_json::<Value>("/x", &1).await.unwrap_err();
+        assert!(matches!(err, ProviderError::Unreachable { .. }), "{err:?}");
+        assert!(err.is_transient() && !err.answer_lost());
+        // `.invalid` never resolves (RFC 6761).
+        let unknown = api("https://atelier.invalid");
+        let err = unknown.get_json::<Value>("/x").await.unwrap_err();
+        assert!(matches!(err, ProviderError::Unreachable { .. }), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn a_connection_dropped_after_the_request_may_have_delivered_it() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            // Reads the request, then hangs up without a word.
+            for mut conn in listener.incoming().flatten() {
+                let _ = std::io::Read::read(&mut conn, &mut [0; 4096]);
+            }
+        });
+        let err = api(&base).post_json::<Value>("/x", &1).await.unwrap_err();
+        assert!(matches!(err, ProviderError::Network { .. }), "{err:?}");
+        assert!(err.answer_lost());
     }
 }
 

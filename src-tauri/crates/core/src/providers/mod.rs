@@ -6,6 +6,7 @@
 
 pub mod address;
 pub mod aiclient;
+mod bases;
 mod capabilities;
 pub mod demo;
 mod error;
@@ -72,6 +73,18 @@ impl ProviderKind {
             ProviderKind::ImagineApi => imagineapi::DEFAULT_BASE_URL,
             ProviderKind::AiClient => aiclient::DEFAULT_BASE_URL,
             ProviderKind::Demo => "",
+        }
+    }
+
+    /// What a typed address is checked against, to catch a request's path pasted into it.
+    pub fn address_rules(self) -> address::Service {
+        address::Service {
+            name: self.display_name(),
+            base_of: match self {
+                ProviderKind::ImagineApi => bases::imagineapi,
+                ProviderKind::AiClient => bases::aiclient,
+                ProviderKind::Demo => |_| None,
+            },
         }
     }
 

@@ -206,6 +206,33 @@ fn search_finds_words_prefixes_phrases_and_any_script_without_sql_errors() {
 }
 
 #[test]
+fn a_search_of_only_emoji_or_symbols_matches_them_not_every_job() {
+    let store = Store::open_in_memory().unwrap();
+    let account = demo(&store);
+    seed(
+        &store,
+        &account,
+        &[
+            ("a fox 🦊 at dusk", T0),
+            ("a moon 🌙 over water", T0 + 1),
+            ("a plain fox", T0 + 2),
+            ("sale!!! 50% off", T0 + 3),
+        ],
+    );
+    let found = |text: &str| prompts(&store, &search(text));
+    assert_eq!(found("🦊"), ["a fox 🦊 at dusk"]);
+    assert_eq!(found(" 🌙 "), ["a moon 🌙 over water"]);
+    assert_eq!(found("fox 🦊"), ["a fox 🦊 at dusk"]);
+    assert_eq!(
+        found("🐙"),
+        Vec::<String>::new(),
+        "nothing matches, not everything"
+    );
+    assert_eq!(found("!!!"), ["sale!!! 50% off"]);
+    assert_eq!(store.summary(&search("🐙")).unwrap().count, 0);
+}
+
+#[test]
 fn random_typing_never_breaks_a_search() {
     let store = Store::open_in_memory().unwrap();
     let account = demo(&store);

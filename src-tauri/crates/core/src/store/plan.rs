@@ -4,7 +4,7 @@
 
 use rusqlite::types::Value;
 
-use crate::library::{fts_query, LibraryQuery, Sort, Unit};
+use crate::library::{fts_query, literal_terms, LibraryQuery, Sort, Unit};
 
 /// The filter a facet count leaves out (its own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,9 @@ impl Plan {
         let fts = fts_query(&filter.search);
         if let Some(fts) = fts.clone() {
             w.push("f.jobs_fts MATCH ?", [fts.into()]);
+        }
+        for literal in literal_terms(&filter.search) {
+            w.push("instr(j.prompt, ?) > 0", [literal.into()]);
         }
         if let Some(id) = filter.account.filter(|_| keep(Facet::Account)) {
             w.push("j.account_id = ?", [id.into()]);

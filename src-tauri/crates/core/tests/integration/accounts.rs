@@ -98,6 +98,61 @@ async fn a_token_goes_only_to_an_address_the_person_approved() {
 }
 
 #[tokio::test]
+async fn pasted_addresses_are_trimmed_and_near_misses_get_the_right_one_offered() {
+    let lab = open();
+    let app = &lab.app;
+    let refused = |provider, base_url: &str| {
+        let mut new = new_account("tok-1");
+        (new.provider, new.base_url) = (provider, base_url.into());
+        let e = app.add_account(&new).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::BadAddress, "{base_url}: {e}");
+        let reply = atelier_core::ErrorReply::from(&e);
+        (reply.message, reply.suggestion.unwrap_or_default())
+    };
+    let imagine = ProviderKind::ImagineApi;
+    assert_eq!(
+        refused(imagine, " cl.imagineapi.dev "),
+        (
+            "Add https:// in front: https://cl.imagineapi.dev".into(),
+            "https://cl.imagineapi.dev".into()
+        )
+    );
+    for pasted in [
+        "https://cl.imagineapi.dev/items/images",
+        "https://cl.imagineapi.dev/items/images/abc",
+        "\u{200B}https://cl.imagineapi.dev/items/images/?x ",
+        "cl.imagineapi.dev/items/images/",
+    ] {
+        let (message, suggestion) = refused(imagine, pasted);
+        assert_eq!(suggestion, "https://cl.imagineapi.dev", "{pasted}");
+        assert!(
+            message.contains("not where ImagineAPI's requests go"),
+            "{message}"
+        );
+    }
+    let client = ProviderKind::AiClient;
+    for pasted in [
+        "https://app.ai-client.com/api/v1/imagine",
+        "https://app.ai-client.com/api/v1/threads/abc/entries",
+        "https://app.ai-client.com",
+    ] {
+        let suggestion = refused(client, pasted).1;
+        assert_eq!(suggestion, "https://app.ai-client.com/api/v1", "{pasted}");
+    }
+    assert_eq!(app.accounts().unwrap().len(), 1, "nothing added");
+
+    let mut new = new_account(" \u{FEFF}tok-1 ");
+    new.base_url = "  https://cl.imagineapi.dev/  ".into();
+    let added = app.add_account(&new).unwrap().account;
+    assert_eq!(
+        (added.label.as_str(), added.base_url.as_str()),
+        ("Work", "https://cl.imagineapi.dev")
+    );
+    let token = lab.secrets.get(&added.keychain_name()).unwrap().unwrap();
+    assert_eq!(token.expose(), "tok-1");
+}
+
+#[tokio::test]
 async fn a_fresh_library_makes_images_offline_with_demo() {
     let lab = open();
     let app = &lab.app;
@@ -142,7 +197,13 @@ async fn accounts_keep_tokens_in_the_secret_store_and_delete_cleanly() {
     assert_eq!(app.accounts().unwrap().len(), 1);
 
     let work = app.add_account(&new_account("tok-1")).unwrap();
-    assert!(work.active && work.token_set);
+    assert!(work.token_set);
+    assert!(
+        !work.active,
+        "prompts still go to Demo until the person chooses"
+    );
+    assert!(app.accounts().unwrap()[0].active);
+    assert!(app.set_active(work.account.id).unwrap().active);
     assert_eq!(work.account.label, "Work");
     assert_eq!(work.account.base_url, "https://cl.imagineapi.dev");
     let entry = work.account.keychain_name();
@@ -197,7 +258,9 @@ async fn a_cancelled_job_stays_cancelled() {
     let after = finished(app, job.id).await;
     assert_eq!(after.status, JobStatus::Cancelled);
     assert!(after.images.is_empty());
-    assert!(after.error.unwrap().starts_with("Cancelled"));
+    let why = after.error.unwrap();
+    assert!(why.starts_with("Cancelled"), "{why}");
+    assert!(!why.contains("charge"), "a Demo job costs nothing: {why}");
     assert_eq!(
         app.resume().unwrap(),
         0,

@@ -5,12 +5,16 @@
 
 use std::time::Duration;
 
+use atelier_core::app::AccountChange;
 use atelier_core::jobs::{Job, JobStatus};
 use atelier_core::media::DownloadLimits;
+use atelier_core::secrets::Secret;
 use atelier_standin::{AiClient, Fault, ImagineApi};
 
 use crate::harness::finished;
-use crate::harness::lab::{aiclient, assert_done, assert_failed, imagineapi, until, Lab, Service};
+use crate::harness::lab::{
+    aiclient, assert_done, assert_failed, imagineapi, until, Lab, Service, TOKEN,
+};
 
 /// As many times as a job could ask: the fault never runs out during the test.
 const ALWAYS: u32 = 10_000;
@@ -21,6 +25,38 @@ const NGINX_502: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r
 
 const LOGIN_PAGE: &str = "<!DOCTYPE html><html><head><title>Sign in</title></head>\
                           <body><form action=\"/login\"></form></body></html>";
+
+/// With the service out of reach (nothing listening, as when the network is down) the job
+/// provably never left: it fails, saying nothing was charged, and is never "unconfirmed".
+#[tokio::test]
+async fn a_job_that_could_not_reach_the_service_failed_unsent() {
+    let lab = Lab::open(imagineapi().await);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let moved = AccountChange {
+        label: "Stand-in".into(),
+        base_url: format!("http://127.0.0.1:{closed}"),
+        allow_unencrypted: false,
+        token: Some(Secret::from(TOKEN)),
+    };
+    lab.app.update_account(lab.account, &moved).unwrap();
+    let job = lab.submit("a lighthouse in fog").await;
+    let job = finished(&lab.app, job.id).await;
+    let why = assert_failed(&job);
+    assert!(
+        why.starts_with("Atelier could not reach ImagineAPI ("),
+        "{why}"
+    );
+    assert!(
+        why.contains("the job was not sent and nothing was charged"),
+        "{why}"
+    );
+    assert!(!lab.statuses(job.id).contains(&JobStatus::Unknown));
+    assert_eq!(lab.server.submissions(), 0);
+}
 
 #[tokio::test]
 async fn rate_limited_polls_wait_as_told_then_the_job_is_done() {

@@ -29,8 +29,9 @@ async fn https_trusts_the_systems_authorities_and_is_never_downgraded() {
     assert!(server.base_url().starts_with("https://localhost:"));
 
     // Before the authority is in the trust store, the certificate is refused and says why.
+    // Refused during the handshake, before any request: nothing was sent.
     let err = provider(&server.base_url()).health().await.unwrap_err();
-    let ProviderError::Network { detail, .. } = &err else {
+    let ProviderError::Unreachable { detail, .. } = &err else {
         panic!("expected a certificate failure, got {err:?}");
     };
     assert!(detail.contains("certificate"), "{detail}");

@@ -1,5 +1,6 @@
-//! Pictures for the Demo provider: soft landscapes of light and colour, seeded by the prompt,
-//! so the same prompt always gives the same four images and different prompts differ.
+//! Pictures for the Demo provider: soft landscapes of light and colour, seeded by the prompt
+//! and a seed, so the same prompt and seed always give the same four images and any other
+//! prompt or seed gives others.
 
 use image::{Rgb, RgbImage};
 
@@ -17,10 +18,12 @@ pub fn size_for(aspect: (u32, u32)) -> (u32, u32) {
     }
 }
 
-/// Picture `index` (0..4) of a prompt.
-pub fn render(prompt: &str, index: u32, width: u32, height: u32) -> RgbImage {
-    let mut rng =
-        Rng(fnv1a(prompt.as_bytes()) ^ u64::from(index + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+/// Picture `index` (0..4) of a prompt drawn with `seed`, as Midjourney's `--seed`: the same
+/// prompt and seed give the same pictures. Seed 0 draws what Atelier drew before seeds.
+pub fn render(prompt: &str, seed: u32, index: u32, width: u32, height: u32) -> RgbImage {
+    let mut rng = Rng(fnv1a(prompt.as_bytes())
+        ^ u64::from(seed).wrapping_mul(0xD1B5_4A32_D192_ED03)
+        ^ u64::from(index + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let hue = rng.unit();
     let sky_top = hsl(hue, 0.55, 0.22);
     let sky_low = hsl(hue + 0.08, 0.65, 0.62);
@@ -84,7 +87,7 @@ fn hsl(h: f32, s: f32, l: f32) -> [f32; 3] {
     [r + m, g + m, b + m]
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
     })
@@ -116,9 +119,10 @@ mod tests {
 
     #[test]
     fn same_prompt_same_picture_different_prompt_or_index_differs() {
-        let a = render("a fox", 0, 64, 36);
-        assert_eq!(a, render("a fox", 0, 64, 36));
-        assert_ne!(a, render("an owl", 0, 64, 36));
-        assert_ne!(a, render("a fox", 1, 64, 36));
+        let a = render("a fox", 7, 0, 64, 36);
+        assert_eq!(a, render("a fox", 7, 0, 64, 36));
+        assert_ne!(a, render("an owl", 7, 0, 64, 36));
+        assert_ne!(a, render("a fox", 7, 1, 64, 36));
+        assert_ne!(a, render("a fox", 8, 0, 64, 36));
     }
 }

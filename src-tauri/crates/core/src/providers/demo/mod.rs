@@ -2,8 +2,9 @@
 //! real service (submit, poll with progress, assets saved, thumbnails, events), so a new user
 //! can try everything before they have an account.
 //!
-//! It keeps no state: a job's id carries its start time and prompt, so a Demo job still
-//! finishes after the app restarts.
+//! It keeps no state: a job's id carries its start time, seed and prompt, so a Demo job
+//! still finishes after the app restarts. Each job gets a new seed, as on a real service,
+//! unless the prompt names one with `--seed`.
 
 pub mod art;
 
@@ -44,10 +45,13 @@ impl Provider for Demo {
         ProviderKind::Demo
     }
 
-    async fn submit(&self, prompt: &str, _reference: &str) -> Result<RemoteJob, ProviderError> {
+    async fn submit(&self, prompt: &str, reference: &str) -> Result<RemoteJob, ProviderError> {
+        // The reference is new for every job, so repeats of a prompt differ.
+        let seed = seed_of(prompt).unwrap_or(art::fnv1a(reference.as_bytes()) as u32);
         Ok(RemoteJob {
             remote_id: JobId {
                 started_ms: now_ms(),
+                seed,
                 prompt: prompt.to_owned(),
             }
             .encode(),
@@ -103,7 +107,7 @@ impl Provider for Demo {
             .filter(|n| (1..=4).contains(n));
         let index = index.ok_or_else(bad)? - 1;
         let job = JobId::decode(remote_id).ok_or_else(bad)?;
-        tokio::task::spawn_blocking(move || picture(&job.prompt, index))
+        tokio::task::spawn_blocking(move || picture(&job, index))
             .await
             .map_err(|e| ProviderError::BadResponse {
                 service: SERVICE,
@@ -113,9 +117,9 @@ impl Provider for Demo {
     }
 }
 
-fn picture(prompt: &str, index: u32) -> Result<Vec<u8>, ProviderError> {
-    let (w, h) = art::size_for(aspect_of(prompt));
-    let img = art::render(prompt, index, w, h);
+fn picture(job: &JobId, index: u32) -> Result<Vec<u8>, ProviderError> {
+    let (w, h) = art::size_for(aspect_of(&job.prompt));
+    let img = art::render(&job.prompt, job.seed, index, w, h);
     let mut png = Vec::new();
     PngEncoder::new_with_quality(&mut png, CompressionType::Fast, FilterType::Adaptive)
         .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
@@ -143,20 +147,38 @@ pub fn aspect_of(prompt: &str) -> (u32, u32) {
     (1, 1)
 }
 
+/// `--seed N` (a whole number up to 4294967295, as Midjourney takes), if the prompt has one.
+pub fn seed_of(prompt: &str) -> Option<u32> {
+    let mut words = prompt.split_whitespace();
+    while let Some(word) = words.next() {
+        if word == "--seed" {
+            return words.next()?.parse().ok();
+        }
+    }
+    None
+}
+
 /// What a Demo job id carries: when it started and what to draw.
 struct JobId {
     started_ms: i64,
+    seed: u32,
     prompt: String,
 }
 
 impl JobId {
+    /// `{ms}s{seed}-{prompt as hex}`.
     fn encode(&self) -> String {
         let hex: String = self.prompt.bytes().map(|b| format!("{b:02x}")).collect();
-        format!("{}-{hex}", self.started_ms)
+        format!("{}s{}-{hex}", self.started_ms, self.seed)
     }
 
     fn decode(id: &str) -> Option<JobId> {
-        let (ms, hex) = id.split_once('-')?;
+        let (head, hex) = id.split_once('-')?;
+        // Ids made before seeds (`{ms}-{hex}`) draw what they drew then: seed 0.
+        let (ms, seed) = match head.split_once('s') {
+            Some((ms, seed)) => (ms, seed.parse().ok()?),
+            None => (head, 0),
+        };
         let bytes = (0..hex.len())
             .step_by(2)
             .map(|i| {
@@ -166,6 +188,7 @@ impl JobId {
             .collect::<Option<Vec<u8>>>()?;
         Some(JobId {
             started_ms: ms.parse().ok()?,
+            seed,
             prompt: String::from_utf8(bytes).ok()?,
         })
     }
@@ -187,20 +210,37 @@ mod tests {
     fn job_ids_round_trip_any_prompt() {
         let id = JobId {
             started_ms: 42,
+            seed: 4_294_967_295,
             prompt: "ünïcode — fox --ar 16:9".into(),
         }
         .encode();
         let back = JobId::decode(&id).unwrap();
         assert_eq!(
-            (back.started_ms, back.prompt.as_str()),
-            (42, "ünïcode — fox --ar 16:9")
+            (back.started_ms, back.seed, back.prompt.as_str()),
+            (42, 4_294_967_295, "ünïcode — fox --ar 16:9")
         );
         assert!(JobId::decode("nonsense").is_none());
         assert!(JobId::decode("1-zz").is_none());
+        assert!(JobId::decode("1sx-66").is_none());
+        let old = JobId::decode("42-666f78").unwrap();
+        assert_eq!(
+            (old.started_ms, old.seed, old.prompt.as_str()),
+            (42, 0, "fox")
+        );
+    }
+
+    #[test]
+    fn seeds_are_read_from_the_prompt() {
+        assert_eq!(seed_of("a fox --seed 1234 --ar 2:3"), Some(1234));
+        assert_eq!(seed_of("a fox --seed 4294967295"), Some(u32::MAX));
+        assert_eq!(seed_of("a fox --seed -1"), None);
+        assert_eq!(seed_of("a fox --seed"), None);
+        assert_eq!(seed_of("a fox"), None);
     }
 
     async fn finished(demo: &Demo, prompt: &str) -> Vec<image::DynamicImage> {
-        let job = demo.submit(prompt, "r").await.unwrap();
+        let reference = uuid::Uuid::new_v4().to_string();
+        let job = demo.submit(prompt, &reference).await.unwrap();
         let RemoteState::Completed(out) = demo.poll(&job.remote_id).await.unwrap() else {
             panic!("an instant demo should be done");
         };
@@ -215,15 +255,29 @@ mod tests {
         images
     }
 
+    fn all_differ(a: &[image::DynamicImage], b: &[image::DynamicImage]) -> bool {
+        a.iter().zip(b).all(|(x, y)| x.as_bytes() != y.as_bytes())
+    }
+
     #[tokio::test]
-    async fn same_prompt_same_images_different_prompt_different_images() {
+    async fn each_job_gets_new_pictures_unless_the_prompt_names_a_seed() {
         let demo = Demo::new(Duration::ZERO, Duration::ZERO);
         let a = finished(&demo, "a lighthouse").await;
-        let b = finished(&demo, "a lighthouse").await;
+        let again = finished(&demo, "a lighthouse").await;
         let c = finished(&demo, "a red barn").await;
         assert_eq!(a.len(), 4);
-        assert!(a.iter().zip(&b).all(|(x, y)| x.as_bytes() == y.as_bytes()));
-        assert!(a.iter().zip(&c).all(|(x, y)| x.as_bytes() != y.as_bytes()));
+        assert!(all_differ(&a, &again), "a repeat is a new seed");
+        assert!(all_differ(&a, &c));
+        let seeded = finished(&demo, "a lighthouse --seed 42").await;
+        let same = finished(&demo, "a lighthouse --seed 42").await;
+        assert!(seeded
+            .iter()
+            .zip(&same)
+            .all(|(x, y)| x.as_bytes() == y.as_bytes()));
+        assert!(all_differ(
+            &seeded,
+            &finished(&demo, "a lighthouse --seed 43").await
+        ));
         for i in 0..4 {
             for j in i + 1..4 {
                 assert_ne!(

@@ -21,11 +21,12 @@ proptest! {
     fn any_job_id_is_read_without_panicking(
         id in text(),
         started_ms in 0i64..=i64::MAX,
+        seed in any::<u32>(),
         prompt in prop_oneof![words(PROMPT), text()],
     ) {
         let _ = JobId::decode(&id);
-        let back = JobId::decode(&JobId { started_ms, prompt: prompt.clone() }.encode());
+        let back = JobId::decode(&JobId { started_ms, seed, prompt: prompt.clone() }.encode());
         let back = back.expect("an encoded id decodes");
-        prop_assert_eq!((back.started_ms, back.prompt), (started_ms, prompt));
+        prop_assert_eq!((back.started_ms, back.seed, back.prompt), (started_ms, seed, prompt));
     }
 }

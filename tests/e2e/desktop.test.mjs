@@ -219,7 +219,11 @@ test("the menu's shortcuts: settings, Esc, search, send from anywhere, and About
     focusMain();
 
     key("ctrl+comma");
-    await until(browser, () => shown('[data-testid="settings"]'), "Ctrl+, to open Settings");
+    await until(
+      browser,
+      () => shown('[data-testid="settings"] [data-testid="general-settings"]'),
+      "Ctrl+, to open Settings at the app's own options",
+    );
     key("Escape");
     await until(browser, async () => !(await shown('[data-testid="settings"]')), "Esc to close it");
 
@@ -335,6 +339,7 @@ test("jobs that end while the window is elsewhere get one notification, until tu
 
     // Turned off in Settings: the next job ends in silence.
     await (await $('[data-testid="open-settings"]')).click();
+    await (await $('[data-testid="settings-general"]')).click();
     const box = await $('[data-testid="notifications"]');
     await box.click();
     await until(browser, async () => !(await box.isSelected()), "the setting to be saved");

@@ -84,7 +84,11 @@ export function openApp() {
   });
 }
 
-/** Adds an account through the accounts dialog and waits for its editor; the dialog stays open. */
+/**
+ * Adds an account through the accounts dialog and waits for its editor; the dialog stays open.
+ * A new account does not take over on its own, so this then chooses it for new prompts, as a
+ * person would.
+ */
 export async function addAccount(browser, provider, label, url, token) {
   const click = async (sel) => {
     const el = await browser.$(sel);
@@ -109,6 +113,12 @@ export async function addAccount(browser, provider, label, url, token) {
     async () =>
       (await (await browser.$('[data-testid="account-editor"] h3')).getText()).includes(label),
     `the ${label} account to be added`,
+  );
+  await click('[data-testid="use-account"]');
+  await until(
+    browser,
+    async () => (await (await browser.$('[data-testid="use-account"]')).getText()) === "In use",
+    `the ${label} account to be the one in use`,
   );
 }
 

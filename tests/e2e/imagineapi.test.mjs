@@ -106,11 +106,13 @@ test("an upscale enhanced 2× becomes a job of its own, linked both ways", async
   assert.equal(sourceCard.id, source.id);
   assert.match(sourceCard.lineage, /1 enhanced/);
   await (await $(`[data-job-id="${source.id}"] [data-testid="image-u2"] img`)).doubleClick();
+  // textContent: WebKitWebDriver's getText drops text inside a box that clips ("…").
   await until(
     browser,
     async () =>
-      (await $('[data-testid="enhanced-into"]').isExisting()) &&
-      (await (await $('[data-testid="enhanced-into"]')).getText()) === "2×",
+      (await browser.execute(
+        () => document.querySelector('[data-testid="enhanced-into"]')?.textContent,
+      )) === "2×",
     "the viewer to list the enhancement",
   );
   await closeViewer();

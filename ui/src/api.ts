@@ -160,6 +160,11 @@ export function messageOf(err: unknown): string {
   return String(err);
 }
 
+/** The fix the core has in mind (for a bad address, the address it would use), if any. */
+export function suggestionOf(err: unknown): string | null {
+  return isReply(err) ? (err.suggestion ?? null) : null;
+}
+
 /** What went wrong, to branch on (never on the sentence); null for a failure of the page. */
 export function codeOf(err: unknown): ErrorCode | null {
   return isReply(err) ? err.code : null;

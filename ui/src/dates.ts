@@ -25,3 +25,8 @@ export function monthLong(ms: number): string {
 export function monthShort(ms: number): string {
   return shortMonth.format(ms);
 }
+
+/** Date and hour always, for the viewer's details. */
+export function dateAndTime(ms: number): string {
+  return dateTime.format(ms);
+}

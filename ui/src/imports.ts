@@ -3,6 +3,7 @@
 import { signal } from "@preact/signals";
 import { api, codeOf, messageOf, onImportProgress } from "./api";
 import type { ImportProgress } from "./types";
+import { formatCount } from "./numbers";
 
 /** The latest progress of each account's import, by account id. */
 export const imports = signal<ReadonlyMap<number, ImportProgress>>(new Map());
@@ -80,10 +81,10 @@ export async function cancelImport(accountId: number) {
 
 /** "Imported 37 of 120 · 3 skipped (already here)", and what else there is to say. */
 export function summary(p: ImportProgress): string {
-  const of = p.total === null ? "" : ` of ${p.total.toLocaleString()}`;
-  const parts = [`Imported ${p.imported.toLocaleString()}${of}`];
-  if (p.skipped) parts.push(`${p.skipped.toLocaleString()} skipped (already here)`);
-  if (p.failed) parts.push(`${p.failed.toLocaleString()} could not be brought home`);
-  if (p.leftOut) parts.push(`${p.leftOut.toLocaleString()} made no image on the service`);
+  const of = p.total === null ? "" : ` of ${formatCount(p.total)}`;
+  const parts = [`Imported ${formatCount(p.imported)}${of}`];
+  if (p.skipped) parts.push(`${formatCount(p.skipped)} skipped (already here)`);
+  if (p.failed) parts.push(`${formatCount(p.failed)} could not be brought home`);
+  if (p.leftOut) parts.push(`${formatCount(p.leftOut)} made no image on the service`);
   return parts.join(" · ");
 }

@@ -86,17 +86,17 @@ export async function deleteSavedPrompt(id: number) {
   });
 }
 
-/** "Use prompt": the prompt goes in the box (over whatever was there). */
+/** "Use prompt": the prompt goes in the box (over whatever was there), the keyboard in it. */
 export function fillPrompt(prompt: string) {
   draft.value = prompt;
   viewer.value = null;
+  promptWanted.value++;
 }
 
-/** "Edit and run again": in the box, the keyboard in it, the composer open. */
+/** "Edit and run again": as "Use prompt", with the composer open. */
 export function editPrompt(prompt: string) {
   fillPrompt(prompt);
   promptPanel.value = "params";
-  promptWanted.value++;
 }
 
 /** "Copy prompt": the prompt's text to the clipboard. */

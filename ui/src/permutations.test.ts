@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { BraceError, MAX_JOBS, countPrompts, expandPrompt, jobsOf, planJobs } from "./permutations";
+import {
+  BraceError,
+  MAX_JOBS,
+  countPrompts,
+  expandPrompt,
+  jobsOf,
+  paramsOf,
+  planJobs,
+} from "./permutations";
 
 describe("expandPrompt", () => {
   it("leaves a prompt without groups as it is", () => {
@@ -137,5 +145,24 @@ describe("planJobs", () => {
     expect(planJobs("{, red}", 1).problem).toMatch(/empty prompt/);
     expect(planJobs("{ , }", 1).problem).toMatch(/empty prompt/);
     expect(planJobs("{} fox", 1).problem).toBeNull();
+  });
+
+  it("refuses a prompt of only parameters, but not an image prompt", () => {
+    const words = /Add words to describe the picture/;
+    expect(planJobs("--ar 16:9 --chaos 40", 1).problem).toMatch(words);
+    expect(planJobs("{a fox, --ar 1:1}", 1).problem).toMatch(words);
+    expect(planJobs("a fox --ar 16:9", 1).problem).toBeNull();
+    expect(planJobs("https://s.mj.run/abc --iw 2", 1).problem).toBeNull();
+  });
+});
+
+describe("paramsOf", () => {
+  it("checks each option of a parameter written as options, not the braces", () => {
+    const [ar] = paramsOf("a {red, blue} fox --ar {1:1, 3:4}");
+    expect(ar).toEqual({ name: "ar", value: "{1:1, 3:4}", warning: undefined });
+    const [bad] = paramsOf("a fox --ar {1:1, 3:x, 4:3}");
+    expect(bad.warning).toBe("“3:x”: --ar takes whole numbers, like 16:9.");
+    expect(paramsOf("a fox --chaos {10, 140}")[0].warning).toBe("“140”: --chaos takes 0–100.");
+    expect(paramsOf("a fox --ar 3:x")[0].warning).toMatch(/whole numbers/);
   });
 });

@@ -2,6 +2,8 @@
 // four prompts, one per combination. The services take one prompt per job, so the page
 // expands them before sending. Groups may nest (`{a {b, c}, d}`); `\{` and `\}` are literal
 // braces and `\,` a literal comma inside a group.
+import { formatCount } from "./numbers";
+import { parseParams, promptText, type Param } from "./prompt";
 
 /** A brace without its partner: the sentence says which and where. */
 export class BraceError extends Error {}
@@ -146,10 +148,13 @@ export function planJobs(text: string, repeat: number, ceiling = MAX_JOBS): Plan
   let problem: string | null = null;
   if (jobs > ceiling) {
     problem =
-      `That makes ${jobs.toLocaleString()} jobs; at most ${ceiling} are sent at once. ` +
+      `That makes ${formatCount(jobs)} jobs; at most ${formatCount(ceiling)} are sent at once. ` +
       "Take out some options or lower Repeat.";
   } else if (prompts.some((p) => !p)) {
     problem = "One of the combinations is an empty prompt: give every option some text.";
+  } else if (prompts.some((p) => !promptText(p))) {
+    // The services take it and charge for it, but Midjourney makes nothing of parameters alone.
+    problem = "Add words to describe the picture: a prompt of only parameters makes nothing.";
   }
   return { prompts, repeat: times, jobs, problem };
 }
@@ -157,4 +162,23 @@ export function planJobs(text: string, repeat: number, ceiling = MAX_JOBS): Plan
 /** The jobs to send: each prompt `repeat` times in a row. */
 export function jobsOf(plan: Plan): string[] {
   return plan.prompts.flatMap((p) => Array<string>(plan.repeat).fill(p));
+}
+
+/**
+ * The prompt's parameters as chips. A value written as options (`--ar {1:1, 3:4}`) is checked
+ * option by option, as each job will carry it: the braces themselves are no mistake.
+ */
+export function paramsOf(text: string): Param[] {
+  return parseParams(text, optionsOf);
+}
+
+/** A value's options; without braces, or with an unbalanced one (`planJobs` says so), itself. */
+function optionsOf(value: string): string[] {
+  if (!/[{}]/.test(value)) return [value];
+  try {
+    return [...new Set(expandPrompt(value, MAX_JOBS))];
+  } catch (err) {
+    if (err instanceof BraceError) return [value];
+    throw err;
+  }
 }

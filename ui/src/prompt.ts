@@ -1,6 +1,6 @@
 // Reads Midjourney parameters out of a prompt to show them as chips and warn about likely
-// mistakes. Providers pass prompts through unchanged, so this warns and never blocks (except
-// an empty prompt, which is certainly broken).
+// mistakes. Providers pass prompts through unchanged, so this warns and never blocks (an
+// empty prompt, or one of only parameters, is refused by `planJobs`: both make nothing).
 
 export interface Param {
   name: string;
@@ -54,8 +54,14 @@ const PARAM_START = /(?:^|\s)--(?=[a-zA-Z])/;
 
 const VERSIONS = ["1", "2", "3", "4", "5", "5.1", "5.2", "6", "6.1", "7"];
 
-/** The `--name value` parameters of a prompt, in order, each with a warning if one applies. */
-export function parseParams(prompt: string): Param[] {
+/** The values a parameter's value stands for: itself, or each option of a permutation. */
+export type Options = (value: string) => string[];
+
+/**
+ * The `--name value` parameters of a prompt, in order, each with a warning if one applies;
+ * a value is checked as each of its `options`.
+ */
+export function parseParams(prompt: string, options: Options = (value) => [value]): Param[] {
   const params: Param[] = [];
   const seen = new Set<string>();
   // A parameter is `--name` after whitespace or at the very start (the composer's `scanParams`
@@ -72,12 +78,21 @@ export function parseParams(prompt: string): Param[] {
     } else if (seen.has(rule.canonical)) {
       param.warning = `--${name} is given more than once; Midjourney uses one.`;
     } else {
-      param.warning = checkValue(name, rule, value);
+      param.warning = checkOptions(name, rule, options(value));
     }
     if (rule) seen.add(rule.canonical);
     params.push(param);
   }
   return params;
+}
+
+function checkOptions(name: string, rule: Rule, values: string[]): string | undefined {
+  if (values.length === 1) return checkValue(name, rule, values[0]);
+  const warnings = values.flatMap((value) => {
+    const warning = checkValue(name, rule, value);
+    return warning ? [`“${value}”: ${warning}`] : [];
+  });
+  return warnings.length > 0 ? warnings.join(" ") : undefined;
 }
 
 function checkValue(name: string, rule: Rule, value: string): string | undefined {

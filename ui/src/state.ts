@@ -11,6 +11,7 @@ import {
   onNotice,
   type MenuItem,
 } from "./api";
+import { clearTrouble, troubleFrom } from "./accounts";
 import { followImports } from "./imports";
 import { confirming, loadFacets, loadOrganizers, jobChanged } from "./library/actions";
 import { exportProgressed } from "./library/export";
@@ -19,6 +20,8 @@ import { open } from "./library/results";
 import { clearSelection, focus } from "./library/selection";
 import { jobsOf, planJobs, type Plan } from "./permutations";
 import type { Account, Job, Notice, Preferences } from "./types";
+
+export type SettingsPage = "accounts" | "general";
 
 export interface Toast {
   id: number;
@@ -30,6 +33,8 @@ export interface Toast {
 
 export const accounts = signal<Account[]>([]);
 export const settingsOpen = signal(false);
+/** Which part of Settings shows: the accounts (the top bar's button) or the app's options. */
+export const settingsPage = signal<SettingsPage>("accounts");
 /**
  * The large view: a position of the current results and, on a card, which of the job's
  * images (an index into them; -1 for the last).
@@ -126,13 +131,19 @@ async function loadPreferences() {
   await attempt(async () => (preferences.value = await api.preferences()));
 }
 
-export async function setJobTimeout(minutes: number): Promise<boolean> {
-  return attempt(async () => (preferences.value = await api.setJobTimeout(minutes)));
+/** Rejects with the core's reason, which Settings shows beside the field. */
+export async function setJobTimeout(minutes: number) {
+  preferences.value = await api.setJobTimeout(minutes);
 }
 
-/** Desktop notifications when jobs end while the window is elsewhere. */
-export async function setNotifications(on: boolean): Promise<boolean> {
-  return attempt(async () => (preferences.value = await api.setNotifications(on)));
+/** Desktop notifications when jobs end while the window is elsewhere; rejects as above. */
+export async function setNotifications(on: boolean) {
+  preferences.value = await api.setNotifications(on);
+}
+
+export function openSettings(page: SettingsPage) {
+  settingsPage.value = page;
+  settingsOpen.value = true;
 }
 
 export async function refreshAccounts() {
@@ -169,6 +180,11 @@ export async function sendDraft() {
   sending.value = false;
 }
 
+/** Repeat is for one send: the next prompt goes once unless asked again (and not changed since). */
+function repeatDone(plan: Plan) {
+  if (repeat.value === plan.repeat) repeat.value = 1;
+}
+
 /**
  * Sends the confirmed jobs one after another with the active account, all under one new
  * batch id. A refused prompt does not stop the others; an error that would stop every one
@@ -197,17 +213,17 @@ export async function sendBatch(plan: Plan) {
     toast(`${sent} of ${jobs.length} jobs were sent; the others were not.`);
   }
   if (accepted === jobs.length && draft.value === typed) draft.value = "";
+  if (sent === jobs.length) repeatDone(plan);
 }
 
 /** The app menu's items and their shortcuts (Ctrl+Enter, Ctrl+F, Ctrl+,). */
 export function menuChosen(item: MenuItem) {
+  // A question waiting for its answer keeps the keys: nothing opens over it, not even Settings.
+  if (confirming.value !== null || pendingBatch.value !== null) return;
   // Over a dialog or the viewer, sending or searching would act on what is hidden behind it.
-  const covered =
-    settingsOpen.value ||
-    viewer.value !== null ||
-    confirming.value !== null ||
-    pendingBatch.value !== null;
-  if (item === "settings") settingsOpen.value = true;
+  const covered = settingsOpen.value || viewer.value !== null;
+  // Ctrl+, is where desktop apps keep their preferences; the top bar's button opens Accounts.
+  if (item === "settings") openSettings("general");
   else if (covered) return;
   else if (item === "send") void sendDraft();
   else if (item === "search") searchWanted.value++;
@@ -232,11 +248,13 @@ async function send(
   try {
     const job: Job = await api.submit(account.id, prompt, batch);
     jobChanged(job);
+    clearTrouble(account.id);
     if (job.status === "failed" && job.error) toast(job.error);
     return job.status === "failed" ? "refused" : "accepted";
   } catch (err) {
     toast(messageOf(err));
-    if (account.needsToken && !account.tokenSet) settingsOpen.value = true;
+    troubleFrom(account.id, err);
+    if (account.needsToken && !account.tokenSet) openSettings("accounts");
     return "error";
   }
 }

@@ -1,8 +1,11 @@
 import { useSignal } from "@preact/signals";
+import { counted } from "../numbers";
 import { api, codeOf, messageOf } from "../api";
+import { clearTrouble, markTrouble, serviceNote } from "../accounts";
 import { refresh } from "../library/results";
-import { activate, refreshAccounts } from "../state";
+import { activate, activeAccount, refreshAccounts } from "../state";
 import type { Account, HistoryChoice } from "../types";
+import { addressProblem, AddressField, type AddressProblem } from "./AddressField";
 import { ConfirmUnencrypted } from "./ConfirmUnencrypted";
 import { ImportPast } from "./ImportPast";
 
@@ -15,17 +18,31 @@ function originOf(address: string): string | null {
   }
 }
 
+/** Which button a sentence answers, so it shows beside that button. */
+type Source = "save" | "token" | "test" | "delete";
+
+interface Status {
+  of: Source;
+  ok: boolean;
+  text: string;
+}
+
 interface Props {
   account: Account;
+  /** Just added: say where prompts still go, and how to switch. */
+  added?: boolean;
   onDeleted: () => void;
 }
 
 /** One account: name, address, token, connection test, switching to it, deleting it. */
-export function AccountEditor({ account, onDeleted }: Props) {
+export function AccountEditor({ account, added = false, onDeleted }: Props) {
   const label = useSignal(account.label);
   const baseUrl = useSignal(account.baseUrl);
   const token = useSignal("");
-  const status = useSignal<{ ok: boolean; text: string } | null>(null);
+  const status = useSignal<Status | null>(null);
+  /** Just added, and nothing done since: say where prompts go meanwhile. */
+  const fresh = useSignal(added);
+  const address = useSignal<AddressProblem | null>(null);
   const busy = useSignal(false);
   const confirmDelete = useSignal(false);
   /** How many jobs the account's history holds, asked when deleting it. */
@@ -33,17 +50,20 @@ export function AccountEditor({ account, onDeleted }: Props) {
   /** Set while asking whether a plain http:// address may be used. */
   const unencrypted = useSignal<string | null>(null);
 
-  const act = async (work: () => Promise<unknown>, done?: string) => {
+  const act = async (of: Source, work: () => Promise<unknown>, done?: string) => {
     busy.value = true;
+    fresh.value = false;
     status.value = null;
+    address.value = null;
     unencrypted.value = null;
     try {
       await work();
       await refreshAccounts();
-      if (done) status.value = { ok: true, text: done };
+      if (done) status.value = { of, ok: true, text: done };
     } catch (err) {
       if (codeOf(err) === "unencrypted_address") unencrypted.value = messageOf(err);
-      else status.value = { ok: false, text: messageOf(err) };
+      else if (addressProblem(err)) address.value = addressProblem(err);
+      else status.value = { of, ok: false, text: messageOf(err) };
     } finally {
       busy.value = false;
     }
@@ -53,27 +73,42 @@ export function AccountEditor({ account, onDeleted }: Props) {
   // The token never follows the address to another server on its own: it is pasted again.
   const otherServer = newOrigin !== null && newOrigin !== originOf(account.baseUrl);
   const save = (allowUnencrypted = account.allowUnencrypted && !otherServer) =>
-    act(async () => {
-      await api.updateAccount(account.id, {
-        label: label.value,
-        baseUrl: baseUrl.value,
-        allowUnencrypted,
-        token: token.value.trim() ? token.value : null,
-      });
-      token.value = "";
-    }, "Saved.");
+    act(
+      "save",
+      async () => {
+        await api.updateAccount(account.id, {
+          label: label.value.trim(),
+          baseUrl: baseUrl.value.trim(),
+          allowUnencrypted,
+          token: token.value.trim() || null,
+        });
+        token.value = "";
+      },
+      "Saved.",
+    );
   const saveToken = () =>
-    act(async () => {
-      await api.setToken(account.id, token.value);
-      token.value = "";
-    }, "Token saved in your system keychain.");
+    act(
+      "token",
+      async () => {
+        await api.setToken(account.id, token.value.trim());
+        token.value = "";
+      },
+      "Token saved in your system keychain.",
+    );
   const test = () =>
-    act(async () => {
-      const health = await api.testConnection(account.id);
-      status.value = { ok: health.healthy, text: health.summary };
+    act("test", async () => {
+      try {
+        const health = await api.testConnection(account.id);
+        status.value = { of: "test", ok: health.healthy, text: health.summary };
+        if (health.healthy) clearTrouble(account.id);
+        else markTrouble(account.id, health.summary);
+      } catch (err) {
+        markTrouble(account.id, messageOf(err));
+        throw err;
+      }
     });
   const remove = (history: HistoryChoice) =>
-    act(async () => {
+    act("delete", async () => {
       await api.deleteAccount(account.id, history);
       await refresh();
       onDeleted();
@@ -81,12 +116,20 @@ export function AccountEditor({ account, onDeleted }: Props) {
 
   const field = (sig: { value: string }) => (e: Event) =>
     (sig.value = (e.target as HTMLInputElement).value);
-  const changed = label.value !== account.label || baseUrl.value !== account.baseUrl;
+  const changed = label.value.trim() !== account.label || baseUrl.value.trim() !== account.baseUrl;
+  const said = (of: Source) =>
+    status.value?.of === of && (
+      <p class={status.value.ok ? "ok" : "error"} data-testid="settings-status" role="status">
+        {status.value.text}
+      </p>
+    );
+  const note = serviceNote(account);
+  const inUse = activeAccount.value;
 
   return (
     <form onSubmit={(e) => e.preventDefault()} data-testid="account-editor">
       <h3>
-        {account.label} <small class="muted">{account.providerName}</small>
+        {account.label} {note && <small class="muted">{note}</small>}
       </h3>
       {account.provider === "demo" ? (
         <p class="muted">
@@ -99,16 +142,16 @@ export function AccountEditor({ account, onDeleted }: Props) {
             Name
             <input data-testid="acct-label" value={label.value} onInput={field(label)} />
           </label>
-          <label>
-            Service address
-            <input
-              type="url"
-              data-testid="acct-url"
-              placeholder={account.defaultBaseUrl}
-              value={baseUrl.value}
-              onInput={field(baseUrl)}
-            />
-          </label>
+          <AddressField
+            testid="acct-url"
+            placeholder={account.defaultBaseUrl}
+            value={baseUrl.value}
+            problem={address.value}
+            onInput={(value) => {
+              baseUrl.value = value;
+              address.value = null;
+            }}
+          />
           <div class="row">
             <button
               data-testid="save-account"
@@ -118,11 +161,19 @@ export function AccountEditor({ account, onDeleted }: Props) {
               Save changes
             </button>
           </div>
+          {said("save")}
           {changed && otherServer && (
             <p class="muted" data-testid="token-again">
               This is another server: paste the account's token below, and Save changes sends it
               with the new address. The saved token never goes there on its own.
             </p>
+          )}
+          {unencrypted.value && (
+            <ConfirmUnencrypted
+              message={unencrypted.value}
+              onConfirm={() => save(true)}
+              onCancel={() => (unencrypted.value = null)}
+            />
           )}
           {account.allowUnencrypted && (
             <p class="warning" data-testid="unencrypted-note">
@@ -153,6 +204,7 @@ export function AccountEditor({ account, onDeleted }: Props) {
               </button>
             </div>
           </label>
+          {said("token")}
           <p class="muted" data-testid="token-state">
             {account.tokenSet ? "A token is saved in your system keychain." : "No token saved yet."}
           </p>
@@ -189,15 +241,28 @@ export function AccountEditor({ account, onDeleted }: Props) {
           </button>
         )}
       </div>
-
-      {account.capabilities.importPast && <ImportPast account={account} />}
+      {fresh.value && inUse && !account.active && (
+        <p class="muted" data-testid="added-note">
+          Added. New prompts still go to “{inUse.label}”: test the connection, then choose to use
+          this account.
+        </p>
+      )}
+      {said("test")}
+      {status.value?.of === "test" && status.value.ok && !account.active && (
+        <div class="row">
+          <button class="primary" data-testid="use-now" onClick={() => void activate(account.id)}>
+            Use it now
+          </button>
+          <span class="muted">New prompts go to “{account.label}” from then on.</span>
+        </div>
+      )}
 
       {confirmDelete.value && (
         <div class="confirm" role="alertdialog" aria-label="Delete account">
           <p>
             Delete “{account.label}” and remove its token from the keychain?
             {jobCount.value !== null &&
-              ` It has ${jobCount.value.toLocaleString()} job${jobCount.value === 1 ? "" : "s"} in your history.`}
+              ` It has ${counted(jobCount.value, "job")} in your history.`}
           </p>
           <div class="row">
             <button data-testid="delete-keep" onClick={() => remove("keep")}>
@@ -210,18 +275,9 @@ export function AccountEditor({ account, onDeleted }: Props) {
           </div>
         </div>
       )}
-      {unencrypted.value && (
-        <ConfirmUnencrypted
-          message={unencrypted.value}
-          onConfirm={() => save(true)}
-          onCancel={() => (unencrypted.value = null)}
-        />
-      )}
-      {status.value && (
-        <p class={status.value.ok ? "ok" : "error"} data-testid="settings-status" role="status">
-          {status.value.text}
-        </p>
-      )}
+      {said("delete")}
+
+      {account.capabilities.importPast && <ImportPast account={account} />}
     </form>
   );
 }

@@ -2,6 +2,7 @@ import { useSignal } from "@preact/signals";
 import { api, codeOf, messageOf } from "../api";
 import { refreshAccounts } from "../state";
 import { PROVIDER_NAMES, type ProviderKind } from "../types";
+import { addressProblem, AddressField, type AddressProblem } from "./AddressField";
 import { ConfirmUnencrypted } from "./ConfirmUnencrypted";
 
 const DEFAULT_URLS: Partial<Record<ProviderKind, string>> = {
@@ -9,13 +10,17 @@ const DEFAULT_URLS: Partial<Record<ProviderKind, string>> = {
   aiclient: "https://app.ai-client.com/api/v1",
 };
 
-/** A new service account; its token goes straight to the keychain. */
+/**
+ * A new service account; its token goes straight to the keychain. Prompts keep going to the
+ * account in use until the person chooses the new one.
+ */
 export function AddAccountForm({ onAdded }: { onAdded: (id: number) => void }) {
   const provider = useSignal<ProviderKind>("imagineapi");
   const label = useSignal("");
   const baseUrl = useSignal("");
   const token = useSignal("");
   const error = useSignal<string | null>(null);
+  const address = useSignal<AddressProblem | null>(null);
   const busy = useSignal(false);
   /** Set while asking whether a plain http:// address may be used. */
   const unencrypted = useSignal<string | null>(null);
@@ -23,19 +28,22 @@ export function AddAccountForm({ onAdded }: { onAdded: (id: number) => void }) {
   const create = async (allowUnencrypted = false) => {
     busy.value = true;
     error.value = null;
+    address.value = null;
     unencrypted.value = null;
     try {
+      // Spaces around a pasted token or address are never part of it.
       const account = await api.addAccount({
         provider: provider.value,
-        label: label.value || PROVIDER_NAMES[provider.value],
-        baseUrl: baseUrl.value,
-        token: token.value,
+        label: label.value.trim() || PROVIDER_NAMES[provider.value],
+        baseUrl: baseUrl.value.trim(),
+        token: token.value.trim(),
         allowUnencrypted,
       });
       await refreshAccounts();
       onAdded(account.id);
     } catch (err) {
       if (codeOf(err) === "unencrypted_address") unencrypted.value = messageOf(err);
+      else if (addressProblem(err)) address.value = addressProblem(err);
       else error.value = messageOf(err);
     } finally {
       busy.value = false;
@@ -68,16 +76,16 @@ export function AddAccountForm({ onAdded }: { onAdded: (id: number) => void }) {
           onInput={field(label)}
         />
       </label>
-      <label>
-        Service address
-        <input
-          type="url"
-          data-testid="new-url"
-          placeholder={DEFAULT_URLS[provider.value]}
-          value={baseUrl.value}
-          onInput={field(baseUrl)}
-        />
-      </label>
+      <AddressField
+        testid="new-url"
+        placeholder={DEFAULT_URLS[provider.value] ?? ""}
+        value={baseUrl.value}
+        problem={address.value}
+        onInput={(value) => {
+          baseUrl.value = value;
+          address.value = null;
+        }}
+      />
       <label>
         API token
         <input

@@ -1,12 +1,13 @@
-import { loaded, settingsOpen, viewer } from "../state";
+import { loaded, openSettings, settingsOpen, viewer } from "../state";
 import { AccountSwitcher } from "./AccountSwitcher";
-import { AccountsDialog } from "./AccountsDialog";
 import { ConfirmBatch } from "./ConfirmBatch";
 import { ConfirmDelete } from "./ConfirmDelete";
 import { ExportPanel } from "./ExportPanel";
 import { Library } from "./Library";
 import { PromptBar } from "./PromptBar";
 import { SearchBox } from "./SearchBox";
+import { SettingsDialog } from "./SettingsDialog";
+import { SidebarToggle } from "./SidebarToggle";
 import { Toasts } from "./Toasts";
 import { Viewer } from "./Viewer";
 
@@ -14,23 +15,24 @@ export function App() {
   return (
     <div class="app">
       <header class="topbar">
+        <SidebarToggle />
         <div class="brand">
           <span class="mark" aria-hidden="true" />
-          Atelier
+          <span class="brand-name">Atelier</span>
         </div>
         <SearchBox />
         <AccountSwitcher />
         <button
           data-testid="open-settings"
-          onClick={() => (settingsOpen.value = true)}
-          title="Accounts, tokens and settings (Ctrl+,)"
+          onClick={() => openSettings("accounts")}
+          title="Accounts and their tokens (the app's own settings: Ctrl+,)"
         >
           Accounts
         </button>
       </header>
       <PromptBar />
       {loaded.value ? <Library /> : <main class="grid-empty" aria-busy="true" />}
-      {settingsOpen.value && <AccountsDialog />}
+      {settingsOpen.value && <SettingsDialog />}
       {viewer.value && <Viewer />}
       <ConfirmDelete />
       <ConfirmBatch />

@@ -1,4 +1,6 @@
-import { MAX_JOBS } from "../permutations";
+import { useRef } from "preact/hooks";
+import { useDialog } from "../dialogs";
+import { MAX_JOBS, type Plan } from "../permutations";
 import { activeAccount, pendingBatch, sendBatch } from "../state";
 
 /**
@@ -7,7 +9,12 @@ import { activeAccount, pendingBatch, sendBatch } from "../state";
  */
 export function ConfirmBatch() {
   const plan = pendingBatch.value;
-  if (!plan) return null;
+  return plan ? <Question plan={plan} /> : null;
+}
+
+function Question({ plan }: { plan: Plan }) {
+  const sheet = useRef<HTMLDivElement>(null);
+  useDialog(sheet);
   const account = activeAccount.value;
   const close = () => (pendingBatch.value = null);
   const blocked = !!plan.problem || plan.jobs > MAX_JOBS || !account;
@@ -19,6 +26,8 @@ export function ConfirmBatch() {
         aria-modal="true"
         aria-labelledby="confirm-batch-title"
         data-testid="confirm-batch"
+        tabIndex={-1}
+        ref={sheet}
         onClick={(e) => e.stopPropagation()}
         onKeyDown={(e) => e.key === "Escape" && close()}
       >
@@ -53,7 +62,7 @@ export function ConfirmBatch() {
             class="primary"
             data-testid="confirm-batch-send"
             disabled={blocked}
-            ref={(el) => el?.focus()}
+            data-autofocus
             onClick={() => void sendBatch(plan)}
           >
             Send {plan.jobs} jobs

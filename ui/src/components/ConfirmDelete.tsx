@@ -1,9 +1,19 @@
+import { useRef } from "preact/hooks";
+import { useDialog } from "../dialogs";
 import { confirming, remove } from "../library/actions";
+import type { DeleteQuestion } from "../library/question";
+import { formatCount } from "../numbers";
 
-/** Deleting asks first; the files go to the system trash, and Undo is offered after. */
+/** Deleting asks first, naming what goes; the files go to the system trash, and Undo is
+ * offered after. */
 export function ConfirmDelete() {
   const c = confirming.value;
-  if (!c) return null;
+  return c ? <Question c={c} /> : null;
+}
+
+function Question({ c }: { c: DeleteQuestion }) {
+  const sheet = useRef<HTMLDivElement>(null);
+  useDialog(sheet);
   const close = () => (confirming.value = null);
   const yes = () => {
     close();
@@ -14,22 +24,42 @@ export function ConfirmDelete() {
       <div
         class="sheet confirm-delete"
         role="alertdialog"
-        aria-label="Delete"
+        aria-modal="true"
+        aria-labelledby="confirm-delete-title"
         data-testid="confirm-delete"
+        tabIndex={-1}
+        ref={sheet}
         onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => e.key === "Escape" && close()}
+        onKeyDown={(e) => {
+          if (e.key !== "Escape") return;
+          // Only this question closes, not the viewer under it.
+          e.stopPropagation();
+          close();
+        }}
       >
-        <h2>Delete {c.what}?</h2>
+        <h2 id="confirm-delete-title" data-testid="confirm-delete-title">
+          {c.title}
+        </h2>
+        {c.listed.length > 0 && (
+          <ul class="delete-list" data-testid="confirm-delete-list">
+            {c.listed.map((name, i) => (
+              <li key={i} title={name}>
+                {name}
+              </li>
+            ))}
+            {c.more > 0 && <li class="more">and {formatCount(c.more)} more</li>}
+          </ul>
+        )}
         <p>
-          Their files go to the system trash. You can undo this for a few seconds, and restore the
-          files from the trash after that.
+          {c.count === 1 ? "Its files go" : "Their files go"} to the system trash. You can undo this
+          for a few seconds, and restore the files from the trash after that.
         </p>
         <div class="row end">
           <button onClick={close}>Cancel</button>
           <button
             class="danger-solid"
             data-testid="confirm-delete-yes"
-            ref={(el) => el?.focus()}
+            data-autofocus
             onClick={yes}
           >
             Move to trash

@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { monthLong } from "../dates";
 import type { Month } from "../types";
+import { formatCount } from "../numbers";
 
 interface Props {
   months: Month[];
@@ -44,7 +45,7 @@ export function DateRail({ months, count, at, onJump }: Props) {
             class={`tick ${m === current ? "current" : ""} ${firstOfYear ? "year-start" : ""}`}
             style={{ top: top(m.index) }}
             data-testid={`month-${m.key}`}
-            aria-label={`${label(m)}: ${m.count.toLocaleString()}`}
+            aria-label={`${label(m)}: ${formatCount(m.count)}`}
             onClick={(e) => {
               e.stopPropagation();
               onJump(m.index);

@@ -1,4 +1,5 @@
 import { cancelExport, exporting } from "../library/export";
+import { formatCount } from "../numbers";
 
 /**
  * How far the running export is, over the library until it ends: a bar, the file just
@@ -13,7 +14,7 @@ export function ExportPanel() {
     <div class="export-panel" role="status" aria-label="Export" data-testid="export-panel">
       <div class="export-line">
         <span class="export-status" data-testid="export-status" title={p.current}>
-          {`Exporting ${p.done.toLocaleString()} of ${p.total.toLocaleString()} files`}
+          {`Exporting ${formatCount(p.done)} of ${formatCount(p.total)} files`}
           {p.current && ` · ${p.current}`}
         </span>
         <button

@@ -1,8 +1,9 @@
 import { useEffect, useRef } from "preact/hooks";
+import { dialogsOpen } from "../dialogs";
 import { askToDelete, toggleLikeAt } from "../library/actions";
 import { layoutFor } from "../library/layout";
 import { marks } from "../library/marks";
-import { clearFilters, density, filtered, filter, unit } from "../library/query";
+import { clearFilters, density, filtered, filter, unit, wallCrop } from "../library/query";
 import {
   count,
   ensure,
@@ -23,7 +24,7 @@ import {
   selectedCount,
   selectOnly,
 } from "../library/selection";
-import { useVirtualizer, useWidth } from "../library/virtual";
+import { useSize, useVirtualizer } from "../library/virtual";
 import { attempt, viewer } from "../state";
 import { DateRail } from "./DateRail";
 import { JobCard } from "./JobCard";
@@ -41,8 +42,9 @@ export function Grid() {
   const u = unit.value;
   const n = count.value;
   revision.value; // re-read the rows when pages arrive
-  const width = useWidth(scroller) - 2 * PAD;
-  const layout = layoutFor(u, width, density.value[u]);
+  const area = useSize(scroller);
+  // A card may touch the bottom edge and still be seen whole: only the top padding counts.
+  const layout = layoutFor(u, area.width - 2 * PAD, density.value[u], area.height - PAD - 4);
   const rows = Math.ceil(n / layout.columns);
   const virtualizer = useVirtualizer({
     count: rows,
@@ -75,6 +77,8 @@ export function Grid() {
   };
 
   const onKey = (e: KeyboardEvent) => {
+    // A dialog or the viewer over the library has the keys, even if the focus stayed here.
+    if (dialogsOpen.value > 0) return;
     const handled = keyboard(e, layout.columns, visibleRows(items.length), (index) => {
       virtualizer.scrollToIndex(Math.floor(index / layout.columns), { align: "auto" });
     });
@@ -95,7 +99,7 @@ export function Grid() {
   return (
     <main class="grid-area">
       <div
-        class="grid-scroll"
+        class={`grid-scroll ${u === "images" && wallCrop.value ? "crop" : ""}`}
         ref={scroller}
         tabIndex={0}
         role="listbox"
@@ -104,6 +108,7 @@ export function Grid() {
         data-testid="gallery"
         data-unit={u}
         onKeyDown={onKey}
+        onMouseDown={keepTextUnselected}
       >
         <div class="grid-canvas" style={{ height: `${virtualizer.getTotalSize()}px` }}>
           {items.map((row) => (
@@ -117,7 +122,7 @@ export function Grid() {
                 height: `${layout.height}px`,
                 gridTemplateColumns: `repeat(${layout.columns}, ${layout.width}px)`,
                 columnGap: `${layout.gap}px`,
-                left: `${PAD}px`,
+                left: `${PAD + layout.inset}px`,
               }}
             >
               {cells(row.index * layout.columns, Math.min(n, (row.index + 1) * layout.columns)).map(
@@ -132,6 +137,16 @@ export function Grid() {
       <DateRail months={summary.value?.months ?? []} count={n} at={first} onJump={jumpTo} />
     </main>
   );
+}
+
+/**
+ * Shift-click extends the selection of cards; left to itself, it would also select the page's
+ * text between the two clicks. The grid still takes the keyboard, as a plain click gives it.
+ */
+function keepTextUnselected(e: MouseEvent) {
+  if (!e.shiftKey) return;
+  e.preventDefault();
+  (e.currentTarget as HTMLElement).focus({ preventScroll: true });
 }
 
 function Cell({ index, size }: { index: number; size: number }) {

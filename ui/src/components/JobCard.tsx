@@ -4,6 +4,7 @@ import { toggleLikeJob } from "../library/actions";
 import { jobSignal } from "../library/jobs";
 import { cardHeight, cardPicture } from "../library/layout";
 import { focus, isSelected, pick } from "../library/selection";
+import { formatCount } from "../numbers";
 import { aspectOf } from "../prompt";
 import { attempt, retry, submit, viewer } from "../state";
 import { isActive, isProblem, PROVIDER_NAMES, type Job, type JobStatus, type Slot } from "../types";
@@ -156,12 +157,18 @@ function Footer({ job }: { job: Job }) {
           ? "Demo · made offline"
           : `${job.accountLabel} · ${PROVIDER_NAMES[job.provider]}`}
       </span>
-      {job.credits !== null && <span data-testid="job-credits">{job.credits} credits</span>}
+      {job.credits !== null && (
+        <span data-testid="job-credits">{formatCount(job.credits)} credits</span>
+      )}
       {active && (
         <button
           class="link"
           data-testid="cancel"
-          title="Stop following this job (the service may still finish it)"
+          title={
+            job.provider === "demo"
+              ? "Stop making this job (Demo jobs cost nothing)"
+              : `Stop following this job (${PROVIDER_NAMES[job.provider]} may still finish it)`
+          }
           onClick={act(() => attempt(() => api.cancel(job.id)))}
         >
           Cancel

@@ -3,7 +3,7 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { emit } from "@tauri-apps/api/event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { start, toasts, viewer } from "../state";
+import { repeat, start, toasts, viewer } from "../state";
 import { callsTo, done, fakeCore, job, type Core } from "../testing/core";
 import { freshApp, tidyUp } from "../testing/app";
 import { App } from "./App";
@@ -171,6 +171,50 @@ describe("several jobs at once", () => {
     expect(batches.slice(0, 3)).toEqual([first, first, first]);
     expect(batches[3]).toBe(batches[4]);
     expect(batches[3]).not.toBe(first);
+  });
+
+  it("goes back to Repeat ×1 once the repeated jobs went", async () => {
+    const core = submitting();
+    const box = await app();
+    type(box, "an origami crane");
+    fireEvent.change(screen.getByTestId("repeat"), { target: { value: "3" } });
+    fireEvent.click(screen.getByTestId("submit"));
+    fireEvent.click(await screen.findByTestId("confirm-batch-send"));
+    await waitFor(() => expect(callsTo(core, "submit_prompt")).toHaveLength(3));
+    await waitFor(() => expect(repeat.value).toBe(1));
+    type(box, "a paper boat");
+    expect(screen.getByTestId("submit").textContent).toBe("Imagine");
+  });
+
+  it("keeps Imagine off for a prompt of only parameters, even from Ctrl+Enter", async () => {
+    const core = submitting();
+    const box = await app();
+    type(box, "--ar 16:9 --chaos 40");
+    const send = screen.getByTestId("submit") as HTMLButtonElement;
+    expect(send.disabled).toBe(true);
+    expect(screen.getByTestId("plan-problem").textContent).toBe(
+      "Add words to describe the picture: a prompt of only parameters makes nothing.",
+    );
+    await emit("menu", "send");
+    fireEvent.keyDown(box, { key: "Enter" });
+    await waitFor(() => expect(toasts.value).toHaveLength(1));
+    expect(callsTo(core, "submit_prompt")).toEqual([]);
+
+    // An image prompt is words enough.
+    type(box, "https://s.mj.run/abc --iw 2");
+    expect(send.disabled).toBe(false);
+    expect(screen.queryByTestId("plan-problem")).toBeNull();
+  });
+
+  it("checks each option of a parameter, not its braces", async () => {
+    submitting();
+    const box = await app();
+    type(box, "a {red, blue} fox --ar {1:1, 3:4}");
+    const chips = screen.getByLabelText("Parameters");
+    expect(chips.textContent).toBe("--ar {1:1, 3:4}");
+    expect(chips.querySelector("li.warn")).toBeNull();
+    type(box, "a {red, blue} fox --ar {1:1, 3:x}");
+    expect(screen.getByTitle("“3:x”: --ar takes whole numbers, like 16:9.")).toBeTruthy();
   });
 
   it("refuses more than 40 jobs, and says why", async () => {

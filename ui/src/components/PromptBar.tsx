@@ -1,17 +1,17 @@
 import { useEffect, useRef } from "preact/hooks";
+import { serviceNote } from "../accounts";
 import { canRecall, recallStep } from "../memory";
-import { MAX_REPEAT, planJobs } from "../permutations";
-import { parseParams } from "../prompt";
+import { MAX_REPEAT, paramsOf, planJobs } from "../permutations";
 import {
   activeAccount,
   batchProgress,
   draft,
+  openSettings,
   promptPanel,
   promptWanted,
   repeat,
   sendDraft,
   sending,
-  settingsOpen,
 } from "../state";
 import { Composer } from "./Composer";
 import { RecentPrompts, SavedPrompts } from "./PromptMemory";
@@ -25,7 +25,7 @@ const PANELS: [panel: Panel, label: string, id: string, title: string][] = [
 ];
 
 export function PromptBar() {
-  const params = parseParams(draft.value);
+  const params = paramsOf(draft.value);
   const plan = planJobs(draft.value, repeat.value);
   const account = activeAccount.value;
   const noToken = !!account && account.needsToken && !account.tokenSet;
@@ -33,11 +33,12 @@ export function PromptBar() {
   const progress = batchProgress.value;
   const box = useRef<HTMLTextAreaElement>(null);
 
-  // "Edit and run again", a picked prompt: the keyboard goes to the box, the caret to its end.
+  // At launch, and after "Use prompt", "Edit and run again" or a picked prompt: the keyboard
+  // goes to the box, the caret to its end.
   const wanted = promptWanted.value;
   useEffect(() => {
     const el = box.current;
-    if (!wanted || !el) return;
+    if (!el) return;
     el.focus();
     el.setSelectionRange(el.value.length, el.value.length);
   }, [wanted]);
@@ -135,7 +136,8 @@ export function PromptBar() {
         )}
         {account && (
           <p class="sending-with" data-testid="sending-with">
-            Sends with <b>{account.label}</b> ({account.providerName})
+            Sends with <b>{account.label}</b>
+            {serviceNote(account) && ` (${serviceNote(account)})`}
             {account.provider === "demo" &&
               " — images made offline on this computer, no account needed"}
           </p>
@@ -166,7 +168,7 @@ export function PromptBar() {
       {account?.tokenProblem && !noToken && (
         <p class="hint" data-testid="prompt-token-problem">
           {account.providerName} rejected the token of “{account.label}”.{" "}
-          <button class="link" onClick={() => (settingsOpen.value = true)}>
+          <button class="link" onClick={() => openSettings("accounts")}>
             Paste a new one in Settings
           </button>
         </p>
@@ -174,7 +176,7 @@ export function PromptBar() {
       {noToken && (
         <p class="hint">
           “{account?.label}” needs its {account?.providerName} token to send prompts.{" "}
-          <button class="link" onClick={() => (settingsOpen.value = true)}>
+          <button class="link" onClick={() => openSettings("accounts")}>
             Add it in Settings
           </button>
         </p>

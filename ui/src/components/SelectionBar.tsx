@@ -1,5 +1,11 @@
 import { useSignal } from "@preact/signals";
-import { collect, collections, confirming, createCollection, like } from "../library/actions";
+import {
+  askToDeleteSelection,
+  collect,
+  collections,
+  createCollection,
+  like,
+} from "../library/actions";
 import { exportItems } from "../library/export";
 import { filter, unit } from "../library/query";
 import { count } from "../library/results";
@@ -11,6 +17,7 @@ import {
   selectionPayload,
 } from "../library/selection";
 import { ExportPicker } from "./ExportPicker";
+import { counted, formatCount } from "../numbers";
 
 /** What can be done to the selection: like, collect, export, delete; shown while there is one. */
 export function SelectionBar() {
@@ -18,7 +25,7 @@ export function SelectionBar() {
   const naming = useSignal(false);
   if (n === 0) return null;
   const noun = unit.value === "images" ? "image" : "job";
-  const what = `${n.toLocaleString()} ${noun}${n === 1 ? "" : "s"}`;
+  const what = counted(n, noun);
   const inCollection = collections.value.find((c) => c.id === filter.value.collection);
   const addTo = async (choice: string) => {
     if (choice === "new") {
@@ -32,11 +39,11 @@ export function SelectionBar() {
     <div class="selection-bar" role="toolbar" aria-label="Selection" data-testid="selection-bar">
       <b data-testid="selected-count">{what} selected</b>
       <span class="muted-count" data-testid="selection-of">
-        of {count.value.toLocaleString()}
+        of {formatCount(count.value)}
       </span>
       {!picked.value.all && n < count.value && (
         <button class="link" data-testid="select-all" onClick={selectAll}>
-          Select all {count.value.toLocaleString()}
+          Select all {formatCount(count.value)}
         </button>
       )}
       <button data-testid="bulk-like" onClick={() => void like(selectionPayload(), true)}>
@@ -79,6 +86,7 @@ export function SelectionBar() {
       {inCollection && (
         <button
           data-testid="bulk-uncollect"
+          title={`Remove the selection from “${inCollection.name}” (the jobs stay)`}
           onClick={() => void collect(inCollection, selectionPayload(), false)}
         >
           Remove from “{inCollection.name}”
@@ -92,7 +100,7 @@ export function SelectionBar() {
       <button
         class="danger"
         data-testid="bulk-delete"
-        onClick={() => (confirming.value = { selection: selectionPayload(), what })}
+        onClick={() => askToDeleteSelection(selectionPayload(), n)}
       >
         Delete…
       </button>

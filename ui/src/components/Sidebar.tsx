@@ -1,4 +1,5 @@
 import { useSignal } from "@preact/signals";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import {
   collections,
   createCollection,
@@ -12,15 +13,40 @@ import {
 } from "../library/actions";
 import { exportCollection, exporting } from "../library/export";
 import { filter, filtered, setFilter } from "../library/query";
+import { closeOverlay } from "../library/sidebar";
 import { Filters } from "./SidebarFilters";
+import { formatCount } from "../numbers";
 
 /** Where to look: the whole library, what was liked, a collection, a saved search; and the
  * filters, each value with how many jobs it would show. */
-export function Sidebar() {
+export function Sidebar({ overlay }: { overlay: boolean }) {
   const f = filter.value;
   const everything = !f.liked && f.collection === null;
+  const aside = useRef<HTMLElement>(null);
+  // Over the grid it is a drawer: the keyboard goes into it as it opens (not on every redraw,
+  // which would pull the caret out of a name being typed), and choosing a view or Esc closes it.
+  useLayoutEffect(() => {
+    if (overlay) aside.current?.querySelector<HTMLElement>("button.view")?.focus();
+  }, [overlay]);
+  const drawer = overlay
+    ? {
+        onKeyDown: (e: KeyboardEvent) => {
+          if (e.key !== "Escape") return;
+          e.stopPropagation();
+          closeOverlay();
+        },
+        onClick: (e: MouseEvent) => {
+          if ((e.target as Element).closest("button.view")) closeOverlay();
+        },
+      }
+    : {};
   return (
-    <aside class="sidebar" data-testid="sidebar">
+    <aside
+      ref={aside}
+      class={`sidebar ${overlay ? "overlay" : ""}`}
+      data-testid="sidebar"
+      {...drawer}
+    >
       <section>
         <h3>Library</h3>
         <button
@@ -35,8 +61,8 @@ export function Sidebar() {
           data-testid="view-liked"
           onClick={() => setFilter({ liked: true, collection: null })}
         >
-          ♥ Liked
-          <small>{facets.value?.liked.toLocaleString()}</small>
+          <span class="name">♥ Liked</span>
+          <small>{facets.value && formatCount(facets.value.liked)}</small>
         </button>
       </section>
       <Filters />
@@ -100,10 +126,10 @@ function Collections() {
                 data-testid={`collection-${c.id}`}
                 onClick={() => setFilter({ collection: c.id, liked: false })}
                 onDblClick={() => (renaming.value = c.id)}
-                title="Double-click to rename"
+                title={`${c.name} (double-click to rename)`}
               >
-                {c.name}
-                <small>{c.count.toLocaleString()}</small>
+                <span class="name">{c.name}</span>
+                <small>{formatCount(c.count)}</small>
               </button>
               <button
                 class="export"
@@ -191,8 +217,13 @@ function SavedSearches() {
       )}
       {savedSearches.value.map((s) => (
         <div key={s.id} class="item">
-          <button class="view" data-testid={`saved-${s.id}`} onClick={() => openSavedSearch(s)}>
-            {s.name}
+          <button
+            class="view"
+            data-testid={`saved-${s.id}`}
+            title={s.name}
+            onClick={() => openSavedSearch(s)}
+          >
+            <span class="name">{s.name}</span>
           </button>
           <button
             class="remove"
@@ -221,13 +252,22 @@ function NameField(props: {
     done = true;
     props.onDone(name?.trim() || null);
   };
+  const field = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    // Set once, not on each render (which would undo the typing); selected, so that typing
+    // replaces the suggested name instead of adding to it.
+    const el = field.current;
+    if (!el) return;
+    el.value = props.initial ?? "";
+    el.focus();
+    el.select();
+  }, []);
   return (
     <input
       class="name-field"
       data-testid={props.testid}
       placeholder={props.placeholder}
-      value={props.initial ?? ""}
-      ref={(el) => el?.focus()}
+      ref={field}
       onKeyDown={(e) => {
         if (e.key === "Enter") finish((e.target as HTMLInputElement).value);
         if (e.key === "Escape") finish(null);

@@ -3,6 +3,7 @@ import { facets } from "../library/actions";
 import { clearSideFilters, filter, setFilter, sideFiltered } from "../library/query";
 import { accounts } from "../state";
 import { PROVIDER_NAMES, type Count, type Phase, type ProviderKind } from "../types";
+import { formatCount } from "../numbers";
 
 const PHASE_NAMES: Record<Phase, string> = {
   in_flight: "In flight",
@@ -129,7 +130,7 @@ function options(counts: Count<string>[] | undefined, chosen: string | null) {
     chosen && !list.some((c) => c.value === chosen) ? [...list, { value: chosen, count: 0 }] : list;
   return all.map((c) => (
     <option key={c.value} value={c.value}>
-      {c.value === "default" ? "Default (not named)" : c.value} ({c.count.toLocaleString()})
+      {c.value === "default" ? "Default (not named)" : c.value} ({formatCount(c.count)})
     </option>
   ));
 }
@@ -137,7 +138,7 @@ function options(counts: Count<string>[] | undefined, chosen: string | null) {
 function countOf<T>(counts: Count<T>[] | undefined, value: T): string {
   if (!counts) return "";
   const n = counts.find((c) => c.value === value)?.count ?? 0;
-  return ` (${n.toLocaleString()})`;
+  return ` (${formatCount(n)})`;
 }
 
 function value(e: Event): string {
@@ -150,7 +151,7 @@ function monthOptions(counts: Count<string>[] | undefined, chosen: string) {
     chosen && !list.some((c) => c.value === chosen) ? [{ value: chosen, count: 0 }, ...list] : list;
   return all.map((c) => (
     <option key={c.value} value={c.value}>
-      {monthName(c.value)} ({c.count.toLocaleString()})
+      {monthName(c.value)} ({formatCount(c.count)})
     </option>
   ));
 }

@@ -10,7 +10,7 @@ export function Toasts() {
           role={t.kind === "error" ? "alert" : "status"}
           data-testid="toast"
         >
-          <span>{t.text}</span>
+          <span title={t.text}>{t.text}</span>
           {t.action && (
             <button
               class="toast-action"

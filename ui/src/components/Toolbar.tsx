@@ -5,13 +5,16 @@ import {
   setDensity,
   setFilter,
   setUnit,
+  setWallCrop,
   sort,
   unit,
+  wallCrop,
 } from "../library/query";
 import { exportShown } from "../library/export";
 import { count, failure, loading, refresh, summary } from "../library/results";
 import type { Sort, Unit } from "../types";
 import { ExportPicker } from "./ExportPicker";
+import { formatCount } from "../numbers";
 
 const NOUN: Record<Unit, [string, string]> = { jobs: ["job", "jobs"], images: ["image", "images"] };
 
@@ -24,10 +27,10 @@ export function Toolbar() {
     <div class="toolbar" data-testid="toolbar">
       <span class="count" data-testid="result-count" aria-live="polite">
         {s
-          ? `${s.count.toLocaleString()} of ${s.total.toLocaleString()} ${NOUN[u][s.total === 1 ? 0 : 1]}`
+          ? `${formatCount(s.count)} of ${formatCount(s.total)} ${NOUN[u][s.total === 1 ? 0 : 1]}`
           : loading.value
             ? "…"
-            : `${count.value.toLocaleString()}+ ${NOUN[u][1]}`}
+            : `${formatCount(count.value)}+ ${NOUN[u][1]}`}
       </span>
       {filter.value.batch !== null && (
         <span class="chip batch-chip" data-testid="batch-filter">
@@ -66,7 +69,7 @@ export function Toolbar() {
       <span class="spacer" />
       {s && s.count > 0 && (
         <ExportPicker
-          label={`Export all ${s.count.toLocaleString()} shown…`}
+          label={`Export all ${formatCount(s.count)} shown…`}
           testid="export-shown"
           onPick={(format) => void exportShown(format)}
         />
@@ -98,6 +101,21 @@ export function Toolbar() {
           Wall
         </button>
       </div>
+      {u === "images" && (
+        <button
+          class="crop-toggle"
+          aria-pressed={wallCrop.value}
+          data-testid="wall-crop"
+          title={
+            wallCrop.value
+              ? "Pictures fill their squares, cropped: click to show each whole"
+              : "Pictures are shown whole: click to crop them to fill their squares"
+          }
+          onClick={() => setWallCrop(!wallCrop.value)}
+        >
+          Crop to square
+        </button>
+      )}
       <label class="compact density" title="Thumbnail size">
         <span aria-hidden="true">▫</span>
         <input

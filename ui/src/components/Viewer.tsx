@@ -1,20 +1,22 @@
-import { useEffect, useLayoutEffect } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { imageUrl } from "../api";
-import { confirming, toggleLikeImage } from "../library/actions";
+import { isTopDialog, useDialog } from "../dialogs";
+import { askToDeleteSelection, toggleLikeImage } from "../library/actions";
 import { jobOfImage, jobSignal } from "../library/jobs";
 import { unit } from "../library/query";
 import { count, idAt, idAtLoaded, pin, revision } from "../library/results";
-import { focus, reveal } from "../library/selection";
+import { focus, isSelected, reveal, selectedCount, selectOnly } from "../library/selection";
+import { formatCount } from "../numbers";
 import { viewer } from "../state";
 import { SLOT_LABELS, type ImageRecord, type Job } from "../types";
-import { ImageActions } from "./ImageActions";
-import { ViewerLineage } from "./Lineage";
-import { PromptButtons } from "./PromptActions";
+import { ViewerPanel } from "./ViewerPanel";
 
 /**
- * The large view, one image at a time. The arrows step through the whole filtered history,
- * not only what is loaded: on cards, through a job's images and on to the next job; on the
- * wall, image by image. Pages load as the steps reach them.
+ * The large view, a lightbox over the whole window: the picture fitted to the space beside
+ * a panel with its prompt, details and actions. The arrows step through the whole filtered
+ * history, not only what is loaded: on cards, through a job's images and on to the next job;
+ * on the wall, image by image. Pages load as the steps reach them. While it is open the keys
+ * are its own: the library behind it does not move.
  */
 export function Viewer() {
   const v = viewer.value;
@@ -29,6 +31,10 @@ export function Viewer() {
         ? images.length - 1
         : Math.min(v?.at ?? 0, images.length - 1);
   const image = images[at];
+  const root = useRef<HTMLDivElement>(null);
+  useDialog(root);
+  // What it opened on: the selection follows the viewer only if it was just that.
+  const openedOn = useRef(id);
 
   useEffect(() => {
     if (v && id === undefined) void idAtLoaded(v.index);
@@ -44,6 +50,7 @@ export function Viewer() {
       // The grid follows to where the viewer stepped.
       focus.value = v.index;
       reveal.value = v.index;
+      follow(openedOn.current, v.index, id);
     }
     viewer.value = null;
   };
@@ -57,20 +64,22 @@ export function Viewer() {
     }
   };
   const remove = () => {
-    if (image)
-      confirming.value = { selection: { kind: "images", ids: [image.id] }, what: "this image" };
+    if (image) askToDeleteSelection({ kind: "images", ids: [image.id] }, 1);
   };
 
   // Registered as the viewer appears, so a key pressed at once is not lost.
   useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (confirming.value) return;
+      // A question over the viewer (delete, settings) has the keys.
+      if (!isTopDialog(root.current)) return;
+      // Space and Enter press the button that has the focus.
+      const onButton = (e.target as HTMLElement | null)?.closest?.("button, select, a");
       const keys: Record<string, () => void> = {
         Escape: close,
         ArrowRight: () => step(1),
         ArrowLeft: () => step(-1),
-        " ": () => job && image && void toggleLikeImage(job, image),
         Delete: remove,
+        ...(onButton ? {} : { " ": () => job && image && void toggleLikeImage(job, image) }),
       };
       const run = keys[e.key];
       if (run) {
@@ -87,22 +96,32 @@ export function Viewer() {
     <div
       class="viewer"
       role="dialog"
+      aria-modal="true"
       aria-label="Image viewer"
       data-testid="viewer"
-      onClick={close}
+      tabIndex={-1}
+      ref={root}
     >
-      <div class="viewer-body" onClick={(e) => e.stopPropagation()}>
+      <div class="viewer-stage" onClick={(e) => e.target === e.currentTarget && close()}>
         {job && image ? (
-          <Shown job={job} image={image} index={v.index} step={step} remove={remove} />
+          <img
+            key={image.id}
+            src={imageUrl(image.id)}
+            alt={`${SLOT_LABELS[image.slot]} of “${job.prompt}”`}
+            decoding="async"
+            data-testid="viewer-image"
+          />
         ) : (
           <p class="viewer-loading" aria-busy="true">
             Loading…
           </p>
         )}
-        <button class="close" aria-label="Close" onClick={close}>
-          ✕
-        </button>
       </div>
+      <Steps job={job} image={image} index={v.index} step={step} />
+      {job && image && <ViewerPanel job={job} image={image} remove={remove} />}
+      <button class="close" aria-label="Close" title="Close (Esc)" onClick={close}>
+        ✕
+      </button>
     </div>
   );
 }
@@ -111,76 +130,56 @@ function current(id: number): Job | undefined {
   return (unit.value === "jobs" ? jobSignal(id) : jobOfImage(id))?.value;
 }
 
-interface ShownProps {
-  job: Job;
-  image: ImageRecord;
+/**
+ * When the viewer closes on another item than it opened on, and the selection was just the
+ * one it opened on, the selection moves with it: Delete then means what was last seen. A
+ * selection of several, made on purpose, stays as it was.
+ */
+function follow(openedOn: number | undefined, index: number, shown: number | undefined) {
+  if (openedOn === undefined || shown === undefined || openedOn === shown) return;
+  if (selectedCount.value === 1 && isSelected(openedOn)) selectOnly(index, shown);
+}
+
+interface StepsProps {
+  job: Job | undefined;
+  image: ImageRecord | undefined;
   index: number;
   step: (dir: 1 | -1) => void;
-  remove: () => void;
 }
 
-function Shown({ job, image, index, step, remove }: ShownProps) {
+/** Under the picture: back and on, where in the results, and (on cards) the job's images. */
+function Steps({ job, image, index, step }: StepsProps) {
   const cards = unit.value === "jobs";
   return (
-    <>
-      <img
-        key={image.id}
-        src={imageUrl(image.id)}
-        alt={`${SLOT_LABELS[image.slot]} of “${job.prompt}”`}
-        decoding="async"
-        data-testid="viewer-image"
-      />
-      <div class="viewer-bar">
-        <button aria-label="Previous" data-testid="viewer-previous" onClick={() => step(-1)}>
-          ‹
-        </button>
-        <span class="position" data-testid="viewer-position">
-          {(index + 1).toLocaleString()} of {count.value.toLocaleString()}
-        </span>
-        <button aria-label="Next" data-testid="viewer-next" onClick={() => step(1)}>
-          ›
-        </button>
-        {cards && (
-          <nav>
-            {job.images.map((img, i) => (
-              <button
-                key={img.id}
-                class={img.id === image.id ? "current" : ""}
-                onClick={() => (viewer.value = { index, at: i })}
-              >
-                {job.enhancement ? "Enhanced" : SLOT_LABELS[img.slot]}
-              </button>
-            ))}
-          </nav>
-        )}
-        <span class="meta">
-          {image.width}×{image.height} · {size(image.bytes)}
-        </span>
-        <button
-          class={`heart ${image.liked ? "on" : ""}`}
-          aria-pressed={image.liked}
-          aria-label={image.liked ? "Unlike" : "Like"}
-          data-testid="viewer-like"
-          onClick={() => void toggleLikeImage(job, image)}
-        >
-          ♥
-        </button>
-        <ImageActions image={image} job={job} />
-        <button class="danger" data-testid="viewer-delete" onClick={remove}>
-          Delete
-        </button>
-      </div>
-      <ViewerLineage job={job} image={image} />
-      <div class="viewer-prompt-row">
-        <p class="viewer-prompt">{job.prompt}</p>
-        <PromptButtons prompt={job.prompt} />
-      </div>
-    </>
+    <div class="viewer-bar">
+      <button
+        aria-label="Previous"
+        title="Previous (←)"
+        data-testid="viewer-previous"
+        onClick={() => step(-1)}
+      >
+        ‹
+      </button>
+      <span class="position" data-testid="viewer-position">
+        {formatCount(index + 1)} of {formatCount(count.value)}
+      </span>
+      <button aria-label="Next" title="Next (→)" data-testid="viewer-next" onClick={() => step(1)}>
+        ›
+      </button>
+      {cards && job && job.images.length > 1 && (
+        <nav aria-label="The job's images">
+          {job.images.map((img, i) => (
+            <button
+              key={img.id}
+              class={img.id === image?.id ? "current" : ""}
+              aria-current={img.id === image?.id}
+              onClick={() => (viewer.value = { index, at: i })}
+            >
+              {SLOT_LABELS[img.slot]}
+            </button>
+          ))}
+        </nav>
+      )}
+    </div>
   );
-}
-
-function size(bytes: number): string {
-  return bytes >= 1024 * 1024
-    ? `${(bytes / 1024 / 1024).toFixed(1)} MB`
-    : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }

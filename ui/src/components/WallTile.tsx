@@ -14,7 +14,8 @@ interface Props {
   size: number;
 }
 
-/** One image of the wall: a square crop, selected by click, opened by double-click. */
+/** One image of the wall, whole in its square (or cropped to fill it, as the person chose):
+ * selected by click, opened by double-click. */
 export function WallTile({ id, index, size }: Props) {
   const img = useReleasedImage();
   const job = jobOfImage(id)?.value;

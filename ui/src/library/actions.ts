@@ -1,5 +1,6 @@
 // What the person does to the library: like, collect, save a search, delete and undo. Each
 // asks the core, then refreshes what is on screen (positions may have moved).
+import { counted } from "../numbers";
 import { signal } from "@preact/signals";
 import { api } from "../api";
 import { promptText } from "../prompt";
@@ -15,6 +16,7 @@ import type {
 } from "../types";
 import { isActive } from "../types";
 import { jobOfImage, jobSignal, putJob } from "./jobs";
+import { deleteQuestion, type DeleteQuestion } from "./question";
 import { applyQuery, filter, query, setFilter, unit } from "./query";
 import { refresh } from "./results";
 import { clearSelection, selectedCount, selectionPayload } from "./selection";
@@ -24,7 +26,7 @@ export const savedSearches = signal<SavedSearch[]>([]);
 /** Counts per filter value, for the current filter. */
 export const facets = signal<Facets | null>(null);
 /** A deletion waiting for the person to confirm it. */
-export const confirming = signal<{ selection: Selection; what: string } | null>(null);
+export const confirming = signal<DeleteQuestion | null>(null);
 
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 let facetsTimer: ReturnType<typeof setTimeout> | undefined;
@@ -106,14 +108,15 @@ export function toggleLikeAt(id: number) {
 
 /** Asks before deleting the selection, or the given item when nothing is selected. */
 export function askToDelete(id: number) {
-  const images = unit.value === "images";
   const selected = selectedCount.value;
-  const one: Selection = images ? { kind: "images", ids: [id] } : { kind: "jobs", ids: [id] };
-  const n = selected > 0 ? selected : 1;
-  confirming.value = {
-    selection: selected > 0 ? selectionPayload() : one,
-    what: `${n.toLocaleString()} ${images ? "image" : "job"}${n === 1 ? "" : "s"}`,
-  };
+  if (selected > 0) return askToDeleteSelection(selectionPayload(), selected);
+  const kind = unit.value === "images" ? "images" : "jobs";
+  askToDeleteSelection({ kind, ids: [id] }, 1);
+}
+
+/** Asks before deleting these `count` jobs or images, naming them. */
+export function askToDeleteSelection(selection: Selection, count: number) {
+  confirming.value = deleteQuestion(selection, count);
 }
 
 /** Deletes after the person said yes; the toast offers Undo while it lasts. */
@@ -147,12 +150,11 @@ async function undo(receipt: number) {
 
 /** Says what went in the words of what was picked: jobs on the cards, images on the wall. */
 function describe(d: Deletion, picked: Selection, prompt: string | undefined): string {
-  const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
   const images =
     picked.kind === "images" || (picked.kind === "query" && picked.query.unit === "images");
-  if (images) return plural(d.images, "image");
+  if (images) return counted(d.images, "image");
   if (prompt !== undefined && d.jobs === 1) return `“${promptText(prompt).slice(0, 40)}”`;
-  return plural(d.jobs, "job");
+  return counted(d.jobs, "job");
 }
 
 export async function createCollection(name: string): Promise<Collection | null> {

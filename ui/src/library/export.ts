@@ -6,6 +6,7 @@ import { api, messageOf } from "../api";
 import { attempt, toast } from "../state";
 import type { Collection, ExportFormat, ExportProgress, ExportSummary, Selection } from "../types";
 import { emptyFilter, query, sort } from "./query";
+import { counted } from "../numbers";
 
 export interface ExportRun {
   format: ExportFormat;
@@ -91,7 +92,7 @@ export function describeExport(s: ExportSummary, format: ExportFormat): string {
 }
 
 function plural(n: number, word: string): string {
-  return `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
+  return counted(n, word);
 }
 
 function were(n: number): string {

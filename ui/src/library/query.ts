@@ -95,6 +95,14 @@ export function setDensity(which: Unit, size: number) {
   localStorage.setItem(`atelier.density.${which}`, String(size));
 }
 
+/** The wall crops each picture to fill its square tile, instead of showing it whole. */
+export const wallCrop = signal(stored("atelier.wall.crop", "fit") === "crop");
+
+export function setWallCrop(crop: boolean) {
+  wallCrop.value = crop;
+  localStorage.setItem("atelier.wall.crop", crop ? "crop" : "fit");
+}
+
 function stored(key: string, fallback: string): string {
   try {
     return localStorage.getItem(key) ?? fallback;

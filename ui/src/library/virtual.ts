@@ -32,26 +32,28 @@ export function useVirtualizer(options: Options): Virtualizer<HTMLElement, HTMLE
 }
 
 /**
- * The element's inner width, followed as the window, the side bar or the date rail change it
- * (read during a render it would be the width before that render's changes). The element may
+ * The element's inner size, followed as the window, the side bar or the date rail change it
+ * (read during a render it would be the size before that render's changes). The element may
  * mount after the component does: every commit looks whether it is the one observed.
  */
-export function useWidth(ref: RefObject<HTMLElement>): number {
-  const [width, setWidth] = useState(0);
+export function useSize(ref: RefObject<HTMLElement>): { width: number; height: number } {
+  const [size, setSize] = useState({ width: 0, height: 0 });
   const observed = useRef<{ el: HTMLElement; observer?: ResizeObserver } | null>(null);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el || observed.current?.el === el) return;
     observed.current?.observer?.disconnect();
-    setWidth(el.clientWidth);
-    // Test DOMs have no ResizeObserver; their width is fixed anyway.
+    const measure = () => {
+      const next = { width: el.clientWidth, height: el.clientHeight };
+      setSize((was) => (was.width === next.width && was.height === next.height ? was : next));
+    };
+    measure();
+    // Test DOMs have no ResizeObserver; their size is fixed anyway.
     const observer =
-      typeof ResizeObserver === "undefined"
-        ? undefined
-        : new ResizeObserver(() => setWidth(el.clientWidth));
+      typeof ResizeObserver === "undefined" ? undefined : new ResizeObserver(measure);
     observer?.observe(el);
     observed.current = { el, observer };
   });
   useEffect(() => () => observed.current?.observer?.disconnect(), []);
-  return width;
+  return size;
 }

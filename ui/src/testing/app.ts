@@ -3,11 +3,13 @@
 import { cleanup } from "@testing-library/preact";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { vi } from "vitest";
+import { troubles } from "../accounts";
 import { confirming } from "../library/actions";
 import { exporting } from "../library/export";
 import { forgetJobsExcept } from "../library/jobs";
-import { emptyFilter, filter, setUnit, sort } from "../library/query";
+import { emptyFilter, filter, setUnit, sort, wallCrop } from "../library/query";
 import { clearSelection, focus } from "../library/selection";
+import { narrow, sidebarOverlay, sidebarPinned } from "../library/sidebar";
 import {
   accounts,
   draft,
@@ -16,6 +18,7 @@ import {
   promptPanel,
   repeat,
   settingsOpen,
+  settingsPage,
   toasts,
   viewer,
 } from "../state";
@@ -24,6 +27,8 @@ import {
 export function freshApp() {
   accounts.value = [];
   settingsOpen.value = false;
+  settingsPage.value = "accounts";
+  troubles.value = new Map();
   draft.value = "";
   repeat.value = 1;
   promptPanel.value = null;
@@ -36,6 +41,10 @@ export function freshApp() {
   filter.value = emptyFilter();
   sort.value = "newest";
   setUnit("jobs");
+  wallCrop.value = false;
+  narrow.value = false;
+  sidebarPinned.value = true;
+  sidebarOverlay.value = false;
   clearSelection();
   focus.value = 0;
   forgetJobsExcept(new Set());

@@ -1,5 +1,6 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { facets } from "../library/actions";
 import { setUnit } from "../library/query";
 import { narrow } from "../library/sidebar";
 import { start } from "../state";
@@ -49,6 +50,21 @@ describe("the side bar", () => {
     await waitFor(() => expect(screen.queryByTestId("sidebar")).toBeNull());
     // The person's choice for wide windows is untouched by the drawer.
     expect(localStorage.getItem("atelier.sidebar")).not.toBe("hidden");
+  });
+
+  it("as a drawer takes the keyboard once, not back from a name being typed", async () => {
+    await shown();
+    narrow.value = true;
+    fireEvent.click(screen.getByTestId("toggle-sidebar"));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("view-all")));
+    fireEvent.click(screen.getByTestId("new-collection"));
+    const name = await screen.findByTestId("collection-name");
+    await waitFor(() => expect(document.activeElement).toBe(name));
+    // Anything that redraws the side bar (here its counts) leaves the caret where it is.
+    const counts = { phases: [], accounts: [], providers: [], aspects: [], models: [], months: [] };
+    facets.value = { ...counts, liked: 7 };
+    await waitFor(() => expect(screen.getByTestId("view-liked").textContent).toContain("7"));
+    expect(document.activeElement).toBe(name);
   });
 });
 

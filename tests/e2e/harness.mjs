@@ -70,6 +70,24 @@ async function waitForPort(port) {
   throw new Error(`tauri-driver did not listen on ${port}`);
 }
 
+/**
+ * A 5,000-character prompt, the kind that once made the page 34,705 px wide: words, then one
+ * unbroken run, then parameters.
+ */
+export const LONG_PROMPT =
+  "a lighthouse on a cliff in a storm at dusk, ".repeat(100).slice(0, 4_200) +
+  "x".repeat(782) +
+  " --ar 16:9 --s 250";
+
+/** Puts `text` in the prompt box as typing would (5,000 keystrokes would take a minute). */
+export function fillPrompt(browser, text) {
+  return browser.execute((value) => {
+    const box = document.querySelector('[data-testid="prompt"]');
+    box.value = value;
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  }, text);
+}
+
 export function openApp() {
   return remote({
     hostname: "127.0.0.1",

@@ -8,9 +8,11 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
+  LONG_PROMPT,
   ROOT,
   cardsOn,
   clickWhenReady,
+  fillPrompt,
   openApp,
   screenshot,
   screenshotEachTest,
@@ -24,11 +26,6 @@ const SHOTS = join(ROOT, "target/e2e");
 
 const FOX = "a red fox in the snow --ar 3:2 --chaos 40";
 const OWL = "an owl at night";
-/** Words, then a run without spaces, then parameters: 5,000 characters in all. */
-const LONG =
-  "a lighthouse on a cliff in a storm at dusk, ".repeat(100).slice(0, 4_200) +
-  "x".repeat(778) +
-  " --ar 16:9 --s 250";
 
 before(async () => {
   await startDriver();
@@ -88,20 +85,15 @@ test("the prompt box has the keyboard at launch", async () => {
   await browser.keys([..."owl"]);
   assert.equal(await promptValue(), "owl");
 
-  for (const prompt of [FOX, OWL, LONG]) {
-    // 5,000 keystrokes would take a minute: the prompts are put in as typing would.
-    await browser.execute((value) => {
-      const box = document.querySelector('[data-testid="prompt"]');
-      box.value = value;
-      box.dispatchEvent(new Event("input", { bubbles: true }));
-    }, prompt);
+  for (const prompt of [FOX, OWL, LONG_PROMPT]) {
+    await fillPrompt(browser, prompt);
     await click('[data-testid="submit"]');
     await until(browser, async () => (await promptValue()) === "", "the prompt sent");
   }
   const all = await waitForCards(3);
   assert.deepEqual(
     all.map((c) => c.prompt.slice(0, 20)),
-    [LONG.slice(0, 20), OWL, FOX.slice(0, 20)],
+    [LONG_PROMPT.slice(0, 20), OWL, FOX.slice(0, 20)],
   );
 });
 

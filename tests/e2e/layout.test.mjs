@@ -8,9 +8,11 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
+  LONG_PROMPT,
   ROOT,
   cardsOn,
   clickWhenReady,
+  fillPrompt,
   openApp,
   screenshot,
   startDriver,
@@ -28,12 +30,6 @@ const SIZES = [
 ];
 const SHOTS = join(ROOT, "target/e2e");
 
-/** Words, then one unbroken run: long prompts have both. */
-const LONG =
-  "a lighthouse on a cliff in a storm at dusk, ".repeat(100).slice(0, 4_200) +
-  "x".repeat(800) +
-  " --ar 16:9";
-
 before(async () => {
   await startDriver();
   browser = await openApp();
@@ -49,18 +45,9 @@ after(async () => {
 const click = (sel) => clickWhenReady(browser, sel);
 const shot = (name) => screenshot(browser, join(SHOTS, `layout-${name}.png`));
 
-/** Puts `text` in the prompt box as typing would (5,000 keystrokes would take a minute). */
-function fillPrompt(text) {
-  return browser.execute((value) => {
-    const box = document.querySelector('[data-testid="prompt"]');
-    box.value = value;
-    box.dispatchEvent(new Event("input", { bubbles: true }));
-  }, text);
-}
-
 async function send(prompt) {
   const before = (await cardsOn(browser)).length;
-  await fillPrompt(prompt);
+  await fillPrompt(browser, prompt);
   await click('[data-testid="submit"]');
   await until(
     browser,
@@ -148,8 +135,8 @@ async function panel(name, open) {
 
 test("a 5,000-character prompt widens nothing, at any size from 720×520 up", async () => {
   await send("an origami crane --ar 3:4");
-  await send(LONG);
-  assert.ok(LONG.length >= 5_000);
+  await send(LONG_PROMPT);
+  assert.ok(LONG_PROMPT.length >= 5_000);
   const seen = [];
   for (const [width, height] of SIZES) {
     const inner = await resize(width, height);

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { uiSources } from "./testing/sources";
 import { monthLong, monthShort, when } from "./dates";
 
 // The shared formatters must write exactly what the `toLocale…String` calls they replace did.
@@ -27,13 +27,7 @@ describe("dates", () => {
   });
 
   it("are the only way the UI formats a date (a formatter per call held 30 MB at a scroll's peak)", () => {
-    const sources = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-        const path = join(dir, e.name);
-        if (e.isDirectory()) return sources(path);
-        return /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [path] : [];
-      });
-    const offenders = sources(import.meta.dirname).filter((path) =>
+    const offenders = uiSources().filter((path) =>
       /toLocale(Date|Time)String\(|toLocaleString\(\[/.test(readFileSync(path, "utf8")),
     );
     expect(offenders).toEqual([]);

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { uiSources } from "./testing/sources";
 import { counted, formatCount, numberFormat } from "./numbers";
 
 describe("numbers", () => {
@@ -22,13 +22,7 @@ describe("numbers", () => {
   });
 
   it("is the only way the UI writes a number (a formatter per call costs memory)", () => {
-    const sources = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-        const path = join(dir, e.name);
-        if (e.isDirectory()) return sources(path);
-        return /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [path] : [];
-      });
-    const offenders = sources(import.meta.dirname).filter((path) =>
+    const offenders = uiSources().filter((path) =>
       /\.toLocaleString\(\)/.test(readFileSync(path, "utf8")),
     );
     expect(offenders).toEqual([]);

@@ -4,12 +4,14 @@ import { api, messageOf } from "./api";
 import { jobChanged } from "./library/actions";
 import { setFilter } from "./library/query";
 import { accounts, toast, viewer } from "./state";
-import { SLOT_LABELS, type EnhanceScale, type ImageRecord, type Job, type Slot } from "./types";
-
-/** "4x" as people read it: "4×". */
-export function scaleText(scale: EnhanceScale): string {
-  return scale.replace("x", "×");
-}
+import {
+  SLOT_LABELS,
+  scaleText,
+  type EnhanceScale,
+  type ImageRecord,
+  type Job,
+  type Slot,
+} from "./types";
 
 /** The scales the image can be enhanced by; none for a grid, an enhancement, or a service
  * without Enhance (the account's capabilities say). */

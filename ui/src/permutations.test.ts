@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   BraceError,
+  MAX_DEPTH,
+  MAX_GROUPS,
   MAX_JOBS,
   countPrompts,
   expandPrompt,
@@ -153,6 +155,45 @@ describe("planJobs", () => {
     expect(planJobs("{a fox, --ar 1:1}", 1).problem).toMatch(words);
     expect(planJobs("a fox --ar 16:9", 1).problem).toBeNull();
     expect(planJobs("https://s.mj.run/abc --iw 2", 1).problem).toBeNull();
+  });
+});
+
+describe("prompts beyond the bounds", () => {
+  // Each of these overflowed the stack while the prompt bar rendered.
+  const hostile = {
+    "20,000 “{”": "{".repeat(20_000),
+    "20,000 “{a,” groups": "{a,".repeat(20_000),
+    "10,000 “{}” in a row": "{}".repeat(10_000),
+    "20,000 “{” after parameters": `a fox --ar ${"{".repeat(20_000)}`,
+  };
+
+  for (const [name, prompt] of Object.entries(hostile)) {
+    it(`gives a sentence for ${name}, never a crash`, () => {
+      const plan = planJobs(prompt, 1);
+      expect(plan.problem).toMatch(/Atelier expands up to/);
+      expect(plan.jobs).toBe(0);
+      expect(() => paramsOf(prompt)).not.toThrow();
+      expect(() => paramsOf(`a fox --ar ${prompt}`)).not.toThrow();
+    });
+  }
+
+  it("says how deep options nest and where", () => {
+    const deep = "a " + "{x ".repeat(MAX_DEPTH + 1) + "}".repeat(MAX_DEPTH + 1);
+    expect(planJobs(deep, 1).problem).toBe(
+      `Options nest ${MAX_DEPTH + 1} deep at character 27 (“{x {x {x {x {x }}}}}}}}}”); Atelier expands up to ${MAX_DEPTH} levels: take out a level, or write \\{ for a brace of its own.`,
+    );
+    const deepest = "{x ".repeat(MAX_DEPTH) + "}".repeat(MAX_DEPTH);
+    expect(expandPrompt(deepest)).toEqual([Array(MAX_DEPTH).fill("x").join(" ")]);
+  });
+
+  it("counts the groups of the whole prompt", () => {
+    expect(countPrompts("{a}".repeat(MAX_GROUPS))).toBe(1);
+    expect(planJobs("{a}".repeat(MAX_GROUPS + 1), 1).problem).toMatch(
+      new RegExp(`more than ${MAX_GROUPS} groups .* from character ${3 * MAX_GROUPS + 1} `),
+    );
+    // Nested ones count too.
+    const nested = "{a {b}}".repeat(MAX_GROUPS / 2 + 1);
+    expect(() => countPrompts(nested)).toThrow(BraceError);
   });
 });
 

@@ -5,7 +5,10 @@
 import { formatCount } from "./numbers";
 import { parseParams, promptText, type Param } from "./prompt";
 
-/** A brace without its partner: the sentence says which and where. */
+/**
+ * A brace without its partner, or groups nested too deep or too many: the sentence says which
+ * and where.
+ */
 export class BraceError extends Error {}
 
 type Node = { kind: "text"; text: string } | { kind: "group"; options: Node[][] };
@@ -14,11 +17,39 @@ type Node = { kind: "text"; text: string } | { kind: "group"; options: Node[][] 
 export const MAX_JOBS = 40;
 /** `Repeat ×N` goes up to this. */
 export const MAX_REPEAT = 10;
+/**
+ * Groups inside groups go this deep. Parsing and expanding recurse once per level, so a prompt
+ * of thousands of `{` (typed, pasted or imported into the recent prompts) would overflow the
+ * stack while the prompt bar renders; no real prompt needs more.
+ */
+export const MAX_DEPTH = 8;
+/**
+ * At most this many groups in one prompt. Expansion also recurses once per group of a
+ * sequence, so `{}{}{}…` needs a bound of its own; a handful of groups with a choice already
+ * make more than `MAX_JOBS`.
+ */
+export const MAX_GROUPS = 100;
 
 function parse(text: string): Node[] {
   let i = 0;
+  let groups = 0;
   const near = (at: number) => `“${text.slice(Math.max(0, at - 12), at + 13).trim()}”`;
-  const sequence = (inGroup: boolean): Node[] => {
+  // Checked as each group opens, so no deeper level is ever parsed.
+  const checkBounds = (open: number, depth: number, count: number) => {
+    if (depth > MAX_DEPTH) {
+      throw new BraceError(
+        `Options nest ${depth} deep at character ${open + 1} (${near(open)}); Atelier expands up to ${MAX_DEPTH} levels: take out a level, or write \\{ for a brace of its own.`,
+      );
+    }
+    if (count > MAX_GROUPS) {
+      throw new BraceError(
+        `The prompt has more than ${MAX_GROUPS} groups of options; Atelier expands up to ${MAX_GROUPS}: take out the ones from character ${open + 1} (${near(open)}) on, or write \\{ for a brace of its own.`,
+      );
+    }
+  };
+  // `depth` is how many groups hold this sequence: 0 outside any.
+  const sequence = (depth: number): Node[] => {
+    const inGroup = depth > 0;
     const nodes: Node[] = [];
     let buf = "";
     const flush = () => {
@@ -34,10 +65,11 @@ function parse(text: string): Node[] {
       } else if (ch === "{") {
         flush();
         const open = i++;
-        const options = [sequence(true)];
+        checkBounds(open, depth + 1, ++groups);
+        const options = [sequence(depth + 1)];
         while (text[i] === ",") {
           i++;
-          options.push(sequence(true));
+          options.push(sequence(depth + 1));
         }
         if (text[i] !== "}") {
           throw new BraceError(
@@ -60,7 +92,7 @@ function parse(text: string): Node[] {
     flush();
     return nodes;
   };
-  return sequence(false);
+  return sequence(0);
 }
 
 function hasGroups(nodes: Node[]): boolean {

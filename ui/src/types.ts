@@ -1,5 +1,8 @@
 // The shapes the Rust core sends and takes are generated from its types (ts-rs, in
 // `bindings/`); `scripts/test.sh` fails when they drift. What is here is only what the UI adds.
+import type { EnhanceScale } from "./bindings/EnhanceScale";
+import type { ImageRecord } from "./bindings/ImageRecord";
+import type { Job } from "./bindings/Job";
 import type { JobStatus } from "./bindings/JobStatus";
 import type { ProviderKind } from "./bindings/ProviderKind";
 import type { Slot } from "./bindings/Slot";
@@ -58,6 +61,19 @@ export const SLOT_LABELS: Record<Slot, string> = {
   u3: "U3",
   u4: "U4",
 };
+
+/** "4x" as people read it: "4×". */
+export function scaleText(scale: EnhanceScale): string {
+  return scale.replace("x", "×");
+}
+
+/**
+ * What a picture is called on its card and in the viewer: "U2", or "Enhanced 4×" for an
+ * Enhance, whose one picture the core files under the grid's slot though it is no grid.
+ */
+export function imageLabel(job: Job, image: ImageRecord): string {
+  return job.enhancement ? `Enhanced ${scaleText(job.enhancement.scale)}` : SLOT_LABELS[image.slot];
+}
 
 /** Still on its way: Atelier is following it. */
 export function isActive(status: JobStatus): boolean {

@@ -150,6 +150,26 @@ describe("Enhance", () => {
     await waitFor(() => expect(screen.getAllByTestId("job")).toHaveLength(4));
   });
 
+  it("names an Enhance's picture for what it is, not a grid", async () => {
+    enhancing([done(1), enhanced(5, 1, "4x")]);
+    render(<App />);
+    await start();
+    const [card, parent] = await screen.findAllByTestId("job");
+    const tile = within(card).getByTestId("image-grid");
+    expect(tile.querySelector("figcaption")!.textContent).toBe("Enhanced 4×");
+    expect(tile.querySelector("img")!.getAttribute("alt")).toBe("Enhanced 4× of “job 1”");
+    expect(within(card).queryByText("Grid")).toBeNull();
+    // A job's grid is still its grid.
+    expect(within(parent).getByTestId("image-grid").querySelector("figcaption")!.textContent).toBe(
+      "Grid",
+    );
+
+    viewer.value = { index: 0, at: 0 };
+    const details = await screen.findByTestId("viewer-details");
+    expect(within(details).getByText("Enhanced 4×")).toBeTruthy();
+    expect(screen.getByTestId("viewer-image").getAttribute("alt")).toBe("Enhanced 4× of “job 1”");
+  });
+
   it("sends a failed Enhance again as an Enhance, never as its prompt", async () => {
     const failed = { ...enhanced(7, 1), status: "failed" as const, error: "Refused.", images: [] };
     const core = enhancing([done(1), failed]);

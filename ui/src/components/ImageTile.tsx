@@ -4,7 +4,7 @@ import { marks } from "../library/marks";
 import { opened } from "../library/results";
 import { dragIds } from "../library/selection";
 import { attempt } from "../state";
-import { SLOT_LABELS, type ImageRecord, type Job } from "../types";
+import { imageLabel, type ImageRecord, type Job } from "../types";
 import { ImageActions } from "./ImageActions";
 
 /**
@@ -54,7 +54,7 @@ export function ImageTile({ image, job, pixels, onOpen, actions }: Props) {
       <img
         ref={img}
         src={thumbnailFor(image.id, pixels)}
-        alt={`${SLOT_LABELS[image.slot]} of “${job.prompt}”`}
+        alt={`${imageLabel(job, image)} of “${job.prompt}”`}
         decoding="async"
         draggable
         onDragStart={dragOut(image.id)}
@@ -65,7 +65,7 @@ export function ImageTile({ image, job, pixels, onOpen, actions }: Props) {
         onLoad={() => marks.thumbnailShown(generation)}
       />
       <figcaption>
-        {SLOT_LABELS[image.slot]}
+        {imageLabel(job, image)}
         {image.liked && <span class="liked-mark"> ♥</span>}
       </figcaption>
       {actions && <ImageActions image={image} job={job} />}

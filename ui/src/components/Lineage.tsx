@@ -1,8 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, messageOf } from "../api";
-import { enhance, enhanceScales, scaleText, showLineage } from "../enhance";
+import { enhance, enhanceScales, showLineage } from "../enhance";
 import { toast } from "../state";
-import { SLOT_LABELS, type EnhancedCopy, type ImageRecord, type Job } from "../types";
+import { SLOT_LABELS, scaleText, type EnhancedCopy, type ImageRecord, type Job } from "../types";
 
 /** "Enhance" with the scales the account's service offers, on an upscale. */
 export function EnhanceMenu({ job, image }: { job: Job; image: ImageRecord }) {

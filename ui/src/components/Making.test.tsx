@@ -312,6 +312,27 @@ describe("prompt memory", () => {
     expect(screen.queryByTestId("recent-panel")).toBeNull();
   });
 
+  it("shows a sentence, not a blank window, for a prompt of thousands of braces", async () => {
+    // Imported jobs bring their prompts into Recent: one like this used to overflow the stack.
+    const braces = `a fox ${"{".repeat(20_000)} --ar ${"{a,".repeat(20_000)}`;
+    fakeCore([done(1, { prompt: braces }), done(2, { prompt: "an owl" })]);
+    const box = await app();
+    type(box, "{}".repeat(10_000));
+    expect(screen.getByTestId("plan-problem").textContent).toMatch(/Atelier expands up to 100/);
+    expect((screen.getByTestId("submit") as HTMLButtonElement).disabled).toBe(true);
+
+    type(box, "");
+    fireEvent.click(screen.getByTestId("toggle-recent"));
+    await waitFor(() => expect(screen.getAllByTestId("recent-prompt")).toHaveLength(2));
+    const imported = screen.getAllByTestId("recent-prompt").find((b) => b.title === braces);
+    fireEvent.click(imported!);
+    expect(box.value === braces, "the imported prompt is in the box").toBe(true);
+    expect(screen.getByTestId("plan-problem").textContent).toMatch(
+      /^Options nest 9 deep at character 15 .*Atelier expands up to 8 levels/,
+    );
+    expect((screen.getByTestId("submit") as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it("saves the prompt under a name, fills the box from it, deletes it", async () => {
     const core = fakeCore([]);
     const box = await app();

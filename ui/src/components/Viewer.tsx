@@ -8,7 +8,7 @@ import { count, idAt, idAtLoaded, pin, revision } from "../library/results";
 import { focus, isSelected, reveal, selectedCount, selectOnly } from "../library/selection";
 import { formatCount } from "../numbers";
 import { viewer } from "../state";
-import { SLOT_LABELS, type ImageRecord, type Job } from "../types";
+import { imageLabel, type ImageRecord, type Job } from "../types";
 import { ViewerPanel } from "./ViewerPanel";
 
 /**
@@ -107,7 +107,7 @@ export function Viewer() {
           <img
             key={image.id}
             src={imageUrl(image.id)}
-            alt={`${SLOT_LABELS[image.slot]} of “${job.prompt}”`}
+            alt={`${imageLabel(job, image)} of “${job.prompt}”`}
             decoding="async"
             data-testid="viewer-image"
           />
@@ -175,7 +175,7 @@ function Steps({ job, image, index, step }: StepsProps) {
               aria-current={img.id === image?.id}
               onClick={() => (viewer.value = { index, at: i })}
             >
-              {SLOT_LABELS[img.slot]}
+              {imageLabel(job, img)}
             </button>
           ))}
         </nav>

@@ -2,7 +2,7 @@ import { dateAndTime } from "../dates";
 import { toggleLikeImage } from "../library/actions";
 import { formatCount } from "../numbers";
 import { parseParams, promptText } from "../prompt";
-import { PROVIDER_NAMES, SLOT_LABELS, type ImageRecord, type Job } from "../types";
+import { PROVIDER_NAMES, imageLabel, type ImageRecord, type Job } from "../types";
 import { ImageActions } from "./ImageActions";
 import { ViewerLineage } from "./Lineage";
 import { PromptButtons } from "./PromptActions";
@@ -24,7 +24,7 @@ export function ViewerPanel({ job, image, remove }: Props) {
         <Prompt prompt={job.prompt} />
         <dl class="viewer-meta">
           <dt>Image</dt>
-          <dd>{job.enhancement ? "Enhanced" : SLOT_LABELS[image.slot]}</dd>
+          <dd>{imageLabel(job, image)}</dd>
           <dt>Service</dt>
           <dd data-testid="viewer-service">{serviceOf(job)}</dd>
           <dt>Made</dt>

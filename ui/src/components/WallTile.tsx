@@ -5,7 +5,7 @@ import { opened } from "../library/results";
 import { focus, isSelected, pick } from "../library/selection";
 import { promptText } from "../prompt";
 import { attempt, viewer } from "../state";
-import { SLOT_LABELS } from "../types";
+import { imageLabel } from "../types";
 import { dragOut, thumbnailFor, useReleasedImage } from "./ImageTile";
 
 interface Props {
@@ -32,14 +32,14 @@ export function WallTile({ id, index, size }: Props) {
       data-image-id={id}
       data-job-id={job.id}
       style={{ width: `${size}px`, height: `${size}px` }}
-      title={`${SLOT_LABELS[image.slot]} · ${promptText(job.prompt)}`}
+      title={`${imageLabel(job, image)} · ${promptText(job.prompt)}`}
       onClick={(e) => void attempt(() => pick(e, index, id))}
       onDblClick={() => (viewer.value = { index, at: 0 })}
     >
       <img
         ref={img}
         src={thumbnailFor(id, size)}
-        alt={`${SLOT_LABELS[image.slot]} of “${job.prompt}”`}
+        alt={`${imageLabel(job, image)} of “${job.prompt}”`}
         decoding="async"
         draggable
         onDragStart={dragOut(id)}

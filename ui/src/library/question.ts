@@ -2,7 +2,7 @@
 // with the first few prompts, so that nobody deletes what they did not mean to.
 import { counted } from "../numbers";
 import { promptText } from "../prompt";
-import { SLOT_LABELS, type Selection } from "../types";
+import { imageLabel, type Selection } from "../types";
 import { jobOfImage, jobSignal } from "./jobs";
 
 /** A deletion waiting for the person to confirm it, and how it is put to them. */
@@ -63,5 +63,5 @@ function jobName(id: number): string | undefined {
 function imageName(id: number): string | undefined {
   const job = jobOfImage(id)?.value;
   const image = job?.images.find((i) => i.id === id);
-  return job && image && `${SLOT_LABELS[image.slot]} of ${quoted(job.prompt)}`;
+  return job && image && `${imageLabel(job, image)} of ${quoted(job.prompt)}`;
 }

@@ -8,7 +8,8 @@ use atelier_standin::{AiClient, AiClientConfig, ImagineApi, ImagineApiConfig, Pa
 
 const USAGE: &str = "usage:
   atelier-standin imagineapi [--port 8787] [--token T] [--pending-ms N] [--running-ms N] \
-[--grid-size N] [--bot-status S] [--past N] [--hide-user-created true]
+[--grid-size N] [--bot-status S] [--past N] [--hide-user-created true] \
+[--ignore-page true]
   atelier-standin aiclient [--port 8788] [--token T] [--pending-ms N] [--running-ms N] \
 [--image-size N] [--credits N]";
 
@@ -43,6 +44,7 @@ async fn imagineapi(args: &[String]) -> Result<(), String> {
             "--bot-status" => config.bot_status = value.to_owned(),
             "--past" => config.past = past(number(flag, value)?),
             "--hide-user-created" => config.user_created_hidden = value == "true",
+            "--ignore-page" => config.page_ignored = value == "true",
             other => return Err(format!("unknown flag {other}\n{USAGE}")),
         }
     }

@@ -8,10 +8,13 @@ use url::{Host, Url};
 
 use crate::accounts::trim_pasted;
 
+/// The messages never repeat what was typed: a token pasted into the address field would
+/// otherwise land in the log with the error. The field is shown beside the message anyway;
+/// a suggestion is an address Atelier made, offered to the person.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AddressError {
-    #[error("“{text}” is not a web address ({reason}).")]
-    Malformed { text: String, reason: String },
+    #[error("This is not a web address ({reason}).")]
+    Malformed { reason: String },
     /// A host typed without `https://`: the fix is certain enough to offer in one click.
     #[error("Add {scheme} in front: {suggestion}")]
     NoScheme {
@@ -20,14 +23,13 @@ pub enum AddressError {
     },
     /// The address of one of the service's requests or pages, pasted from its docs or a
     /// browser: every request would go to the wrong place, so the base is offered instead.
-    #[error("“{text}” is not where {service}'s requests go: use {suggestion}")]
+    #[error("This address points inside {service}, not where its requests go: use {suggestion}")]
     NotTheBase {
         service: &'static str,
-        text: String,
         suggestion: String,
     },
-    #[error("“{0}” must start with https:// (or http://).")]
-    NotWeb(String),
+    #[error("The service address must start with https:// (or http://).")]
+    NotWeb,
     #[error(
         "Leave the user name and password out of the service address: Atelier sends your token \
          itself."
@@ -75,7 +77,6 @@ pub fn parse_for(text: &str, service: &Service) -> Result<Url, AddressError> {
 
 fn parse_inner(text: &str, service: Option<&Service>) -> Result<Url, AddressError> {
     let malformed = |e: url::ParseError| AddressError::Malformed {
-        text: text.to_owned(),
         reason: e.to_string(),
     };
     // `cl.imagineapi.dev` fails to parse; `localhost:8080` parses with `localhost` as its
@@ -85,7 +86,7 @@ fn parse_inner(text: &str, service: Option<&Service>) -> Result<Url, AddressErro
         Ok(url) if is_web(&url) => url,
         Ok(_) if !typed_scheme => return Err(without_scheme(text, service, None)),
         Err(e) if !typed_scheme => return Err(without_scheme(text, service, Some(malformed(e)))),
-        Ok(_) => return Err(AddressError::NotWeb(text.to_owned())),
+        Ok(_) => return Err(AddressError::NotWeb),
         Err(e) => return Err(malformed(e)),
     };
     if !url.username().is_empty() || url.password().is_some() {
@@ -95,7 +96,6 @@ fn parse_inner(text: &str, service: Option<&Service>) -> Result<Url, AddressErro
         if let Some(base) = (service.base_of)(&url) {
             return Err(AddressError::NotTheBase {
                 service: service.name,
-                text: text.to_owned(),
                 suggestion: shown(&base),
             });
         }
@@ -136,7 +136,7 @@ fn without_scheme(
     service: Option<&Service>,
     parsed: Option<AddressError>,
 ) -> AddressError {
-    let not_web = || parsed.unwrap_or_else(|| AddressError::NotWeb(text.to_owned()));
+    let not_web = || parsed.unwrap_or(AddressError::NotWeb);
     let Ok(probe) = Url::parse(&format!("http://{text}")) else {
         return not_web();
     };
@@ -217,13 +217,13 @@ mod tests {
         assert!(parse("https://cl.imagineapi.dev").is_ok());
         assert!(parse(" http://127.0.0.1:8787/ ").is_ok());
         assert!(parse("https://mj.example.com/api/v1").is_ok());
-        assert!(matches!(parse("ftp://x"), Err(AddressError::NotWeb(_))));
-        assert!(matches!(parse("file:///etc"), Err(AddressError::NotWeb(_))));
+        assert_eq!(parse("ftp://x"), Err(AddressError::NotWeb));
+        assert_eq!(parse("file:///etc"), Err(AddressError::NotWeb));
         assert!(matches!(
             parse("hello"),
             Err(AddressError::Malformed { .. })
         ));
-        assert!(matches!(parse("mailto:a@b"), Err(AddressError::NotWeb(_))));
+        assert_eq!(parse("mailto:a@b"), Err(AddressError::NotWeb));
     }
 
     fn suggested(e: Result<Url, AddressError>) -> (String, Option<String>) {
@@ -261,13 +261,39 @@ mod tests {
         let (message, suggestion) = suggested(parse_for("https://a.dev/items/x?y", &rules));
         assert_eq!(
             message,
-            "“https://a.dev/items/x?y” is not where Svc's requests go: use https://a.dev"
+            "This address points inside Svc, not where its requests go: use https://a.dev"
         );
         assert_eq!(suggestion.as_deref(), Some("https://a.dev"));
         let (_, suggestion) = suggested(parse_for("a.dev/items", &rules));
         assert_eq!(suggestion.as_deref(), Some("https://a.dev"));
         assert!(parse_for("https://a.dev", &rules).is_ok());
         assert!(parse("https://a.dev/items").is_ok());
+    }
+
+    #[test]
+    fn messages_never_repeat_what_was_typed() {
+        let rules = Service {
+            name: "Svc",
+            base_of: |url| (url.path() != "/").then(|| with_path(url, &[])),
+        };
+        let secret = "tok3nS3cret";
+        for typed in [
+            "tok3nS3cret".to_owned(),
+            "Bearer tok3nS3cret".to_owned(),
+            "ftp://tok3nS3cret".to_owned(),
+            "mailto:tok3nS3cret@b".to_owned(),
+            "http://tok3nS3cret:99999".to_owned(),
+            "https://a.dev/items/tok3nS3cret?y".to_owned(),
+            "https://me:tok3nS3cret@a.dev".to_owned(),
+        ] {
+            let e = parse_for(&typed, &rules).unwrap_err();
+            // A suggestion is an address Atelier offers; only the rest must not echo.
+            let message = match e.suggestion() {
+                Some(offered) => e.to_string().replace(offered, ""),
+                None => e.to_string(),
+            };
+            assert!(!message.contains(secret), "{typed}: {e}");
+        }
     }
 
     #[test]

@@ -126,7 +126,7 @@ async fn pasted_addresses_are_trimmed_and_near_misses_get_the_right_one_offered(
         let (message, suggestion) = refused(imagine, pasted);
         assert_eq!(suggestion, "https://cl.imagineapi.dev", "{pasted}");
         assert!(
-            message.contains("not where ImagineAPI's requests go"),
+            message.contains("points inside ImagineAPI, not where its requests go"),
             "{message}"
         );
     }

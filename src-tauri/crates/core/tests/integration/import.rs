@@ -245,6 +245,38 @@ async fn a_server_that_refuses_the_listing_gets_a_clear_sentence() {
 }
 
 #[tokio::test]
+async fn a_server_that_ignores_the_page_asked_for_is_not_listed_forever() {
+    let server = imagineapi_with(ImagineApiConfig {
+        grid_size: 64,
+        past: PastImages {
+            completed: 60,
+            ..PastImages::default()
+        },
+        page_ignored: true,
+        ..imagineapi_config()
+    })
+    .await;
+    let lab = quick(server);
+    lab.app.import_past(lab.account).unwrap();
+    let p = settled(&lab.app, lab.account).await;
+
+    assert_eq!(p.state, ImportState::Done, "{p:?}");
+    assert_eq!(
+        p.message,
+        "The server sent the same page again, so the import stopped after 50 images."
+    );
+    assert_eq!((p.listed, p.imported, p.total), (50, 50, Some(60)));
+    assert_eq!(
+        lab.server.past_listings(),
+        2,
+        "the first page, then the same again"
+    );
+    let jobs = library(&lab.app);
+    assert_eq!(jobs.len(), 50);
+    assert_no_duplicates(&jobs);
+}
+
+#[tokio::test]
 async fn the_request_budget_paces_an_import() {
     let lab = Lab::build(
         server(

@@ -222,3 +222,21 @@ async fn unknown_fields_are_refused_as_directus_does() {
         .unwrap()
         .contains("colour"));
 }
+
+#[tokio::test]
+async fn a_server_that_ignores_page_sends_the_first_page_every_time() {
+    let config = ImagineApiConfig {
+        past: PastImages {
+            completed: 70,
+            ..PastImages::default()
+        },
+        page_ignored: true,
+        ..ImagineApiConfig::default()
+    };
+    let api = ImagineApi::start(config, 0).await.unwrap();
+    let (_, first) = get(&api, &format!("{PAST}1&meta=filter_count")).await;
+    let (_, third) = get(&api, &format!("{PAST}3&meta=filter_count")).await;
+    assert_eq!(first["data"].as_array().unwrap().len(), 50);
+    assert_eq!(third["data"], first["data"]);
+    assert_eq!(third["meta"]["filter_count"], 70, "the true total, still");
+}

@@ -155,6 +155,11 @@ pub async fn list(
         return directus::forbidden_field(&refused);
     }
     let pairs = as_current_user(pairs);
+    let pairs = if shared.config.page_ignored {
+        first_page_only(pairs)
+    } else {
+        pairs
+    };
     let q = match ListQuery::parse(&pairs) {
         Ok(q) => q,
         Err(message) => return directus::invalid_query(&message),
@@ -196,6 +201,12 @@ pub async fn list(
         meta.insert("filter_count".into(), matched.into());
     }
     Json(WithMeta { data, meta }).into_response()
+}
+
+/// The query without where to start, for a server that ignores it.
+fn first_page_only(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    let start = |k: &str| matches!(k, "page" | "offset");
+    pairs.into_iter().filter(|(k, _)| !start(k)).collect()
 }
 
 /// Directus's dynamic variable for the token's user, in filter values.

@@ -52,6 +52,9 @@ pub struct ImagineApiConfig {
     /// for it is answered 403 FORBIDDEN, as Directus does, so listing one's own past images
     /// is refused.
     pub user_created_hidden: bool,
+    /// Listings ignore `page` and `offset`, as a proxy or a server that drops them would:
+    /// every request gets the first page again, with the true `filter_count`.
+    pub page_ignored: bool,
 }
 
 impl Default for ImagineApiConfig {
@@ -65,6 +68,7 @@ impl Default for ImagineApiConfig {
             bot_status: "healthy".into(),
             past: PastImages::default(),
             user_created_hidden: false,
+            page_ignored: false,
         }
     }
 }

@@ -7,6 +7,7 @@
 
 mod item;
 mod run;
+mod runaway;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

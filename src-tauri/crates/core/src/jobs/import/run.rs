@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use super::item::{self, Outcome};
+use super::runaway::Guard;
 use crate::accounts::Account;
 use crate::import::{ImportProgress, ImportSink, ImportState};
 use crate::jobs::budget::SharedBudget;
@@ -27,6 +28,7 @@ pub(super) struct Run {
 impl Run {
     pub async fn go(mut self) {
         let budget = self.ctx.budget(self.account.id);
+        let mut guard = Guard::default();
         let (state, message) = loop {
             if self.cancelled() {
                 break stopped();
@@ -38,11 +40,18 @@ impl Run {
                 }
                 Err(e) => break (ImportState::Failed, failed(&e)),
             };
+            if let Some(stop) = guard.repeated(&page) {
+                break (ImportState::Done, stop.sentence(self.progress.listed));
+            }
             if !self.page(&page, &budget).await {
                 break stopped();
             }
             if page.last {
                 break (ImportState::Done, String::new());
+            }
+            let (listed, pages_read) = (self.progress.listed, self.progress.next_page - 1);
+            if let Some(stop) = guard.enough(&page, listed, pages_read.into()) {
+                break (ImportState::Done, stop.sentence(listed));
             }
         };
         // A stop keeps the last image's problem when there is no other reason to give.

@@ -26,7 +26,7 @@ step "core, stand-in and shell tests"
 rm -f ui/src/bindings/*.ts
 cargo test --workspace --locked
 
-step "the web view's types match the Rust ones"
+step "the web view's types and command table (commands.ts) match the Rust ones"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
   git status --short -- ui/src/bindings
   echo "ui/src/bindings differs from what the Rust types generate: commit the regenerated files" >&2

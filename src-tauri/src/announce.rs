@@ -121,8 +121,38 @@ fn window_focused(app: &AppHandle) -> bool {
         .unwrap_or(false)
 }
 
-/// The notification's title and body for endings that came together.
+/// The notification's title and body for endings that came together, as sent.
 fn summary(endings: &[Ending]) -> (String, String) {
+    let (title, body) = in_words(endings);
+    (title, body_for_server(&body))
+}
+
+/// Freedesktop notification servers read the body as markup: a prompt with `&`, `<` or `>`
+/// ("cats & dogs", "<lora:x>") would show mangled, or not at all. The title is plain text
+/// there, and other platforms show the body as it is.
+fn body_for_server(body: &str) -> String {
+    if cfg!(all(unix, not(target_os = "macos"))) {
+        escape_markup(body)
+    } else {
+        body.to_owned()
+    }
+}
+
+/// The three characters the markup gives a meaning to, as entities every server knows.
+fn escape_markup(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+fn in_words(endings: &[Ending]) -> (String, String) {
     let failed = endings.iter().filter(|e| e.problem.is_some()).count();
     let ready = endings.len() - failed;
     if let [one] = endings {
@@ -213,6 +243,19 @@ mod tests {
             summary(&[failed("a", "x"), failed("b", "y")]).0,
             "2 jobs failed"
         );
+    }
+
+    #[test]
+    fn markup_characters_reach_the_server_as_text() {
+        assert_eq!(
+            escape_markup("cats & <b>dogs</b> --no >x"),
+            "cats &amp; &lt;b&gt;dogs&lt;/b&gt; --no &gt;x"
+        );
+        let (title, body) = summary(&[failed("a <lora:fox> & owl", "Banned: <fox>")]);
+        assert_eq!(title, "A job failed");
+        if cfg!(all(unix, not(target_os = "macos"))) {
+            assert_eq!(body, "a &lt;lora:fox&gt; &amp; owl\nBanned: &lt;fox&gt;");
+        }
     }
 
     #[test]

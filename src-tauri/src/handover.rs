@@ -12,11 +12,24 @@ const ATTEMPT_VAR: &str = "ATELIER_HANDOVER_ATTEMPT";
 const ATTEMPTS: u32 = 5;
 const PAUSE: Duration = Duration::from_secs(1);
 
+/// How many times this launch has started over. Call it first thing, before any thread
+/// starts: it also removes the count from the environment, which every process the app starts
+/// (WebKit's, a file opened with another app) would otherwise inherit, and an Atelier
+/// launched from one of those would count on from it.
+pub fn take_attempt() -> u32 {
+    take(ATTEMPT_VAR)
+}
+
+fn take(var: &str) -> u32 {
+    let value = std::env::var_os(var);
+    std::env::remove_var(var);
+    attempt(value)
+}
+
 /// Ends a launch that could not start: over again when the hand-over was lost, else with
-/// the error.
-pub fn retry_or_fail(error: tauri::Error) -> ! {
+/// the error. `attempt` is what [`take_attempt`] read.
+pub fn retry_or_fail(error: tauri::Error, attempt: u32) -> ! {
     let reason = error.to_string();
-    let attempt = attempt(std::env::var_os(ATTEMPT_VAR));
     if lost_handover(&reason) && attempt < ATTEMPTS {
         eprintln!("atelier: the Atelier already open did not answer; trying again ({reason})");
         std::thread::sleep(PAUSE);
@@ -72,5 +85,19 @@ mod tests {
         assert_eq!(attempt(None), 0);
         assert_eq!(attempt(Some("3".into())), 3);
         assert_eq!(attempt(Some("x".into())), 0);
+    }
+
+    #[test]
+    fn the_count_is_read_once_and_leaves_the_environment() {
+        // A name of its own, so no other test reads it meanwhile.
+        let var = "ATELIER_HANDOVER_ATTEMPT_TAKEN_BY_TEST";
+        std::env::set_var(var, "2");
+        assert_eq!(take(var), 2);
+        assert_eq!(
+            std::env::var_os(var),
+            None,
+            "inherited by what the app starts"
+        );
+        assert_eq!(take(var), 0);
     }
 }

@@ -2,7 +2,9 @@
 //! Everything that decides anything lives in `atelier-core`.
 
 mod announce;
+#[macro_use]
 mod commands;
+mod events;
 mod handover;
 mod logs;
 mod menu;
@@ -16,15 +18,24 @@ use atelier_core::import::ImportProgress;
 use atelier_core::jobs::{EngineConfig, Job, Notice};
 use atelier_core::secrets::KeychainStore;
 use atelier_core::Atelier;
-use tauri::{AppHandle, Emitter, Manager};
+use events::{Event, ImportProgressed, JobUpdated, NoticeGiven};
+use tauri::{AppHandle, Manager};
 
 /// The keychain service tokens are filed under (the app's bundle identifier).
 const KEYCHAIN_SERVICE: &str = "dev.atelier.app";
 
+/// Tauri's handler for every command of the contract.
+macro_rules! handler {
+    ($( $name:ident ( $( $arg:ident : $ty:ty ),* ) -> $reply:ty ; )*) => {
+        tauri::generate_handler![$( commands::$name ),*]
+    };
+}
+
 pub fn run() {
+    let attempt = handover::take_attempt();
     #[cfg(target_os = "linux")]
     tune_webkit_processes();
-    let started = tauri::Builder::default()
+    let built = tauri::Builder::default()
         // First: a second launch hands over to the running window before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             show_main_window(app)
@@ -50,58 +61,21 @@ pub fn run() {
             }
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::list_accounts,
-            commands::add_account,
-            commands::update_account,
-            commands::set_account_token,
-            commands::set_active_account,
-            commands::delete_account,
-            commands::account_job_count,
-            commands::test_connection,
-            commands::submit_prompt,
-            commands::recent_prompts,
-            commands::saved_prompts,
-            commands::save_prompt,
-            commands::delete_saved_prompt,
-            commands::cancel_job,
-            commands::retry_job,
-            commands::enhance_image,
-            commands::job_enhancements,
-            commands::preferences,
-            commands::set_job_timeout,
-            commands::set_notifications,
-            commands::library_page,
-            commands::library_summary,
-            commands::library_facets,
-            commands::library_range,
-            commands::get_job,
-            commands::like,
-            commands::collections,
-            commands::create_collection,
-            commands::rename_collection,
-            commands::delete_collection,
-            commands::collect,
-            commands::saved_searches,
-            commands::save_search,
-            commands::delete_saved_search,
-            commands::delete_items,
-            commands::undo_deletion,
-            commands::reveal_image,
-            commands::save_image_as,
-            commands::copy_image,
-            commands::copy_image_file,
-            commands::drag_images,
-            commands::export_items,
-            commands::cancel_export,
-            commands::open_logs_folder,
-            commands::import_past,
-            commands::cancel_import,
-            commands::imports,
-        ])
-        .run(tauri::generate_context!());
-    if let Err(e) = started {
-        handover::retry_or_fail(e);
+        .invoke_handler(each_command!(handler))
+        .build(tauri::generate_context!());
+    match built {
+        Ok(app) => app.run(on_run_event),
+        Err(e) => handover::retry_or_fail(e, attempt),
+    }
+}
+
+/// The event loop ends the process without dropping what the app manages, so what must go
+/// with the app goes here.
+fn on_run_event(app: &AppHandle, event: tauri::RunEvent) {
+    if let tauri::RunEvent::Exit = event {
+        if let Some(atelier) = app.try_state::<Arc<Atelier>>() {
+            atelier.close();
+        }
     }
 }
 
@@ -219,7 +193,7 @@ fn open_in(
         if title.note(&handle, job) {
             announces.ended(&handle, job);
         }
-        let _ = handle.emit("job-updated", job);
+        JobUpdated::emit(&handle, job);
     });
     let secrets = Arc::new(KeychainStore::new(KEYCHAIN_SERVICE));
     let atelier = Atelier::open(data_dir, secrets, EngineConfig::default(), sink)?;
@@ -228,11 +202,11 @@ fn open_in(
     app.manage(Arc::new(commands::Exports::default()));
     let handle = app.clone();
     atelier.on_notice(Arc::new(move |notice: &Notice| {
-        let _ = handle.emit("notice", notice);
+        NoticeGiven::emit(&handle, notice);
     }));
     let handle = app.clone();
     atelier.on_import(Arc::new(move |progress: &ImportProgress| {
-        let _ = handle.emit("import-progress", progress);
+        ImportProgressed::emit(&handle, progress);
     }));
     Ok(atelier)
 }

@@ -3,6 +3,10 @@
 //! folder, one file a UTC day, the last week kept. Tokens never reach it: the core never
 //! formats one (it is a `Secret`), and the end-to-end tests scan the folder for the test token.
 //!
+//! Lines at info and above are kept; `ATELIER_LOG` (or `RUST_LOG`) asks for more or less, as
+//! `RUST_LOG` spells it: `ATELIER_LOG=debug`, `RUST_LOG=atelier_core::jobs=debug`. The engine's
+//! work on a job runs in a `job{id=42}` span, so `grep 'job{id=42}'` reads that job's life.
+//!
 //! The folder is made owner-only (0700) and every file owner-only (0600) as it is created:
 //! prompts and addresses are nobody else's business, and the data folder around it may not
 //! be private yet (it is claimed after the log starts), or may be somewhere else.
@@ -13,11 +17,17 @@ use std::path::{Path, PathBuf};
 
 use atelier_core::data_folder::private_options;
 use tracing_appender::non_blocking::WorkerGuard;
-use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 const KEEP_DAYS: usize = 7;
 const PREFIX: &str = "atelier.";
 const SUFFIX: &str = ".log";
+/// Where the levels are asked for, the first one set winning: our own name, then the one
+/// every Rust developer already types.
+const LEVEL_VARS: [&str; 2] = ["ATELIER_LOG", "RUST_LOG"];
+const DEFAULT_LEVEL: LevelFilter = LevelFilter::INFO;
 
 /// Held for as long as the app runs: dropping it flushes what is still buffered.
 pub struct LogGuard(#[allow(dead_code)] WorkerGuard);
@@ -32,17 +42,54 @@ pub fn start(dir: &Path) -> Option<LogGuard> {
         return None;
     }
     let (writer, guard) = tracing_appender::non_blocking(file);
-    let installed = tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_max_level(LevelFilter::INFO)
+    let (levels, problem) = levels(asked_levels(|name| std::env::var(name).ok()));
+    let installed = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(writer)
+                .with_ansi(false),
+        )
+        .with(levels)
         .try_init();
     if let Err(e) = installed {
         eprintln!("atelier: no log file: {e}");
         return None;
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "Atelier started");
+    if let Some(problem) = problem {
+        tracing::warn!("{problem}");
+    }
     Some(LogGuard(guard))
+}
+
+/// The first of `LEVEL_VARS` that is set (and not blank), with its name.
+fn asked_levels(lookup: impl Fn(&str) -> Option<String>) -> Option<(&'static str, String)> {
+    LEVEL_VARS.iter().find_map(|&name| {
+        lookup(name)
+            .filter(|value| !value.trim().is_empty())
+            .map(|value| (name, value))
+    })
+}
+
+/// The levels asked for; a target not named stays at info, so asking for one module's
+/// details does not silence the rest. A value that does not parse gives info and the
+/// sentence to log about it.
+fn levels(asked: Option<(&str, String)>) -> (Targets, Option<String>) {
+    let default = || Targets::new().with_default(DEFAULT_LEVEL);
+    let Some((name, value)) = asked else {
+        return (default(), None);
+    };
+    match value.parse::<Targets>() {
+        Ok(targets) if targets.default_level().is_some() => (targets, None),
+        Ok(targets) => (targets.with_default(DEFAULT_LEVEL), None),
+        Err(e) => {
+            let problem = format!(
+                "{name}={value:?} is not a log level ({e}), so the log keeps info and above; \
+                 write it as {name}=debug or {name}=atelier_core::jobs=debug"
+            );
+            (default(), Some(problem))
+        }
+    }
 }
 
 /// Creates the folder (and any missing parent) owner-only, and makes it so if it was not.
@@ -156,6 +203,65 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("atelier-logs-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         dir
+    }
+
+    use tracing::Level;
+
+    fn enabled(levels: &Targets, target: &str, level: Level) -> bool {
+        levels.would_enable(target, &level)
+    }
+
+    #[test]
+    fn levels_are_info_unless_asked() {
+        let (filter, problem) = levels(None);
+        assert_eq!(
+            (filter.default_level(), problem),
+            (Some(LevelFilter::INFO), None)
+        );
+
+        let (filter, problem) = levels(Some(("ATELIER_LOG", "debug".into())));
+        assert_eq!(
+            (filter.default_level(), problem),
+            (Some(LevelFilter::DEBUG), None)
+        );
+    }
+
+    #[test]
+    fn one_module_can_be_asked_for_without_silencing_the_rest() {
+        let asked = Some(("RUST_LOG", "atelier_core::jobs=debug".to_owned()));
+        let (filter, problem) = levels(asked);
+        assert_eq!(problem, None);
+        assert!(enabled(&filter, "atelier_core::jobs::engine", Level::DEBUG));
+        assert!(!enabled(&filter, "atelier_core::store", Level::DEBUG));
+        assert!(enabled(&filter, "atelier_core::store", Level::INFO));
+    }
+
+    #[test]
+    fn a_bad_value_keeps_info_and_says_why() {
+        let (filter, problem) = levels(Some(("ATELIER_LOG", "jobs=loud".into())));
+        assert_eq!(filter.default_level(), Some(LevelFilter::INFO));
+        assert!(!enabled(&filter, "jobs", Level::DEBUG));
+        let problem = problem.expect("a warning");
+        assert!(
+            problem.starts_with("ATELIER_LOG=\"jobs=loud\" is not a log level"),
+            "{problem}"
+        );
+    }
+
+    #[test]
+    fn our_own_variable_wins_and_a_blank_one_is_not_asking() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let both = env(&[("ATELIER_LOG", "warn"), ("RUST_LOG", "trace")]);
+        assert_eq!(asked_levels(both), Some(("ATELIER_LOG", "warn".into())));
+        let blank = env(&[("ATELIER_LOG", " "), ("RUST_LOG", "trace")]);
+        assert_eq!(asked_levels(blank), Some(("RUST_LOG", "trace".into())));
+        assert_eq!(asked_levels(env(&[])), None);
     }
 
     #[test]

@@ -5,10 +5,27 @@
 //! keys from WebKit, which already handles them in every text field and on selected text.
 
 use tauri::menu::{AboutMetadata, Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
-use tauri::{AppHandle, Emitter, Manager, Wry};
+use tauri::{AppHandle, Manager, Wry};
 
-/// Items the web view acts on; the event's payload is the item's id.
-const FOR_THE_PAGE: [&str; 3] = ["send", "search", "settings"];
+use crate::events::{Event, MenuChosen};
+
+/// Items the web view acts on; the `menu` event's payload, named as the item's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export, rename = "MenuItem"))]
+pub enum PageItem {
+    Send,
+    Search,
+    Settings,
+}
+
+impl PageItem {
+    /// The item a menu id names, read as the page reads it (serde's names).
+    fn from_id(id: &str) -> Option<Self> {
+        use serde::de::{value::Error, Deserialize, IntoDeserializer};
+        Self::deserialize(IntoDeserializer::<Error>::into_deserializer(id)).ok()
+    }
+}
 
 pub fn build(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
     let item =
@@ -57,10 +74,11 @@ pub fn on_event(app: &AppHandle, event: MenuEvent) {
                 tracing::warn!("could not open the logs folder: {}", e.message);
             }
         }
-        _ if FOR_THE_PAGE.contains(&id) => {
-            let _ = app.emit("menu", id);
+        _ => {
+            if let Some(item) = PageItem::from_id(id) {
+                MenuChosen::emit(app, &item);
+            }
         }
-        _ => {}
     }
 }
 

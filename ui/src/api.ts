@@ -2,136 +2,135 @@
 // Images are named by id, never by path: the web view does not learn where files live.
 import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { Commands, Events } from "./bindings/commands";
 import type {
-  Account,
   AccountChange,
-  Collection,
   Cursor,
-  Deletion,
-  EnhancedCopy,
   EnhanceScale,
-  ErrorCode,
-  ErrorReply,
   ExportFormat,
   ExportProgress,
-  ExportSummary,
-  Facets,
   Filter,
-  Health,
   HistoryChoice,
+  ErrorCode,
+  ErrorReply,
   ImportProgress,
   Job,
   LibraryQuery,
   NewAccount,
   Notice,
-  Page,
-  Preferences,
-  SavedPrompt,
-  SavedSearch,
   Selection,
-  Summary,
 } from "./types";
 
+/** A command of the contract (`src-tauri/src/commands/contract.rs`). */
+export type Command = keyof Commands;
+/** What a command takes, under the names Tauri reads. */
+export type Args<C extends Command> = Commands[C]["args"];
+/** What a command resolves with. */
+export type Reply<C extends Command> = Commands[C]["reply"];
+
+/** Calls a command: its name, arguments and reply are the contract's, checked by tsc. */
+function call<C extends Command>(
+  name: C,
+  ...args: Args<C> extends Record<string, never> ? [] : [Args<C>]
+): Promise<Reply<C>> {
+  return invoke<Reply<C>>(name, args[0]);
+}
+
 export const api = {
-  accounts: () => invoke<Account[]>("list_accounts"),
-  addAccount: (account: NewAccount) => invoke<Account>("add_account", { account }),
-  updateAccount: (id: number, change: AccountChange) =>
-    invoke<Account>("update_account", { id, change }),
-  setToken: (id: number, token: string) => invoke<Account>("set_account_token", { id, token }),
-  setActive: (id: number) => invoke<Account>("set_active_account", { id }),
-  deleteAccount: (id: number, history: HistoryChoice) =>
-    invoke<void>("delete_account", { id, history }),
-  accountJobCount: (id: number) => invoke<number>("account_job_count", { id }),
-  testConnection: (id: number) => invoke<Health>("test_connection", { id }),
+  accounts: () => call("list_accounts"),
+  addAccount: (account: NewAccount) => call("add_account", { account }),
+  updateAccount: (id: number, change: AccountChange) => call("update_account", { id, change }),
+  setToken: (id: number, token: string) => call("set_account_token", { id, token }),
+  setActive: (id: number) => call("set_active_account", { id }),
+  deleteAccount: (id: number, history: HistoryChoice) => call("delete_account", { id, history }),
+  accountJobCount: (id: number) => call("account_job_count", { id }),
+  testConnection: (id: number) => call("test_connection", { id }),
   /** `batch`: the id shared by the jobs of one permutation or repeat send, else null. */
   submit: (accountId: number, prompt: string, batch: string | null = null) =>
-    invoke<Job>("submit_prompt", { accountId, prompt, batch }),
-  cancel: (jobId: number) => invoke<void>("cancel_job", { jobId }),
-  retry: (jobId: number) => invoke<void>("retry_job", { jobId }),
+    call("submit_prompt", { accountId, prompt, batch }),
+  cancel: (jobId: number) => call("cancel_job", { jobId }),
+  retry: (jobId: number) => call("retry_job", { jobId }),
   /** A new job: the upscale `imageId` enhanced by `scale` on its account's service. */
-  enhance: (imageId: number, scale: EnhanceScale) =>
-    invoke<Job>("enhance_image", { imageId, scale }),
+  enhance: (imageId: number, scale: EnhanceScale) => call("enhance_image", { imageId, scale }),
   /** The Enhance jobs made of a job's images. */
-  enhancements: (jobId: number) => invoke<EnhancedCopy[]>("job_enhancements", { jobId }),
+  enhancements: (jobId: number) => call("job_enhancements", { jobId }),
   /** Distinct prompts of the history, newest first, containing `query` (any case). */
-  recentPrompts: (query: string, limit: number) =>
-    invoke<string[]>("recent_prompts", { query, limit }),
-  savedPrompts: () => invoke<SavedPrompt[]>("saved_prompts"),
-  savePrompt: (name: string, text: string) => invoke<SavedPrompt>("save_prompt", { name, text }),
-  deleteSavedPrompt: (id: number) => invoke<void>("delete_saved_prompt", { id }),
-  preferences: () => invoke<Preferences>("preferences"),
-  setJobTimeout: (minutes: number) => invoke<Preferences>("set_job_timeout", { minutes }),
-  setNotifications: (on: boolean) => invoke<Preferences>("set_notifications", { on }),
+  recentPrompts: (query: string, limit: number) => call("recent_prompts", { query, limit }),
+  savedPrompts: () => call("saved_prompts"),
+  savePrompt: (name: string, text: string) => call("save_prompt", { name, text }),
+  deleteSavedPrompt: (id: number) => call("delete_saved_prompt", { id }),
+  preferences: () => call("preferences"),
+  setJobTimeout: (minutes: number) => call("set_job_timeout", { minutes }),
+  setNotifications: (on: boolean) => call("set_notifications", { on }),
 
   page: (query: LibraryQuery, from: number | null, limit: number) =>
-    invoke<Page>("library_page", { query, from, limit }),
-  summary: (query: LibraryQuery) => invoke<Summary>("library_summary", { query }),
-  facets: (filter: Filter) => invoke<Facets>("library_facets", { filter }),
+    call("library_page", { query, from, limit }),
+  summary: (query: LibraryQuery) => call("library_summary", { query }),
+  facets: (filter: Filter) => call("library_facets", { filter }),
   range: (query: LibraryQuery, from: Cursor, to: Cursor) =>
-    invoke<number[]>("library_range", { query, from, to }),
-  job: (id: number) => invoke<Job | null>("get_job", { id }),
-  like: (selection: Selection, liked: boolean) => invoke<void>("like", { selection, liked }),
-  collections: () => invoke<Collection[]>("collections"),
-  createCollection: (name: string) => invoke<Collection>("create_collection", { name }),
-  renameCollection: (id: number, name: string) => invoke<void>("rename_collection", { id, name }),
-  deleteCollection: (id: number) => invoke<void>("delete_collection", { id }),
+    call("library_range", { query, from, to }),
+  job: (id: number) => call("get_job", { id }),
+  like: (selection: Selection, liked: boolean) => call("like", { selection, liked }),
+  collections: () => call("collections"),
+  createCollection: (name: string) => call("create_collection", { name }),
+  renameCollection: (id: number, name: string) => call("rename_collection", { id, name }),
+  deleteCollection: (id: number) => call("delete_collection", { id }),
   collect: (collection: number, selection: Selection, add: boolean) =>
-    invoke<void>("collect", { collection, selection, add }),
-  savedSearches: () => invoke<SavedSearch[]>("saved_searches"),
-  saveSearch: (name: string, query: LibraryQuery) =>
-    invoke<SavedSearch>("save_search", { name, query }),
-  deleteSavedSearch: (id: number) => invoke<void>("delete_saved_search", { id }),
-  delete: (selection: Selection) => invoke<Deletion>("delete_items", { selection }),
-  undoDeletion: (receipt: number) => invoke<void>("undo_deletion", { receipt }),
+    call("collect", { collection, selection, add }),
+  savedSearches: () => call("saved_searches"),
+  saveSearch: (name: string, query: LibraryQuery) => call("save_search", { name, query }),
+  deleteSavedSearch: (id: number) => call("delete_saved_search", { id }),
+  delete: (selection: Selection) => call("delete_items", { selection }),
+  undoDeletion: (receipt: number) => call("undo_deletion", { receipt }),
   /**
    * Asks where to (the core opens the folder or save dialog), then writes; null when the
    * dialog was cancelled. Progress arrives as `export-progress` events. One at a time.
    */
   exportItems: (selection: Selection, format: ExportFormat) =>
-    invoke<ExportSummary | null>("export_items", { selection, format }),
+    call("export_items", { selection, format }),
   /** The running export stops; its call then resolves with `cancelled` set. */
-  cancelExport: () => invoke<void>("cancel_export"),
+  cancelExport: () => call("cancel_export"),
 
-  reveal: (imageId: number) => invoke<void>("reveal_image", { imageId }),
-  openLogsFolder: () => invoke<void>("open_logs_folder"),
+  reveal: (imageId: number) => call("reveal_image", { imageId }),
+  openLogsFolder: () => call("open_logs_folder"),
   /** Asks where to save a copy that carries its prompt; the path, or null when cancelled. */
-  saveAs: (imageId: number) => invoke<string | null>("save_image_as", { imageId }),
+  saveAs: (imageId: number) => call("save_image_as", { imageId }),
   /** The pixels on the clipboard, for image editors. */
-  copy: (imageId: number) => invoke<void>("copy_image", { imageId }),
+  copy: (imageId: number) => call("copy_image", { imageId }),
   /** A copy that carries its prompt on the clipboard as a file, for file managers and chats. */
-  copyFile: (imageId: number) => invoke<void>("copy_image_file", { imageId }),
-  drag: (imageIds: number[]) => invoke<void>("drag_images", { imageIds }),
+  copyFile: (imageId: number) => call("copy_image_file", { imageId }),
+  drag: (imageIds: number[]) => call("drag_images", { imageIds }),
 
   /** Starts (or continues) bringing home the account's past images; progress comes as events. */
-  importPast: (accountId: number) => invoke<ImportProgress>("import_past", { accountId }),
+  importPast: (accountId: number) => call("import_past", { accountId }),
   /** Stops the account's import after the image it is on; false when none runs. */
-  cancelImport: (accountId: number) => invoke<boolean>("cancel_import", { accountId }),
+  cancelImport: (accountId: number) => call("cancel_import", { accountId }),
   /** Every account's latest import (running ones resumed after a restart). */
-  imports: () => invoke<ImportProgress[]>("imports"),
+  imports: () => call("imports"),
 };
 
-export function onImportProgress(handler: (p: ImportProgress) => void): Promise<UnlistenFn> {
-  return listen<ImportProgress>("import-progress", (event) => handler(event.payload));
+/** Listens for an event of the contract: its name and payload are checked by tsc. */
+function on<E extends keyof Events>(
+  name: E,
+  handler: (payload: Events[E]) => void,
+): Promise<UnlistenFn> {
+  return listen<Events[E]>(name, (event) => handler(event.payload));
 }
 
-export function onJobUpdated(handler: (job: Job) => void): Promise<UnlistenFn> {
-  return listen<Job>("job-updated", (event) => handler(event.payload));
-}
+export const onImportProgress = (handler: (p: ImportProgress) => void) =>
+  on("import-progress", handler);
 
-export function onExportProgress(handler: (progress: ExportProgress) => void): Promise<UnlistenFn> {
-  return listen<ExportProgress>("export-progress", (event) => handler(event.payload));
-}
+export const onJobUpdated = (handler: (job: Job) => void) => on("job-updated", handler);
+
+export const onExportProgress = (handler: (progress: ExportProgress) => void) =>
+  on("export-progress", handler);
 
 /** A menu item (or its shortcut) that the page acts on. */
-export type MenuItem = "send" | "search" | "settings";
+export type MenuItem = Events["menu"];
 
-export function onMenu(handler: (item: MenuItem) => void): Promise<UnlistenFn> {
-  return listen<MenuItem>("menu", (event) => handler(event.payload));
-}
+export const onMenu = (handler: (item: MenuItem) => void) => on("menu", handler);
 
-export function onNotice(handler: (notice: Notice) => void): Promise<UnlistenFn> {
-  return listen<Notice>("notice", (event) => handler(event.payload));
-}
+export const onNotice = (handler: (notice: Notice) => void) => on("notice", handler);
 
 // `atelier://` URLs differ by platform (atelier://localhost/ or http://atelier.localhost/);
 // Tauri knows which, so ask it for the root once.

@@ -3,7 +3,8 @@
 import { api, messageOf } from "./api";
 import { jobChanged } from "./library/actions";
 import { setFilter } from "./library/query";
-import { accounts, toast, viewer } from "./state";
+import { accounts, viewer } from "./state";
+import { toast } from "./toasts";
 import {
   SLOT_LABELS,
   scaleText,
@@ -19,6 +20,47 @@ export function enhanceScales(job: Job, image: ImageRecord): EnhanceScale[] {
   if (image.slot === "grid" || job.enhancement !== null || job.remoteId === null) return [];
   const account = accounts.value.find((a) => a.id === job.accountId);
   return account?.capabilities.enhance ?? [];
+}
+
+// The same limits as the core's (src-tauri/crates/core/src/media/ceiling.rs), which refuses
+// such an Enhance anyway: here they only explain, before the person asks, why it is not offered.
+/** No WebP is wider or taller (its edges are 14 bits), and an Enhance arrives as WebP. */
+const WEBP_MAX_EDGE = 16_383;
+/** The most pixels Atelier decodes (128 Mi, 512 MiB as RGBA). */
+const MAX_ENHANCED_PIXELS = 128 * 1024 * 1024;
+
+/** Why Enhancing `image` by `scale` would make a picture Atelier cannot keep (so it is not
+ * offered), with the largest of `scales` that fits; null when it fits. */
+export function enhanceTooLarge(
+  image: ImageRecord,
+  scale: EnhanceScale,
+  scales: EnhanceScale[],
+): string | null {
+  const problem = tooLarge(image, factorOf(scale));
+  if (problem === null) return null;
+  const fitting = scales.map(factorOf).filter((f) => tooLarge(image, f) === null);
+  const advice = fitting.length
+    ? `Try ${Math.max(...fitting)}× or less.`
+    : "No Enhance of this picture fits.";
+  return `${scaleText(scale)} ${problem}. ${advice}`;
+}
+
+function factorOf(scale: EnhanceScale): number {
+  return Number.parseInt(scale, 10);
+}
+
+function tooLarge(image: ImageRecord, factor: number): string | null {
+  const [w, h] = [image.width * factor, image.height * factor];
+  const n = (x: number) => x.toLocaleString("en-US");
+  if (Math.max(w, h) > WEBP_MAX_EDGE) {
+    const [edge, side] = w >= h ? [w, "wide"] : [h, "tall"];
+    return `would make a ${n(edge)} px ${side} picture; the largest Atelier can keep is ${n(WEBP_MAX_EDGE)} px`;
+  }
+  if (w * h > MAX_ENHANCED_PIXELS) {
+    const mp = (x: number) => Math.floor(x / 1_000_000);
+    return `would make a ${n(w)}×${n(h)} picture (${mp(w * h)} megapixels); the largest Atelier can open is ${mp(MAX_ENHANCED_PIXELS)} megapixels`;
+  }
+  return null;
 }
 
 /** Starts the Enhance of upscale `imageId`; the new job appears in the library as any job

@@ -1,6 +1,7 @@
 import { render } from "preact";
 import { App } from "./components/App";
-import { start, toast } from "./state";
+import { start } from "./state";
+import { toast } from "./toasts";
 import { messageOf } from "./api";
 import "./styles.css";
 

@@ -2,7 +2,8 @@
 // recent list, prompts saved under a name, and taking a made job's prompt back into the box.
 import { signal } from "@preact/signals";
 import { api, messageOf } from "./api";
-import { attempt, draft, promptPanel, promptWanted, toast, viewer } from "./state";
+import { draft, promptPanel, promptWanted, viewer } from "./state";
+import { attempt, toast } from "./toasts";
 import type { SavedPrompt } from "./types";
 
 /** How many past prompts the arrows step through. */

@@ -1,7 +1,7 @@
-// App state as signals: accounts, settings, toasts, the viewer, and starting up. The library's
+// App state as signals: accounts, settings, the viewer, and starting up. The library's
 // own state lives in `library/`. Components read signals and call the actions; the actions
 // ask the Rust side through `api` and fold the answers in.
-import { computed, effect, signal, untracked } from "@preact/signals";
+import { computed, signal } from "@preact/signals";
 import {
   api,
   messageOf,
@@ -13,23 +13,14 @@ import {
 } from "./api";
 import { clearTrouble, troubleFrom } from "./accounts";
 import { followImports } from "./imports";
-import { confirming, loadFacets, loadOrganizers, jobChanged } from "./library/actions";
+import { confirming, loadOrganizers, jobChanged } from "./library/actions";
 import { exportProgressed } from "./library/export";
-import { query } from "./library/query";
-import { open } from "./library/results";
-import { clearSelection, focus } from "./library/selection";
+import { followQuery } from "./library/follow";
 import { jobsOf, planJobs, type Plan } from "./permutations";
+import { attempt, toast } from "./toasts";
 import type { Account, Job, Notice, Preferences } from "./types";
 
 export type SettingsPage = "accounts" | "general";
-
-export interface Toast {
-  id: number;
-  kind: "error" | "info";
-  text: string;
-  /** A button beside the text, such as Undo; the toast goes when it is pressed. */
-  action?: { label: string; run: () => void };
-}
 
 export const accounts = signal<Account[]>([]);
 export const settingsOpen = signal(false);
@@ -40,7 +31,6 @@ export const settingsPage = signal<SettingsPage>("accounts");
  * images (an index into them; -1 for the last).
  */
 export const viewer = signal<{ index: number; at: number } | null>(null);
-export const toasts = signal<Toast[]>([]);
 export const loaded = signal(false);
 /** Loaded with the rest at start, so the settings sheet opens at its full size at once. */
 export const preferences = signal<Preferences | null>(null);
@@ -64,41 +54,13 @@ export const searchWanted = signal(0);
 /** The account new prompts go to. */
 export const activeAccount = computed(() => accounts.value.find((a) => a.active) ?? null);
 
-let nextToast = 1;
-export function toast(text: string, kind: Toast["kind"] = "error", action?: Toast["action"]) {
-  // The same sentence twice at once says nothing new, unless each offers its own action
-  // (two deletions, two Undos).
-  if (!action && toasts.value.some((t) => t.text === text)) return;
-  const id = nextToast++;
-  toasts.value = [...toasts.value, { id, kind, text, action }];
-  setTimeout(() => dismiss(id), action ? 10_000 : kind === "error" ? 9000 : 4000);
-}
-
-export function dismiss(id: number) {
-  toasts.value = toasts.value.filter((t) => t.id !== id);
-}
-
-/** Stops following the query (a second `start`, in tests, replaces the first). */
-let stopFollowing: (() => void) | undefined;
-
 export async function start() {
   await onJobUpdated(jobChanged);
   await onNotice(noticed);
   await onMenu(menuChosen);
   await onExportProgress(exportProgressed);
   await followImports();
-  // Every change of the query (search, filters, order, unit) asks for its results afresh.
-  stopFollowing?.();
-  stopFollowing = effect(() => {
-    const q = query.value;
-    untracked(() => {
-      clearSelection();
-      focus.value = 0;
-      viewer.value = null;
-      open(q);
-      loadFacets();
-    });
-  });
+  followQuery(() => (viewer.value = null));
   await Promise.all([refreshAccounts(), loadPreferences(), loadOrganizers()]);
   loaded.value = true;
 }
@@ -108,17 +70,6 @@ function noticed(notice: Notice) {
     const label = accounts.value.find((a) => a.id === notice.accountId)?.label;
     toast(label ? `“${label}”: ${notice.message}` : notice.message);
     void refreshAccounts();
-  }
-}
-
-/** Runs an action and shows its failure as a toast; resolves whether it worked. */
-export async function attempt(work: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await work();
-    return true;
-  } catch (err) {
-    toast(messageOf(err));
-    return false;
   }
 }
 

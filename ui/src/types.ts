@@ -18,6 +18,7 @@ export type { EnhanceScale } from "./bindings/EnhanceScale";
 export type { Enhancement } from "./bindings/Enhancement";
 export type { ErrorCode } from "./bindings/ErrorCode";
 export type { ErrorReply } from "./bindings/ErrorReply";
+export type { ExportFormat } from "./bindings/ExportFormat";
 export type { ExportProgress } from "./bindings/ExportProgress";
 export type { ExportSummary } from "./bindings/ExportSummary";
 export type { Facets } from "./bindings/Facets";
@@ -44,9 +45,6 @@ export type { Sort } from "./bindings/Sort";
 export type { Summary } from "./bindings/Summary";
 export type { Unit } from "./bindings/Unit";
 export type { JobStatus, ProviderKind, Slot };
-
-/** Where an export goes (the core's `ExportFormat`, which has no binding). */
-export type ExportFormat = "folder" | "zip";
 
 export const PROVIDER_NAMES: Record<ProviderKind, string> = {
   imagineapi: "ImagineAPI",

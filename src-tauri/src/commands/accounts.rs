@@ -29,7 +29,7 @@ pub async fn update_account(app: App<'_>, id: i64, change: AccountChange) -> Res
 
 #[tauri::command]
 pub async fn set_account_token(app: App<'_>, id: i64, token: Secret) -> Result<AccountView> {
-    blocking(&app, move |app| app.set_token(id, token.expose())).await
+    blocking(&app, move |app| app.set_token(id, &token)).await
 }
 
 #[tauri::command]

@@ -8,10 +8,11 @@ use atelier_core::export::{Destination, ExportSummary};
 use atelier_core::library::Selection;
 use atelier_core::ErrorCode;
 use serde::Deserialize;
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
 use super::{blocking, reply, say, App, Result};
+use crate::events::{Event, ExportProgressed};
 
 /// The running export's cancel flag, if one runs.
 #[derive(Default)]
@@ -23,8 +24,10 @@ impl Exports {
     }
 }
 
+/// Where an export goes.
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 pub enum ExportFormat {
     Folder,
     Zip,
@@ -54,7 +57,7 @@ pub async fn export_items(
     }
     let result = blocking(&app, move |app| {
         app.export(&selection, &destination, &cancel, |progress| {
-            let _ = handle.emit("export-progress", progress);
+            ExportProgressed::emit(&handle, &progress);
         })
     })
     .await;

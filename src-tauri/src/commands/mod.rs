@@ -1,6 +1,10 @@
 //! Commands the web view may call, each a line or two over `Atelier`. Errors reach the UI as
-//! `{code, message}`: a code from the error's variant to branch on, and the sentence to show. Work that waits on SQLite, the disk or the keychain runs on the
-//! blocking pool, never on the async workers that serve the window.
+//! `{code, message}`: a code from the error's variant to branch on, and the sentence to show.
+//! Work that waits on SQLite, the disk or the keychain runs on the blocking pool, never on the
+//! async workers that serve the window.
+
+#[macro_use]
+mod contract;
 
 mod accounts;
 mod enhance;
@@ -9,7 +13,13 @@ mod images;
 mod imports;
 mod library;
 mod logs;
+#[cfg(test)]
+mod permissions;
 mod prompts;
+#[cfg(test)]
+mod signatures;
+#[cfg(test)]
+mod typescript;
 
 use std::sync::Arc;
 

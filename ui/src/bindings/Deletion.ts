@@ -7,4 +7,9 @@ export type Deletion = {
 /**
  * Hands the deletion back to `undo_deletion`.
  */
-receipt: number, jobs: number, images: number, };
+receipt: number, jobs: number, images: number, 
+/**
+ * False where the system's trash gives nothing back to programs (macOS): no Undo then;
+ * the person restores from the trash itself.
+ */
+undoable: boolean, };

@@ -3,7 +3,8 @@ import { emit } from "@tauri-apps/api/event";
 import { options } from "preact";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setUnit } from "../library/query";
-import { settingsOpen, start, toasts, viewer } from "../state";
+import { settingsOpen, start, viewer } from "../state";
+import { toasts } from "../toasts";
 import { callsTo, DEMO, done, fakeCore, job, WORK } from "../testing/core";
 import { freshApp, tidyUp } from "../testing/app";
 import { App } from "./App";
@@ -136,8 +137,14 @@ describe("App", () => {
       [1, 2, 3, 4, 5].map((id) => done(id)),
       {
         delete_items: ({ selection }) => {
+          if (selection.kind === "query") throw new Error("expected a selection by id");
           core.jobs = core.jobs.filter((j) => !selection.ids.includes(j.id));
-          return { receipt: 7, jobs: selection.ids.length, images: selection.ids.length * 5 };
+          return {
+            receipt: 7,
+            jobs: selection.ids.length,
+            images: selection.ids.length * 5,
+            undoable: true,
+          };
         },
         undo_deletion: () => null,
       },

@@ -4,7 +4,8 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { filter } from "../library/query";
-import { start, toasts, viewer } from "../state";
+import { start, viewer } from "../state";
+import { toasts } from "../toasts";
 import type { EnhancedCopy, EnhanceScale, Job } from "../types";
 import { callsTo, done, fakeCore, job, type Core } from "../testing/core";
 import { freshApp, tidyUp } from "../testing/app";
@@ -182,5 +183,47 @@ describe("Enhance", () => {
       expect(callsTo(core, "enhance_image")).toEqual([{ imageId: 12, scale: "4x" }]),
     );
     expect(callsTo(core, "submit_prompt")).toEqual([]);
+  });
+});
+
+describe("Enhance of a large upscale", () => {
+  /** Job 1 with its upscales `width`×`height`. */
+  function large(width: number, height: number): Job {
+    const made = done(1);
+    made.images = made.images.map((i) => (i.slot === "grid" ? i : { ...i, width, height }));
+    return made;
+  }
+
+  it("shows the scales Atelier could not keep disabled, saying why", async () => {
+    const core = enhancing([large(1456, 816)]);
+    const shown = await open(0, 2);
+    fireEvent.click(within(shown).getByTestId("enhance"));
+    const twelve = within(shown).getByTestId("enhance-12x");
+    expect(twelve).toHaveProperty("disabled", true);
+    const why =
+      "12× would make a 17,472 px wide picture; the largest Atelier can keep is 16,383 px. " +
+      "Try 10× or less.";
+    expect(twelve.getAttribute("title")).toBe(why);
+    expect(twelve.getAttribute("aria-description")).toBe(why);
+    fireEvent.click(twelve);
+    expect(callsTo(core, "enhance_image")).toEqual([]);
+    const ten = within(shown).getByTestId("enhance-10x");
+    expect(ten).toHaveProperty("disabled", false);
+    expect(ten.getAttribute("title")).toBeNull();
+  });
+
+  it("names the memory budget when the picture would be too heavy rather than too wide", async () => {
+    enhancing([large(2048, 2048)]);
+    const shown = await open(0, 2);
+    fireEvent.click(within(shown).getByTestId("enhance"));
+    const offered = within(shown)
+      .getAllByRole("menuitem")
+      .filter((b) => !(b as HTMLButtonElement).disabled)
+      .map((b) => b.textContent);
+    expect(offered).toEqual(["2×", "4×"]);
+    expect(within(shown).getByTestId("enhance-6x").getAttribute("title")).toBe(
+      "6× would make a 12,288×12,288 picture (150 megapixels); the largest Atelier can open " +
+        "is 134 megapixels. Try 4× or less.",
+    );
   });
 });

@@ -25,7 +25,8 @@ import {
   selectOnly,
 } from "../library/selection";
 import { useSize, useVirtualizer } from "../library/virtual";
-import { attempt, viewer } from "../state";
+import { viewer } from "../state";
+import { attempt } from "../toasts";
 import { DateRail } from "./DateRail";
 import { JobCard } from "./JobCard";
 import { WallTile } from "./WallTile";

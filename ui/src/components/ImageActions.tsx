@@ -1,5 +1,5 @@
 import { api, messageOf } from "../api";
-import { toast } from "../state";
+import { toast } from "../toasts";
 import type { ImageRecord, Job } from "../types";
 import { EnhanceMenu } from "./Lineage";
 

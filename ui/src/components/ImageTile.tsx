@@ -3,7 +3,7 @@ import { api, smallUrl, thumbUrl } from "../api";
 import { marks } from "../library/marks";
 import { opened } from "../library/results";
 import { dragIds } from "../library/selection";
-import { attempt } from "../state";
+import { attempt } from "../toasts";
 import { imageLabel, type ImageRecord, type Job } from "../types";
 import { ImageActions } from "./ImageActions";
 

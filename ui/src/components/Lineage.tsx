@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, messageOf } from "../api";
-import { enhance, enhanceScales, showLineage } from "../enhance";
-import { toast } from "../state";
+import { enhance, enhanceScales, enhanceTooLarge, showLineage } from "../enhance";
+import { toast } from "../toasts";
 import { SLOT_LABELS, scaleText, type EnhancedCopy, type ImageRecord, type Job } from "../types";
 
 /** "Enhance" with the scales the account's service offers, on an upscale. */
@@ -25,20 +25,26 @@ export function EnhanceMenu({ job, image }: { job: Job; image: ImageRecord }) {
       </button>
       {open && (
         <span class="menu" role="menu">
-          {scales.map((scale) => (
-            <button
-              key={scale}
-              role="menuitem"
-              data-testid={`enhance-${scale}`}
-              onClick={(e) => {
-                e.stopPropagation();
-                setOpen(false);
-                void enhance(image.id, image.slot, scale);
-              }}
-            >
-              {scaleText(scale)}
-            </button>
-          ))}
+          {scales.map((scale) => {
+            const tooLarge = enhanceTooLarge(image, scale, scales);
+            return (
+              <button
+                key={scale}
+                role="menuitem"
+                data-testid={`enhance-${scale}`}
+                disabled={tooLarge !== null}
+                title={tooLarge ?? undefined}
+                aria-description={tooLarge ?? undefined}
+                onClick={(e) => {
+                  e.stopPropagation();
+                  setOpen(false);
+                  void enhance(image.id, image.slot, scale);
+                }}
+              >
+                {scaleText(scale)}
+              </button>
+            );
+          })}
         </span>
       )}
     </span>

@@ -3,7 +3,8 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { emit } from "@tauri-apps/api/event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { repeat, start, toasts, viewer } from "../state";
+import { repeat, start, viewer } from "../state";
+import { toasts } from "../toasts";
 import { callsTo, done, fakeCore, job, type Core } from "../testing/core";
 import { freshApp, tidyUp } from "../testing/app";
 import { App } from "./App";

@@ -43,7 +43,7 @@ function accountsCore(extra: Record<string, (args: any) => unknown> = {}) {
     },
     set_active_account: ({ id }: { id: number }) => {
       list = list.map((a) => ({ ...a, active: a.id === id }));
-      return list.find((a) => a.id === id);
+      return list.find((a) => a.id === id)!;
     },
     test_connection: () => ({ healthy: true, summary: "Connected: the bot is ready." }),
     ...extra,

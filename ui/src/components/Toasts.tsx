@@ -1,4 +1,4 @@
-import { dismiss, toasts } from "../state";
+import { dismiss, toasts } from "../toasts";
 
 export function Toasts() {
   return (

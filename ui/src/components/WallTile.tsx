@@ -4,7 +4,8 @@ import { marks } from "../library/marks";
 import { opened } from "../library/results";
 import { focus, isSelected, pick } from "../library/selection";
 import { promptText } from "../prompt";
-import { attempt, viewer } from "../state";
+import { viewer } from "../state";
+import { attempt } from "../toasts";
 import { imageLabel } from "../types";
 import { dragOut, thumbnailFor, useReleasedImage } from "./ImageTile";
 

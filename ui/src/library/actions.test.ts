@@ -1,7 +1,8 @@
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import { done, fakeCore, job } from "../testing/core";
-import { jobChanged } from "./actions";
+import { toasts } from "../toasts";
+import { jobChanged, remove } from "./actions";
 import { forgetJobsExcept, putJob } from "./jobs";
 import { emptyFilter } from "./query";
 import { count, open } from "./results";
@@ -37,5 +38,28 @@ describe("events from the core", () => {
     jobChanged(job({ id: 2, status: "running", progress: 40, updatedAt: Date.now() }));
     await settle(750);
     expect(core.calls.slice(asked)).toEqual([]);
+  });
+});
+
+describe("deleting", () => {
+  const deleting = (undoable: boolean) =>
+    fakeCore([done(1), done(2)], {
+      delete_items: () => ({ receipt: 3, jobs: 2, images: 10, undoable }),
+    });
+
+  it("offers Undo where the system's trash gives files back", async () => {
+    deleting(true);
+    await remove({ kind: "jobs", ids: [1, 2] });
+    const said = toasts.value[toasts.value.length - 1];
+    expect(said?.text).toBe("Moved 2 jobs to the trash.");
+    expect(said?.action?.label).toBe("Undo");
+  });
+
+  it("offers no Undo where it does not, and says where to restore from", async () => {
+    deleting(false);
+    await remove({ kind: "jobs", ids: [1, 2] });
+    const said = toasts.value[toasts.value.length - 1];
+    expect(said?.text).toContain("restore it from there");
+    expect(said?.action).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import { counted } from "../numbers";
 import { signal } from "@preact/signals";
 import { api } from "../api";
 import { promptText } from "../prompt";
-import { attempt, toast } from "../state";
+import { attempt, toast } from "../toasts";
 import type {
   Collection,
   Deletion,
@@ -131,7 +131,14 @@ export async function remove(selection: Selection) {
     await refresh();
     loadFacets();
     void loadOrganizers();
-    toast(`Moved ${describe(done, selection, prompt)} to the trash.`, "info", {
+    const what = describe(done, selection, prompt);
+    // Where the system's trash gives nothing back to programs (macOS), the person restores
+    // from the trash itself: an Undo there could only fail.
+    if (!done.undoable) {
+      toast(`Moved ${what} to the trash. To bring it back, restore it from there.`, "info");
+      return;
+    }
+    toast(`Moved ${what} to the trash.`, "info", {
       label: "Undo",
       run: () => void undo(done.receipt),
     });

@@ -3,7 +3,7 @@
 // runs at a time, and the panel over the library shows it with a Cancel.
 import { signal } from "@preact/signals";
 import { api, messageOf } from "../api";
-import { attempt, toast } from "../state";
+import { attempt, toast } from "../toasts";
 import type { Collection, ExportFormat, ExportProgress, ExportSummary, Selection } from "../types";
 import { emptyFilter, query, sort } from "./query";
 import { counted } from "../numbers";

@@ -19,9 +19,9 @@ import {
   repeat,
   settingsOpen,
   settingsPage,
-  toasts,
   viewer,
 } from "../state";
+import { toasts } from "../toasts";
 
 /** For `beforeEach`: the app as it is before it starts. */
 export function freshApp() {

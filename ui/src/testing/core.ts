@@ -2,6 +2,7 @@
 // paged from checkpoints as the real store pages them, and a log of every call.
 import { emit } from "@tauri-apps/api/event";
 import { mockConvertFileSrc, mockIPC } from "@tauri-apps/api/mocks";
+import type { Args, Command, Reply } from "../api";
 import type {
   Account,
   ExportFormat,
@@ -124,7 +125,13 @@ export interface PendingExport {
   fail: (err: unknown) => void;
 }
 
-type Handlers = Record<string, (args: any) => unknown>;
+/** What a handler gives back: the reply, or nothing for a command that replies nothing. */
+type Answer<C extends Command> = [Reply<C>] extends [null] ? void | null : Reply<C>;
+
+/** The fake's answer to each command it knows, typed by the contract. */
+export type Handlers = {
+  [C in Command]?: (args: Args<C>) => Answer<C> | Promise<Answer<C>>;
+};
 
 export function fakeCore(jobs: Job[], extra: Handlers = {}): Core {
   // Checkpoints every 48 jobs, as the core makes them.
@@ -216,7 +223,7 @@ export function fakeCore(jobs: Job[], extra: Handlers = {}): Core {
   mockIPC(
     (cmd, args) => {
       core.calls.push({ cmd, args });
-      const handler = handlers[cmd];
+      const handler = handlers[cmd as Command] as ((args: unknown) => unknown) | undefined;
       if (!handler) throw new Error(`unexpected command ${cmd}`);
       return handler(args);
     },

@@ -5,6 +5,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::providers::{Capabilities, ProviderKind};
+use crate::secrets::Secret;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -89,9 +90,10 @@ pub fn clean_label(raw: &str) -> Result<String, String> {
 }
 
 /// Trims a pasted token and refuses what cannot be one (empty, or with spaces or line breaks
-/// inside, which usually means something else was pasted along with it).
-pub fn clean_token(raw: &str) -> Result<&str, String> {
-    let token = trim_pasted(raw);
+/// inside, which usually means something else was pasted along with it). What comes back is
+/// still a `Secret`: the token is exposed only where the keychain writes it.
+pub fn clean_token(raw: &Secret) -> Result<Secret, String> {
+    let token = trim_pasted(raw.expose());
     let token = token
         .strip_prefix("Bearer ")
         .map(trim_pasted)
@@ -102,7 +104,7 @@ pub fn clean_token(raw: &str) -> Result<&str, String> {
     if token.chars().any(char::is_whitespace) {
         return Err("A token has no spaces or line breaks: check what was pasted.".into());
     }
-    Ok(token)
+    Ok(Secret::new(token))
 }
 
 #[cfg(test)]
@@ -111,14 +113,15 @@ mod tests {
 
     #[test]
     fn tokens_are_trimmed_and_checked() {
-        assert_eq!(clean_token("  abc-123\n"), Ok("abc-123"));
-        assert_eq!(clean_token("Bearer abc"), Ok("abc"));
+        let clean = |raw: &str| clean_token(&raw.into()).map(|t| t.expose().to_owned());
+        assert_eq!(clean("  abc-123\n"), Ok("abc-123".into()));
+        assert_eq!(clean("Bearer abc"), Ok("abc".into()));
         assert_eq!(
-            clean_token("\u{FEFF}\u{200B} abc\u{00A0}\u{200B}"),
-            Ok("abc")
+            clean("\u{FEFF}\u{200B} abc\u{00A0}\u{200B}"),
+            Ok("abc".into())
         );
-        assert!(clean_token("   ").is_err());
-        assert!(clean_token("abc def").is_err());
+        assert!(clean("   ").is_err());
+        assert!(clean("abc def").is_err());
     }
 
     #[test]

@@ -30,6 +30,72 @@ pub fn webp(img: &RgbImage) -> ImageResult<Vec<u8>> {
     Ok(out)
 }
 
+/// A lossless WebP of one colour, `width`×`height` (each at most 16,383), in a few dozen
+/// bytes and no time whatever its size. Each of its Huffman codes holds a single symbol,
+/// which the format writes with zero bits, so its pixels take no space at all: this is how
+/// the stand-in serves a 12× Enhance (over 100 megapixels) that a real encoder would take
+/// seconds and hundreds of megabytes to make. It says it has alpha (all opaque) so that a
+/// decoder fills its RGBA buffer directly, with no RGB copy beside it.
+pub fn flat_webp(width: u32, height: u32, colour: image::Rgb<u8>) -> Vec<u8> {
+    assert!(
+        (1..=16_383).contains(&width) && (1..=16_383).contains(&height),
+        "WebP edges are 14 bits: {width}×{height}"
+    );
+    let mut bits = Bits::default();
+    bits.put(0x2f, 8); // VP8L signature
+    bits.put(width - 1, 14);
+    bits.put(height - 1, 14);
+    bits.put(1, 1); // alpha is used
+    bits.put(0, 3); // version
+    bits.put(0, 1); // no transform
+    bits.put(0, 1); // no colour cache
+    bits.put(0, 1); // no meta Huffman codes
+    let [r, g, b] = colour.0;
+    // Green, red, blue, alpha, distance: each a "simple" code of one 8-bit symbol.
+    for symbol in [g, r, b, 255, 0] {
+        bits.put(1, 1); // simple code
+        bits.put(0, 1); // one symbol
+        bits.put(1, 1); // of 8 bits
+        bits.put(u32::from(symbol), 8);
+    }
+    let mut chunk = bits.into_bytes();
+    let size = chunk.len() as u32;
+    if chunk.len() % 2 == 1 {
+        chunk.push(0); // RIFF chunks are padded to an even length
+    }
+    let mut out = Vec::with_capacity(20 + chunk.len());
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(12 + chunk.len() as u32).to_le_bytes());
+    out.extend_from_slice(b"WEBPVP8L");
+    out.extend_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(&chunk);
+    out
+}
+
+/// A bit writer, least significant bit first as VP8L reads them.
+#[derive(Default)]
+struct Bits {
+    bytes: Vec<u8>,
+    used: u32,
+}
+
+impl Bits {
+    fn put(&mut self, value: u32, count: u32) {
+        for i in 0..count {
+            if self.used.is_multiple_of(8) {
+                self.bytes.push(0);
+            }
+            let bit = ((value >> i) & 1) as u8;
+            *self.bytes.last_mut().expect("a byte was pushed") |= bit << (self.used % 8);
+            self.used += 1;
+        }
+    }
+
+    fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+}
+
 /// JPEG at a quality typical of web thumbnails.
 pub fn jpeg(img: &RgbImage) -> ImageResult<Vec<u8>> {
     let mut out = Vec::new();
@@ -82,6 +148,21 @@ mod tests {
         assert_eq!(from_webp.to_rgb8(), img);
         let from_jpeg = image::load_from_memory(&jpeg(&img).unwrap()).unwrap();
         assert_eq!(from_jpeg.dimensions(), (8, 6));
+    }
+
+    #[test]
+    fn a_flat_webp_is_tiny_and_decodes_to_its_size_and_colour() {
+        let colour = image::Rgb([200, 40, 90]);
+        let small = flat_webp(5, 3, colour);
+        let back = image::load_from_memory(&small).unwrap();
+        assert_eq!(back.dimensions(), (5, 3));
+        assert!(back.to_rgb8().pixels().all(|p| *p == colour));
+        let large = flat_webp(16_383, 9_000, colour);
+        assert!(large.len() < 64, "{} bytes", large.len());
+        let reader = image::ImageReader::new(std::io::Cursor::new(large))
+            .with_guessed_format()
+            .unwrap();
+        assert_eq!(reader.into_dimensions().unwrap(), (16_383, 9_000));
     }
 
     #[test]

@@ -4,8 +4,11 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use atelier_standin::{AiClient, AiClientConfig, Fault};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+use support::{download, http, keys, reply, Client};
+
+mod support;
 
 const TOKEN: &str = "test-token";
 const IMAGE: u32 = 64;
@@ -25,26 +28,13 @@ async fn server() -> AiClient {
     server_with(100, 300).await
 }
 
-fn http() -> reqwest::Client {
-    reqwest::Client::new()
-}
-
 /// A request as the seed guide's client makes it: JSON wanted, bearer token.
-fn api(method: reqwest::Method, server: &AiClient, path: &str) -> reqwest::RequestBuilder {
-    http()
-        .request(method, format!("{}{path}", server.base_url()))
-        .header("accept", "application/json")
-        .bearer_auth(TOKEN)
-}
-
-async fn reply(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
-    let reply = request.send().await.unwrap();
-    let status = reply.status();
-    (status, reply.json().await.unwrap())
+fn api(method: Method, server: &AiClient, path: &str) -> reqwest::RequestBuilder {
+    Client::new(&server.base_url(), TOKEN).api(method, path)
 }
 
 async fn new_thread(server: &AiClient) -> String {
-    let request = api(reqwest::Method::POST, server, "/threads");
+    let request = api(Method::POST, server, "/threads");
     let (status, body) = reply(request.form(&[("ai_version_code", "midjourney")])).await;
     assert_eq!(status, StatusCode::CREATED);
     body["data"]["guid"].as_str().unwrap().to_owned()
@@ -57,12 +47,12 @@ async fn send(server: &AiClient, thread: &str, prompt: &str) -> (StatusCode, Val
         ("prompt", prompt),
     ];
     let path = format!("/threads/{thread}/entry");
-    reply(api(reqwest::Method::POST, server, &path).form(&form)).await
+    reply(api(Method::POST, server, &path).form(&form)).await
 }
 
 async fn entries(server: &AiClient, thread: &str) -> Vec<Value> {
     let path = format!("/threads/{thread}/entries");
-    let (status, body) = reply(api(reqwest::Method::GET, server, &path)).await;
+    let (status, body) = reply(api(Method::GET, server, &path)).await;
     assert_eq!(status, StatusCode::OK);
     body["data"].as_array().unwrap().clone()
 }
@@ -80,18 +70,6 @@ async fn poll_to_end(server: &AiClient, thread: &str) -> (Vec<Vec<Value>>, Vec<V
         assert!(Instant::now() < deadline, "request never finished");
         tokio::time::sleep(Duration::from_millis(40)).await;
     }
-}
-
-async fn download(url: &str) -> (StatusCode, String, Vec<u8>) {
-    let reply = http().get(url).send().await.unwrap();
-    let kind = reply.headers()["content-type"].to_str().unwrap().to_owned();
-    (reply.status(), kind, reply.bytes().await.unwrap().to_vec())
-}
-
-fn keys(v: &Value) -> Vec<&str> {
-    let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    keys.sort();
-    keys
 }
 
 #[tokio::test]
@@ -137,14 +115,14 @@ async fn bad_token_is_a_json_401_or_a_redirect_to_login() {
 }
 
 async fn reply_ok_list(server: &AiClient) -> (StatusCode, Value) {
-    reply(api(reqwest::Method::GET, server, "/threads")).await
+    reply(api(Method::GET, server, "/threads")).await
 }
 
 #[tokio::test]
 async fn threads_are_created_from_a_form_and_listed() {
     let server = server().await;
     assert!(server.base_url().ends_with("/api/v1"));
-    let request = api(reqwest::Method::POST, &server, "/threads");
+    let request = api(Method::POST, &server, "/threads");
     let (status, body) = reply(request.form(&[("ai_version_code", "midjourney")])).await;
     assert_eq!(status, StatusCode::CREATED);
     let thread = &body["data"];
@@ -171,7 +149,7 @@ async fn threads_are_created_from_a_form_and_listed() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list["data"], json!([thread]));
     let path = format!("/threads/{}", thread["guid"].as_str().unwrap());
-    let (_, shown) = reply(api(reqwest::Method::GET, &server, &path)).await;
+    let (_, shown) = reply(api(Method::GET, &server, &path)).await;
     assert_eq!(&shown["data"], thread);
 
     let invalid = json!({
@@ -179,7 +157,7 @@ async fn threads_are_created_from_a_form_and_listed() {
         "errors": {"ai_version_code": ["The selected ai version code is invalid."]}
     });
     for form in [vec![("ai_version_code", "dall-e")], vec![]] {
-        let request = api(reqwest::Method::POST, &server, "/threads").form(&form);
+        let request = api(Method::POST, &server, "/threads").form(&form);
         assert_eq!(
             reply(request).await,
             (StatusCode::UNPROCESSABLE_ENTITY, invalid.clone())
@@ -193,7 +171,7 @@ async fn entries_must_be_sent_as_forms() {
     let thread = new_thread(&server).await;
     let path = format!("/threads/{thread}/entry");
     let as_json = json!({"type": "request", "command": "imagine", "prompt": "a cat"});
-    let (status, body) = reply(api(reqwest::Method::POST, &server, &path).json(&as_json)).await;
+    let (status, body) = reply(api(Method::POST, &server, &path).json(&as_json)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         body,
@@ -212,7 +190,7 @@ async fn entries_must_be_sent_as_forms() {
         ("command", "imagine"),
         ("prompt", "  "),
     ];
-    let (status, body) = reply(api(reqwest::Method::POST, &server, &path).form(&form)).await;
+    let (status, body) = reply(api(Method::POST, &server, &path).form(&form)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         body,
@@ -220,7 +198,7 @@ async fn entries_must_be_sent_as_forms() {
                "errors": {"prompt": ["The prompt field is required."]}})
     );
     let form = [("type", "response"), ("command", "blend"), ("prompt", "x")];
-    let (_, body) = reply(api(reqwest::Method::POST, &server, &path).form(&form)).await;
+    let (_, body) = reply(api(Method::POST, &server, &path).form(&form)).await;
     assert_eq!(
         body["message"],
         "The selected type is invalid. (and 1 more error)"
@@ -266,10 +244,10 @@ async fn unknown_threads_routes_and_files_are_404() {
     let (status, body) = send(&server, nobody, "a cat").await;
     assert_eq!((status, body), (StatusCode::NOT_FOUND, missing.clone()));
     let path = format!("/threads/{nobody}/entries");
-    let (status, body) = reply(api(reqwest::Method::GET, &server, &path)).await;
+    let (status, body) = reply(api(Method::GET, &server, &path)).await;
     assert_eq!((status, body), (StatusCode::NOT_FOUND, missing));
 
-    let (status, body) = reply(api(reqwest::Method::GET, &server, "/nothing")).await;
+    let (status, body) = reply(api(Method::GET, &server, "/nothing")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(
         body,
@@ -444,14 +422,10 @@ async fn faults_answer_in_laravel_shape_then_clear() {
     let server = server().await;
     let thread = new_thread(&server).await;
     server.push_fault(Fault::new("/api/v1/threads/", 503, 1).with_retry_after(3));
-    let reply = api(
-        reqwest::Method::GET,
-        &server,
-        &format!("/threads/{thread}/entries"),
-    )
-    .send()
-    .await
-    .unwrap();
+    let reply = api(Method::GET, &server, &format!("/threads/{thread}/entries"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(reply.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(reply.headers()["retry-after"], "3");
     assert_eq!(
@@ -461,32 +435,17 @@ async fn faults_answer_in_laravel_shape_then_clear() {
     assert!(entries(&server, &thread).await.is_empty());
 
     // A lost reply: the entry is made but the client hears a 500.
-    let reply = http()
-        .post(format!(
-            "http://127.0.0.1:{}/__standin/faults",
-            server.port()
-        ))
-        .json(&json!({"path_prefix": "/api/v1/threads", "status": 500, "after_handling": true}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(reply.status(), StatusCode::NO_CONTENT);
+    let lost = json!({"path_prefix": "/api/v1/threads", "status": 500, "after_handling": true});
+    let scripted = Client::new(&server.base_url(), TOKEN)
+        .script_fault(&lost)
+        .await;
+    assert_eq!(scripted, StatusCode::NO_CONTENT);
     let (status, body) = send(&server, &thread, "a cat").await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(body, json!({"message": "Server Error"}));
     assert_eq!(server.submissions(), 1);
 
-    let stats: Value = http()
-        .get(format!(
-            "http://127.0.0.1:{}/__standin/stats",
-            server.port()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = Client::new(&server.base_url(), TOKEN).stats().await;
     assert_eq!(
         stats,
         json!({"submissions": 1, "requests": 4, "faults_left": 0})
@@ -509,13 +468,9 @@ async fn reset_truncation_and_relabelling_reach_the_client() {
 
     let entries_path = format!("/api/v1/threads/{thread}/entries");
     server.push_fault(Fault::new(&entries_path, 200, 1).reset_connection());
-    let sent = api(
-        reqwest::Method::GET,
-        &server,
-        &format!("/threads/{thread}/entries"),
-    )
-    .send()
-    .await;
+    let sent = api(Method::GET, &server, &format!("/threads/{thread}/entries"))
+        .send()
+        .await;
     let error = sent.expect_err("no reply at all");
     assert!(error.status().is_none(), "{error:?}");
 

@@ -8,6 +8,7 @@ use crate::app::{AccountChange, NewAccount};
 use crate::library::{Filter, LibraryQuery};
 use crate::providers::address;
 use crate::providers::{Health, ProviderKind};
+use crate::secrets::Secret;
 
 impl Atelier {
     pub fn accounts(&self) -> Result<Vec<AccountView>, AtelierError> {
@@ -26,13 +27,13 @@ impl Atelier {
             ));
         }
         let label = clean_label(&new.label).map_err(AtelierError::Invalid)?;
-        let token = clean_token(new.token.expose()).map_err(AtelierError::Invalid)?;
+        let token = clean_token(&new.token).map_err(AtelierError::Invalid)?;
         let address = checked_address(new.provider, &new.base_url, new.allow_unencrypted)?;
         // Prompts keep going where they went until the person picks the new account (its
         // token is untested yet). Pinned, since the store's fallback is the first account.
         let active = self.store.active_account()?.id;
         let account = self.store.insert_account(new.provider, &label, &address)?;
-        if let Err(e) = self.secrets.set(&account.keychain_name(), token) {
+        if let Err(e) = self.secrets.set(&account.keychain_name(), &token) {
             // No token, no account: never leave one behind that cannot work.
             self.store.delete_account(account.id)?;
             return Err(e.into());
@@ -58,14 +59,14 @@ impl Atelier {
         let address =
             checked_address(account.provider, &change.base_url, change.allow_unencrypted)?;
         let token = match &change.token {
-            Some(raw) => Some(clean_token(raw.expose()).map_err(AtelierError::Invalid)?),
+            Some(raw) => Some(clean_token(raw).map_err(AtelierError::Invalid)?),
             None => None,
         };
         if token.is_none() && !address::same_origin(&account.base_url, &address.url) {
             let to = address::parse(&address.url)?.origin().ascii_serialization();
             return Err(AtelierError::TokenNeeded(to));
         }
-        if let Some(token) = token {
+        if let Some(token) = &token {
             self.secrets.set(&account.keychain_name(), token)?;
         }
         self.store.update_account(id, &label, &address)?;
@@ -77,7 +78,7 @@ impl Atelier {
         self.view(self.account(id)?, self.store.active_account()?.id)
     }
 
-    pub fn set_token(&self, id: i64, raw: &str) -> Result<AccountView, AtelierError> {
+    pub fn set_token(&self, id: i64, raw: &Secret) -> Result<AccountView, AtelierError> {
         let account = self.account(id)?;
         if !account.provider.needs_token() {
             return Err(AtelierError::Invalid(
@@ -85,7 +86,7 @@ impl Atelier {
             ));
         }
         let token = clean_token(raw).map_err(AtelierError::Invalid)?;
-        self.secrets.set(&account.keychain_name(), token)?;
+        self.secrets.set(&account.keychain_name(), &token)?;
         self.refresh_provider(&account)?;
         self.view(self.account(id)?, self.store.active_account()?.id)
     }
@@ -122,6 +123,7 @@ impl Atelier {
             let jobs = self.store.ids_matching(&query)?;
             let removed = self.store.remove_jobs(&jobs, &self.media)?;
             self.to_trash(removed)?;
+            self.forget_outgoing_of_deleted();
         }
         self.secrets.delete(&account.keychain_name())?;
         self.store.delete_account(id)?;

@@ -4,6 +4,7 @@
 use super::{Atelier, AtelierError, Connection};
 use crate::job::{EnhancedCopy, Job, Slot};
 use crate::jobs::EnhanceSource;
+use crate::media::enhance_too_large;
 use crate::providers::{EnhanceScale, RemoteImage};
 
 /// A checked Enhance with the provider that will send it. Made on the blocking pool (SQLite,
@@ -32,12 +33,12 @@ impl Atelier {
             .store
             .job_of_image(image_id)?
             .ok_or_else(|| invalid("That image no longer exists."))?;
-        let slot = job
+        let image = job
             .images
             .iter()
             .find(|i| i.id == image_id)
-            .map(|i| i.slot)
             .ok_or_else(|| invalid("That image no longer exists."))?;
+        let (slot, size) = (image.slot, (image.width, image.height));
         let remote = remote_image(&job, slot)?;
         let account_id = job.account_id.ok_or_else(|| {
             invalid("Its account was deleted, so Atelier cannot ask the service to enhance it.")
@@ -58,6 +59,11 @@ impl Atelier {
                 service.display_name(),
                 scale.as_str()
             )));
+        }
+        // Refused here, before anything is sent: the service would charge for a picture
+        // Atelier then could not keep.
+        if let Some(why) = too_large(size, scale, &offered) {
+            return Err(invalid(&why));
         }
         let source = EnhanceSource {
             image_id,
@@ -115,6 +121,50 @@ fn remote_image(job: &Job, slot: Slot) -> Result<RemoteImage, AtelierError> {
     })
 }
 
+/// Why an Enhance by `scale` of a picture of `size` cannot be kept, with the largest of the
+/// `offered` scales that can.
+fn too_large(size: (u32, u32), scale: EnhanceScale, offered: &[EnhanceScale]) -> Option<String> {
+    let (width, height) = size;
+    let problem = enhance_too_large(width, height, scale.factor())?;
+    let fitting = offered
+        .iter()
+        .filter(|s| enhance_too_large(width, height, s.factor()).is_none())
+        .max_by_key(|s| s.factor());
+    let advice = match fitting {
+        Some(best) => format!("Try {}× or less.", best.factor()),
+        None => "No Enhance of this picture fits.".to_owned(),
+    };
+    Some(format!(
+        "{}× {}. {advice}",
+        scale.factor(),
+        problem.describe()
+    ))
+}
+
 fn invalid(sentence: &str) -> AtelierError {
     AtelierError::Invalid(sentence.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scale_whose_picture_cannot_be_kept_is_refused_with_the_largest_that_can() {
+        let all = EnhanceScale::ALL;
+        assert_eq!(too_large((1456, 816), EnhanceScale::X10, &all), None);
+        assert_eq!(
+            too_large((1456, 816), EnhanceScale::X12, &all).unwrap(),
+            "12× would make a 17,472 px wide picture; the largest Atelier can keep is \
+             16,383 px. Try 10× or less."
+        );
+        let heavy = too_large((2048, 2048), EnhanceScale::X6, &all).unwrap();
+        assert!(
+            heavy.starts_with("6× would make a 12,288×12,288 picture"),
+            "{heavy}"
+        );
+        assert!(heavy.ends_with("Try 4× or less."), "{heavy}");
+        let huge = too_large((9000, 9000), EnhanceScale::X2, &all).unwrap();
+        assert!(huge.ends_with("No Enhance of this picture fits."), "{huge}");
+    }
 }

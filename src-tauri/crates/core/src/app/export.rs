@@ -13,8 +13,9 @@ use crate::export::{
 use crate::job::{ImageRecord, Job};
 use crate::library::Selection;
 
-/// Where drag-out copies wait while the file manager reads them. Emptied when the library
-/// opens, so it holds one session's drags at most.
+/// Where drag-out and "Copy as file" copies wait while a file manager or a paste reads them,
+/// a folder per image (named by its id). Emptied when the library opens and when the app
+/// closes; an image's folder goes when the image is deleted.
 const OUTGOING: &str = "outgoing";
 
 /// An image as it leaves: a readable file name and the bytes with the provenance in them.
@@ -80,7 +81,7 @@ impl Atelier {
             let dir = self.outgoing_dir().join(id.to_string());
             std::fs::create_dir_all(&dir).map_err(|source| folder(&dir, source))?;
             let path = dir.join(&out.name);
-            write(&path, &out.bytes)?;
+            replace(&path, &out.bytes)?;
             paths.push(path);
         }
         Ok(Some(paths))
@@ -116,14 +117,28 @@ impl Atelier {
         )?)
     }
 
-    /// Empties the drag-out folder of an earlier session.
-    pub(super) fn clear_outgoing(&self) {
-        let dir = self.outgoing_dir();
-        if dir.exists() {
-            if let Err(e) = std::fs::remove_dir_all(&dir) {
-                tracing::warn!("clearing {}: {e}", dir.display());
+    /// Removes the copies of images that are no longer in the library, so a Delete leaves
+    /// none behind. Looks up only the folder's few entries (this session's copies).
+    pub(super) fn forget_outgoing_of_deleted(&self) {
+        let Ok(entries) = std::fs::read_dir(self.outgoing_dir()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let id = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<i64>().ok());
+            // A copy whose image cannot be looked up now stays until the app closes.
+            let gone = id.is_none_or(|id| self.store.image(id).is_ok_and(|i| i.is_none()));
+            if gone {
+                remove_all(&entry.path());
             }
         }
+    }
+
+    /// Empties the drag-out folder: at start (an earlier session's) and on exit.
+    pub(super) fn clear_outgoing(&self) {
+        remove_all(&self.outgoing_dir());
     }
 
     fn outgoing_dir(&self) -> PathBuf {
@@ -190,6 +205,29 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), AtelierError> {
         }
         .into()
     })
+}
+
+/// Writes a copy beside `path`, then renames it over: a paste or a file manager still reading
+/// the earlier copy keeps reading it whole, never a file being rewritten under it.
+fn replace(path: &Path, bytes: &[u8]) -> Result<(), AtelierError> {
+    let part = path.with_file_name(format!(".{}.part", uuid::Uuid::new_v4()));
+    write(&part, bytes)?;
+    std::fs::rename(&part, path).map_err(|source| {
+        let _ = std::fs::remove_file(&part);
+        ExportError::Write {
+            path: path.to_owned(),
+            source,
+        }
+        .into()
+    })
+}
+
+fn remove_all(path: &Path) {
+    if let Err(e) = std::fs::remove_dir_all(path) {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            tracing::warn!("removing {}: {e}", path.display());
+        }
+    }
 }
 
 fn folder(path: &Path, source: std::io::Error) -> AtelierError {

@@ -10,6 +10,7 @@ use crate::library::{
     clean_name, Collection, Cursor, Deletion, Facets, Filter, LibraryQuery, Page, SavedSearch,
     Selection, Summary, Unit,
 };
+use crate::media::CAN_UNTRASH;
 use crate::store::Removed;
 
 /// How many deletions Undo can reach back to; the toast that offers it is long gone by then.
@@ -37,6 +38,16 @@ impl Removals {
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         let at = kept.1.iter().position(|(r, _)| *r == receipt)?;
         kept.1.remove(at).map(|(_, removed)| removed)
+    }
+
+    /// Keeps a deletion an Undo could not bring back under its receipt again, in its place.
+    fn put_back(&self, receipt: i64, removed: Removed) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        let at = kept.1.partition_point(|(r, _)| *r < receipt);
+        kept.1.insert(at, (receipt, removed));
+        if kept.1.len() > UNDO_DEPTH {
+            kept.1.pop_front();
+        }
     }
 }
 
@@ -169,30 +180,77 @@ impl Atelier {
             receipt: 0,
             jobs: removed.job_count,
             images: removed.image_count,
+            undoable: CAN_UNTRASH,
         };
         let removed = self.to_trash(removed)?;
+        self.forget_outgoing_of_deleted();
+        if !CAN_UNTRASH {
+            return Ok(deletion);
+        }
         Ok(Deletion {
             receipt: self.removals.keep(removed),
             ..deletion
         })
     }
 
-    /// Brings a deletion back: files out of the trash, then rows, so that a crash between the
-    /// two leaves the deletion standing rather than files without rows.
+    /// Brings a deletion back. When it cannot, nothing changes and the receipt stays, so
+    /// the person can clear the way and try again.
     pub fn undo_deletion(&self, receipt: i64) -> Result<(), AtelierError> {
         let removed = self.removals.take(receipt).ok_or_else(|| {
             AtelierError::Invalid("That deletion can no longer be undone.".into())
         })?;
+        let back = self.bring_back(&removed);
+        if back.is_err() {
+            self.removals.put_back(receipt, removed);
+        }
+        back
+    }
+
+    /// Files out of the trash, then rows, so that a crash between the two leaves the deletion
+    /// standing rather than files without rows. Nothing moves unless every place is free.
+    fn bring_back(&self, removed: &Removed) -> Result<(), AtelierError> {
+        self.check_free(removed)?;
         self.store.journal_trash(&removed.paths)?;
         let back = self
             .media
             .untrash(&removed.paths)
             .map_err(AtelierError::from)
-            .and_then(|()| Ok(self.store.restore(&removed)?));
-        if let Err(e) = back {
-            // Whatever came back out goes in again: the deletion stands, whole.
-            self.to_trash(removed)?;
-            return Err(e);
+            .and_then(|()| Ok(self.store.restore(removed)?));
+        if back.is_err() {
+            // Every place was free a moment ago, so whatever is there now came back with this
+            // Undo: it returns to the trash and the deletion stands, whole. If the trash
+            // refuses, the journal still names them and the next start finishes it.
+            let moved = self.media.trash(&removed.paths);
+            match moved
+                .map_err(AtelierError::from)
+                .and_then(|_| Ok(self.store.clear_trash_journal(&removed.paths)?))
+            {
+                Ok(()) => {}
+                Err(e) => tracing::error!("putting an undone deletion back in the trash: {e}"),
+            }
+        }
+        back
+    }
+
+    /// Refuses an Undo that would overwrite what took a deleted item's place since.
+    fn check_free(&self, removed: &Removed) -> Result<(), AtelierError> {
+        let taken = removed
+            .paths
+            .iter()
+            .find(|p| self.media.resolve(p).symlink_metadata().is_ok());
+        if let Some(taken) = taken {
+            return Err(AtelierError::Invalid(format!(
+                "Undo would overwrite “{taken}”, which is in the library again since the \
+                 deletion. Delete what is there now, then Undo again."
+            )));
+        }
+        if !self.store.restorable(removed)? {
+            return Err(AtelierError::Invalid(
+                "Undo cannot bring this back: a job or image has taken its place since the \
+                 deletion, or the job it belonged to is gone. Delete what is there now, then \
+                 Undo again."
+                    .into(),
+            ));
         }
         Ok(())
     }
@@ -247,6 +305,33 @@ impl Atelier {
             self.store.clear_trash_journal(&paths)?;
         }
         Ok(())
+    }
+
+    /// Moves job folders that no row owns to the trash: left by a download that outlived
+    /// its deleted job (before such downloads were stopped), or by a crash. Only folders
+    /// named as Atelier names a job's are looked at, and it runs before the engine starts,
+    /// so no job is being written meanwhile. Trouble is logged: it must not stop the app.
+    pub(super) fn sweep_orphan_folders(&self) {
+        let folders = self.media.job_folders();
+        let owned = match self.store.existing_jobs(&folders) {
+            Ok(owned) => owned,
+            Err(e) => return tracing::warn!("looking for job folders without a job: {e}"),
+        };
+        let orphans: Vec<String> = folders
+            .into_iter()
+            .filter(|id| !owned.contains(id))
+            .map(|id| self.media.job_dir(id))
+            .collect();
+        if orphans.is_empty() {
+            return;
+        }
+        match self.media.trash(&orphans) {
+            Ok(moved) => tracing::info!(
+                "moved {} job folders without a job to the trash",
+                moved.len()
+            ),
+            Err(e) => tracing::warn!("moving job folders without a job to the trash: {e}"),
+        }
     }
 
     pub(super) fn target(&self, selection: &Selection) -> Result<Target, AtelierError> {

@@ -168,6 +168,7 @@ impl Atelier {
             _folder: folder,
         };
         app.finish_deletions()?;
+        app.sweep_orphan_folders();
         app.clear_outgoing();
         Ok(app)
     }
@@ -320,6 +321,14 @@ impl Atelier {
         self.engine.shutdown();
     }
 
+    /// What the app does as it exits: stops background work and removes the drag-out and
+    /// "Copy as file" copies, which would otherwise outlive the session. The shell calls it
+    /// on exit, where nothing is dropped.
+    pub fn close(&self) {
+        self.shutdown();
+        self.clear_outgoing();
+    }
+
     fn provider(&self, account: &Account) -> Result<Arc<dyn Provider>, AtelierError> {
         if account.provider == ProviderKind::Demo {
             return Ok(self.demo.clone());
@@ -341,7 +350,7 @@ impl Atelier {
 
 impl Drop for Atelier {
     fn drop(&mut self) {
-        self.shutdown();
+        self.close();
     }
 }
 

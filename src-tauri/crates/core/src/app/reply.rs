@@ -159,6 +159,7 @@ fn media(e: &MediaError) -> ErrorCode {
         MediaError::Oversized { .. } => C::Oversized,
         MediaError::Trash(_) => C::Trash,
         MediaError::NotInTrash => C::NotInTrash,
+        MediaError::JobGone => C::NotFound,
         MediaError::Io { .. } => C::FileError,
     }
 }

@@ -155,6 +155,11 @@ impl Context {
 /// Runs `work` on the blocking pool. SQLite and the file system wait on the disk, and the
 /// async workers serve every poll, download and command meanwhile.
 pub(super) async fn off<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    // The caller's span (a job's) and subscriber go along, so what the work logs still says
+    // which job it is about.
+    let span = tracing::Span::current();
+    let dispatch = tracing::dispatcher::get_default(Clone::clone);
+    let work = move || tracing::dispatcher::with_default(&dispatch, || span.in_scope(work));
     match tokio::task::spawn_blocking(work).await {
         Ok(value) => value,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),

@@ -11,13 +11,14 @@ use url::Url;
 
 use super::budget::SharedBudget;
 use super::context::{off, Context};
+use super::enhance::download_ceiling;
 use super::ledger::Ledger;
 use super::transfers::Kind;
 use super::wording::human;
 use crate::job::{JobStatus, Slot};
-use crate::media::{MediaError, SavedImage};
+use crate::media::{Ceiling, MediaError, SavedImage};
 use crate::providers::{Outputs, Provider};
-use crate::store::{NewImage, StoreError};
+use crate::store::NewImage;
 
 const ATTEMPTS: u32 = 3;
 /// A job that finishes rendering just before its timeout still gets this long (at most one
@@ -58,6 +59,7 @@ pub(super) fn start(
             panic_ctx.finish(job_id, JobStatus::DownloadFailed, why)
         });
     };
+    let work = tracing::Instrument::instrument(work, super::spans::job_span(job_id));
     ctx.transfers()
         .start(job_id, Kind::Download, work, on_panic);
 }
@@ -68,43 +70,27 @@ async fn all(ctx: &Arc<Context>, provider: &Arc<dyn Provider>, job_id: i64, outp
     // A preview landing now would outlive the job's run.
     ctx.transfers().stop(job_id, Kind::Preview);
     let (task_ctx, task_outputs) = (ctx.clone(), outputs.clone());
-    let wanted = off(move || {
+    let (wanted, ceiling) = off(move || {
         task_ctx.ledger().downloading(job_id);
         task_ctx.media().remove_preview(job_id);
-        wanted(&task_ctx, job_id, &task_outputs)
+        let ceiling = download_ceiling(task_ctx.ledger(), job_id);
+        (wanted(&task_ctx, job_id, &task_outputs), ceiling)
     })
     .await;
 
-    let mut set = JoinSet::new();
-    for (slot, url) in wanted {
-        let (ctx, provider) = (ctx.clone(), provider.clone());
-        set.spawn(async move {
-            let _slot = ctx.transfers().slot().await;
-            let result = fetch_with_retries(&ctx, &provider, job_id, slot, &url, None).await;
-            (slot, url, result)
-        });
-    }
-    let mut problems = Vec::new();
-    while let Some(joined) = set.join_next().await {
-        match joined {
-            Ok((slot, url, Ok(saved))) => {
-                if let Err(e) = record(ctx, job_id, slot, url, saved).await {
-                    problems.push((slot, e.to_string()));
-                }
-            }
-            Ok((slot, _, Err(e))) => problems.push((slot, e.to_string())),
-            Err(e) => problems.push((Slot::Grid, format!("the download task stopped: {e}"))),
-        }
-    }
-    if problems.is_empty() && outputs.grid.is_none() {
+    let download = JobDownload {
+        job_id,
+        provider: provider.clone(),
+        images: wanted,
+        import: None,
+        ceiling,
+    };
+    let mut failed = download.run(ctx).await;
+    if failed.is_none() && outputs.grid.is_none() {
         if let Err(e) = compose(ctx, job_id).await {
-            problems.push((Slot::Grid, e));
+            failed = Some(format!("Could not download {}: {e}", label(Slot::Grid)));
         }
     }
-    problems.sort_by_key(|(slot, _)| slot.index());
-    let failed = problems
-        .first()
-        .map(|(slot, msg)| format!("Could not download {}: {msg}", label(*slot)));
     let (ctx, credits) = (ctx.clone(), outputs.credits);
     off(move || {
         if let Some(credits) = credits {
@@ -128,10 +114,15 @@ async fn compose(ctx: &Context, job_id: i64) -> Result<(), String> {
         .filter(|i| i.slot != Slot::Grid)
         .map(|i| i.file.clone())
         .collect();
-    if job
-        .iter()
-        .flat_map(|j| &j.images)
-        .any(|i| i.slot == Slot::Grid)
+    let grid_deleted = ctx
+        .ledger()
+        .off(move |l| l.withheld(job_id).contains(&Slot::Grid))
+        .await;
+    if grid_deleted
+        || job
+            .iter()
+            .flat_map(|j| &j.images)
+            .any(|i| i.slot == Slot::Grid)
     {
         return Ok(());
     }
@@ -149,17 +140,18 @@ async fn compose(ctx: &Context, job_id: i64) -> Result<(), String> {
 
 /// The job's images that are not safely on disk yet. Blocking: SQLite and the disk.
 fn wanted(ctx: &Context, job_id: i64, outputs: &Outputs) -> Vec<(Slot, Url)> {
-    let have: Vec<Slot> = ctx
-        .ledger()
-        .job(job_id)
-        .map(|j| {
-            j.images
-                .into_iter()
-                .filter(|i| ctx.media().resolve(&i.file).is_file())
-                .map(|i| i.slot)
-                .collect()
-        })
-        .unwrap_or_default();
+    // A slot the person deleted is left alone, even though the service still offers it:
+    // "Retry download" brings what failed to arrive, it does not resurrect what was deleted,
+    // and its file's place stays free for Undo to bring the deleted image back.
+    let mut have = ctx.ledger().withheld(job_id);
+    have.extend(
+        ctx.ledger()
+            .job(job_id)
+            .into_iter()
+            .flat_map(|j| j.images)
+            .filter(|i| ctx.media().resolve(&i.file).is_file())
+            .map(|i| i.slot),
+    );
     let grid = outputs.grid.clone().map(|u| (Slot::Grid, u));
     let ups = outputs
         .upscales
@@ -172,45 +164,114 @@ fn wanted(ctx: &Context, job_id: i64, outputs: &Outputs) -> Vec<(Slot, Url)> {
         .collect()
 }
 
-/// Fetches and saves one image, retrying passing trouble. An import's downloads spend from
-/// `budget` (the account's) what its live jobs leave; a job's own downloads are few and
-/// follow its polls.
-pub(super) async fn fetch_with_retries(
-    ctx: &Context,
-    provider: &Arc<dyn Provider>,
-    job_id: i64,
-    slot: Slot,
-    url: &Url,
-    budget: Option<&SharedBudget>,
-) -> Result<SavedImage, MediaError> {
-    let mut attempt = 1;
-    loop {
-        if let Some(budget) = budget {
-            budget.spend_spare().await;
+/// One job's images on their way home, for a live job and an import alike: all at once,
+/// each under one of the engine's transfer slots, retried, saved into the job's folder (while
+/// its row is there) and recorded.
+pub(super) struct JobDownload {
+    pub job_id: i64,
+    pub provider: Arc<dyn Provider>,
+    pub images: Vec<(Slot, Url)>,
+    /// An import's budget: its downloads spend what the account's live jobs leave, never
+    /// take the last transfer slot, and are recorded quietly until the whole job is home.
+    pub import: Option<SharedBudget>,
+    /// How large its pictures may be: an Enhance's are larger than any other.
+    pub ceiling: Ceiling,
+}
+
+impl JobDownload {
+    /// The first problem (by slot), as a sentence; `None` when every image is home.
+    pub async fn run(self, ctx: &Arc<Context>) -> Option<String> {
+        let this = Arc::new(self);
+        let mut set = JoinSet::new();
+        for (slot, url) in this.images.clone() {
+            let (ctx, this) = (ctx.clone(), this.clone());
+            set.spawn(async move { (slot, this.one(&ctx, slot, url).await) });
         }
-        let result = match provider.fetch_asset(url).await {
-            Ok(asset) => ctx.media().save(job_id, slot, asset).await,
-            Err(e) => Err(e.into()),
-        };
-        match result {
-            Err(e) if e.is_transient() && attempt < ATTEMPTS => {
-                tokio::time::sleep(Duration::from_millis(500) * 2u32.pow(attempt)).await;
-                attempt += 1;
+        let mut problems = Vec::new();
+        while let Some(joined) = set.join_next().await {
+            match joined {
+                Ok((_, Ok(()))) => {}
+                Ok((slot, Err(e))) => problems.push((slot, e)),
+                Err(e) => problems.push((Slot::Grid, format!("the download task stopped: {e}"))),
             }
-            other => return other,
+        }
+        problems.sort_by_key(|(slot, _)| slot.index());
+        let (slot, why) = problems.into_iter().next()?;
+        Some(format!("Could not download {}: {why}", label(slot)))
+    }
+
+    async fn one(&self, ctx: &Arc<Context>, slot: Slot, url: Url) -> Result<(), String> {
+        let _slot = match self.import {
+            Some(_) => ctx.transfers().import_slot().await,
+            None => ctx.transfers().slot().await,
+        };
+        let saved = self
+            .fetch(ctx, slot, &url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let (job_id, quiet) = (self.job_id, self.import.is_some());
+        let write = move |l: &Ledger| {
+            let row = row(slot, Some(url.as_str()), &saved);
+            match quiet {
+                true => l.import_image(job_id, &row),
+                false => l.image(job_id, &row),
+            }
+        };
+        ctx.ledger().off(write).await.map_err(|e| e.to_string())
+    }
+
+    /// Fetches and saves one image, retrying passing trouble.
+    async fn fetch(
+        &self,
+        ctx: &Arc<Context>,
+        slot: Slot,
+        url: &Url,
+    ) -> Result<SavedImage, MediaError> {
+        let mut attempt = 1;
+        loop {
+            if let Some(budget) = &self.import {
+                budget.spend_spare().await;
+            }
+            let result = match self.provider.fetch_asset(url).await {
+                Ok(asset) => match job_folder(ctx, self.job_id).await {
+                    Ok(()) => {
+                        ctx.media()
+                            .save_within(self.job_id, slot, asset, self.ceiling)
+                            .await
+                    }
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e.into()),
+            };
+            match result {
+                Err(e) if e.is_transient() && attempt < ATTEMPTS => {
+                    tokio::time::sleep(Duration::from_millis(500) * 2u32.pow(attempt)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
         }
     }
 }
 
-async fn record(
-    ctx: &Context,
-    job_id: i64,
-    slot: Slot,
-    url: Url,
-    saved: SavedImage,
-) -> Result<(), StoreError> {
-    let write = move |l: &Ledger| l.image(job_id, &row(slot, Some(url.as_str()), &saved));
-    ctx.ledger().off(write).await
+/// Makes the job's folder, unless its row is gone (deleted meanwhile): the store's lock
+/// keeps a deletion from slipping in between.
+async fn job_folder(ctx: &Arc<Context>, job_id: i64) -> Result<(), MediaError> {
+    let ctx = ctx.clone();
+    off(move || {
+        let made = ctx
+            .store()
+            .while_job_exists(job_id, || ctx.media().make_job_dir(job_id));
+        match made {
+            Ok(Some(made)) => made,
+            Ok(None) => Err(MediaError::JobGone),
+            Err(e) => Err(MediaError::Io {
+                path: ctx.media().resolve(&ctx.media().job_dir(job_id)),
+                source: std::io::Error::other(e),
+            }),
+        }
+    })
+    .await
 }
 
 pub(super) fn row<'a>(slot: Slot, url: Option<&'a str>, saved: &'a SavedImage) -> NewImage<'a> {

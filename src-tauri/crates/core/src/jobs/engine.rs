@@ -15,6 +15,7 @@ use tokio::time::Instant;
 use super::config::EngineConfig;
 use super::context::{Context, NoticeSink};
 use super::ledger::{JobSink, Ledger};
+use super::spans::job_span;
 use super::tracker::{Command, Tracker};
 use crate::job::{Job, JobStatus};
 use crate::media::MediaLibrary;
@@ -81,6 +82,8 @@ impl Engine {
     }
 
     fn resume_one(&self, provider: Arc<dyn Provider>, job: &Job) {
+        let _span = job_span(job.id).entered();
+        tracing::info!(status = job.status.as_str(), "resumed");
         match &job.remote_id {
             Some(remote_id) => {
                 let deadline = self.deadline_of(job);
@@ -98,6 +101,7 @@ impl Engine {
     /// Follows a job again that the person gave up on, or whose images did not all arrive.
     /// Returns false when there is nothing to follow (the service never had it).
     pub fn retry(&self, provider: Arc<dyn Provider>, job_id: i64) -> Result<bool, StoreError> {
+        let _span = job_span(job_id).entered();
         let Some(job) = self.ctx().ledger().read(job_id)? else {
             return Ok(false);
         };
@@ -212,6 +216,7 @@ impl Engine {
 
     /// Stops following a job at the person's request. Images already saved are kept.
     pub fn cancel(&self, job_id: i64) -> Result<(), StoreError> {
+        let _span = job_span(job_id).entered();
         self.stop(job_id);
         let Some(job) = self.ctx().ledger().read(job_id)? else {
             return Ok(());

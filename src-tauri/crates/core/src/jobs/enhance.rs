@@ -9,6 +9,7 @@ use super::ledger::Ledger;
 use super::wording::lost;
 use crate::accounts::Account;
 use crate::job::{Job, JobStatus};
+use crate::media::Ceiling;
 use crate::providers::{EnhanceScale, Provider, ProviderError, RemoteImage};
 use crate::store::StoreError;
 
@@ -53,5 +54,17 @@ impl Engine {
     async fn not_started(&self, job: &Job, e: &ProviderError) {
         let why = format!("{e} The Enhance was not started, so nothing was charged: try again.");
         self.ctx().finish_off(job.id, JobStatus::Failed, why).await;
+    }
+}
+
+/// How large job `job_id`'s pictures may be: an Enhance's, as large as its parent's size ×
+/// its factor makes them; any other job's, the ordinary bomb check. Blocking: SQLite.
+pub(super) fn download_ceiling(ledger: &Ledger, job_id: i64) -> Ceiling {
+    match ledger.job(job_id).and_then(|j| j.enhancement) {
+        Some(made) => {
+            let parent = made.parent.and_then(|p| ledger.image_size(p.image_id));
+            Ceiling::enhanced(parent, made.scale.factor())
+        }
+        None => Ceiling::ORDINARY,
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::context::off;
 use crate::accounts::Account;
-use crate::job::{Batch, Job, JobStatus};
+use crate::job::{Batch, Job, JobStatus, Slot};
 use crate::providers::{EnhanceScale, PastItem};
 use crate::store::{Layout, NewImage, PastJob, Store, StoreError};
 
@@ -53,6 +53,14 @@ impl Ledger {
         self.store.job(job_id)
     }
 
+    /// The job's slots whose images the person deleted; none when they cannot be read (logged).
+    pub fn withheld(&self, job_id: i64) -> Vec<Slot> {
+        self.store
+            .withheld_slots(job_id)
+            .inspect_err(|e| tracing::error!("reading the deleted images of job {job_id}: {e}"))
+            .unwrap_or_default()
+    }
+
     /// Records a job before anything is sent, so nothing sent is ever unrecorded.
     pub fn open(
         &self,
@@ -88,6 +96,7 @@ impl Ledger {
         self.store
             .set_status(job_id, JobStatus::Queued, None, None)?;
         self.announce(job_id);
+        tracing::info!(remote_id, "accepted");
         Ok(())
     }
 
@@ -95,6 +104,7 @@ impl Ledger {
     pub fn reopen(&self, job_id: i64, status: JobStatus) -> Result<(), StoreError> {
         self.store.reopen(job_id, status)?;
         self.announce(job_id);
+        tracing::info!(status = status.as_str(), "followed again");
         Ok(())
     }
 
@@ -107,9 +117,11 @@ impl Ledger {
         if job.status == status && job.progress == progress && job.error.is_none() {
             return false;
         }
-        self.write(job_id, "progress", || {
+        let changed = self.write(job_id, "progress", || {
             self.store.set_status(job_id, status, progress, None)
-        })
+        });
+        tracing::debug!(status = status.as_str(), progress, "progress");
+        changed
     }
 
     /// Shows a passing problem on the job, keeping its status and progress.
@@ -131,6 +143,8 @@ impl Ledger {
         self.write(job_id, status.as_str(), || {
             self.store.set_status(job_id, status, None, Some(message))
         });
+        // The reason stays in the store, which scrubs tokens from it; the log has the status.
+        tracing::info!(status = status.as_str(), "ended");
     }
 
     pub fn downloading(&self, job_id: i64) {
@@ -138,17 +152,20 @@ impl Ledger {
             self.store
                 .set_status(job_id, JobStatus::Downloading, None, None)
         });
+        tracing::info!("downloading");
     }
 
     pub fn done(&self, job_id: i64) {
         self.write(job_id, "done", || {
             self.store.set_status(job_id, JobStatus::Done, None, None)
         });
+        tracing::info!("done");
     }
 
     pub fn image(&self, job_id: i64, row: &NewImage<'_>) -> Result<(), StoreError> {
         self.store.put_image(job_id, row)?;
         self.announce(job_id);
+        tracing::debug!(slot = ?row.slot, "image saved");
         Ok(())
     }
 
@@ -177,6 +194,16 @@ impl Ledger {
         ids.first()
             .copied()
             .ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+    }
+
+    /// An image's width and height; `None` when it is gone or cannot be read (logged).
+    pub fn image_size(&self, image_id: i64) -> Option<(u32, u32)> {
+        self.store
+            .image(image_id)
+            .inspect_err(|e| tracing::error!("reading image {image_id}: {e}"))
+            .ok()
+            .flatten()
+            .map(|i| (i.width, i.height))
     }
 
     /// An imported job's image, kept quiet like the job until `imported`.

@@ -16,6 +16,7 @@ mod pace;
 mod preview;
 #[cfg(test)]
 mod scripted_tests;
+mod spans;
 mod submission;
 mod tracker;
 mod transfers;

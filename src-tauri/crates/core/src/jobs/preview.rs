@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
+use tracing::Instrument;
+
 use super::context::Context;
+use super::spans::job_span;
 use super::transfers::Kind;
 use crate::providers::Provider;
 
@@ -16,6 +19,7 @@ pub(super) fn start(ctx: &Arc<Context>, provider: Arc<dyn Provider>, job_id: i64
         };
         fetch(&task_ctx, &provider, job_id, &url).await;
     };
+    let work = work.instrument(job_span(job_id));
     ctx.transfers().start(job_id, Kind::Preview, work, || {});
 }
 

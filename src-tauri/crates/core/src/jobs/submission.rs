@@ -5,9 +5,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tracing::Instrument;
+
 use super::context::off;
 use super::engine::Engine;
 use super::ledger::Ledger;
+use super::spans::job_span;
 use crate::accounts::Account;
 use crate::job::{Batch, Job, JobStatus};
 use crate::providers::{Provider, ProviderError, RemoteJob};
@@ -30,6 +33,18 @@ impl Engine {
         let (account, text) = (account.clone(), prompt.to_owned());
         let open = move |l: &Ledger| l.open(&reference, &account, &text, batch.as_ref());
         let job = self.ctx().ledger().off(open).await?;
+        let span = job_span(job.id);
+        self.send(provider, job, prompt).instrument(span).await
+    }
+
+    /// The first attempt at sending a recorded job; returns the job as it then stands.
+    async fn send(
+        &self,
+        provider: Arc<dyn Provider>,
+        job: Job,
+        prompt: &str,
+    ) -> Result<Job, StoreError> {
+        tracing::info!(reference = job.reference, "sending");
         match provider.submit(prompt, &job.reference).await {
             Ok(remote) => self.accepted_off(provider, job.id, remote).await?,
             Err(e) if e.answer_lost() => {
@@ -47,11 +62,13 @@ impl Engine {
     /// crash between sending and recording the reply).
     pub(super) fn settle_later(&self, provider: Arc<dyn Provider>, job: &Job) {
         let (engine, job) = (self.clone(), job.clone());
-        tokio::spawn(async move {
+        let span = job_span(job.id);
+        let settle = async move {
             if let Err(e) = engine.settle(provider, &job).await {
                 tracing::error!("settling job {}: {e}", job.id);
             }
-        });
+        };
+        tokio::spawn(settle.instrument(span));
     }
 
     async fn settle(&self, provider: Arc<dyn Provider>, job: &Job) -> Result<(), StoreError> {

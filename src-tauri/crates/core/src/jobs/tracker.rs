@@ -8,10 +8,12 @@ use tokio::time::Instant;
 
 use tokio::sync::mpsc;
 use tokio::time::sleep_until;
+use tracing::Instrument;
 
 use super::budget::SharedBudget;
 use super::context::{off, Context};
 use super::pace::ProgressClock;
+use super::spans::job_span;
 use super::wording::human;
 use super::{download, preview};
 use crate::job::JobStatus;
@@ -212,29 +214,42 @@ impl Follower {
             Err(e) if e.is_auth() => return self.pause(&e).await,
             Err(e) if e.is_transient() => return self.retry_later(job_ids, &e).await,
             Err(e) => {
-                for id in job_ids {
-                    self.stop_with(*id, JobStatus::Failed, e.to_string()).await;
+                for &id in job_ids {
+                    let stop = self.stop_with(id, JobStatus::Failed, e.to_string());
+                    stop.instrument(job_span(id)).await;
                 }
                 return;
             }
         };
         let now = Instant::now();
         for &job_id in job_ids {
-            let Some(flight) = self.flights.get(&job_id) else {
-                continue;
-            };
-            match states.remove(&flight.remote_id) {
-                Some(state) => self.advance(job_id, state, now).await,
-                None => {
-                    let gone = ProviderError::NotFound {
-                        service: self.provider.kind().display_name(),
-                    };
-                    self.stop_with(job_id, JobStatus::Failed, gone.to_string())
-                        .await;
-                }
-            }
-            self.check_timeout(job_id).await;
+            let span = job_span(job_id);
+            self.apply_one(job_id, &mut states, now)
+                .instrument(span)
+                .await;
         }
+    }
+
+    async fn apply_one(
+        &mut self,
+        job_id: i64,
+        states: &mut HashMap<String, RemoteState>,
+        now: Instant,
+    ) {
+        let Some(flight) = self.flights.get(&job_id) else {
+            return;
+        };
+        match states.remove(&flight.remote_id) {
+            Some(state) => self.advance(job_id, state, now).await,
+            None => {
+                let gone = ProviderError::NotFound {
+                    service: self.provider.kind().display_name(),
+                };
+                self.stop_with(job_id, JobStatus::Failed, gone.to_string())
+                    .await;
+            }
+        }
+        self.check_timeout(job_id).await;
     }
 
     async fn advance(&mut self, job_id: i64, state: RemoteState, now: Instant) {
@@ -270,6 +285,8 @@ impl Follower {
             RemoteState::Completed(outputs) => {
                 let deadline = flight.deadline;
                 self.flights.remove(&job_id);
+                let (grid, upscales) = (outputs.grid.is_some(), outputs.upscales.len());
+                tracing::info!(grid, upscales, "rendered");
                 let provider = self.provider.clone();
                 download::start(&self.ctx, provider, job_id, outputs, deadline);
             }
@@ -290,8 +307,11 @@ impl Follower {
             flight.failures += 1;
             flight.due = now + pace.backoff(flight.failures, e.retry_after());
             let note = format!("{e} (attempt {})", flight.failures);
-            self.ctx.ledger().off(move |l| l.note(job_id, &note)).await;
-            self.check_timeout(job_id).await;
+            let noted = async {
+                self.ctx.ledger().off(move |l| l.note(job_id, &note)).await;
+                self.check_timeout(job_id).await;
+            };
+            noted.instrument(job_span(job_id)).await;
         }
     }
 

@@ -1,7 +1,8 @@
 //! The one owner of every picture on its way down: each job's download and its partial
 //! previews. At most one task of each kind per job, all under one limit of parallel transfers,
 //! stopped when the job stops or the app closes; a task that ends, however it ends, makes room
-//! for a new one (never reused).
+//! for a new one (never reused). Imports share the slots but never hold the last one, so a
+//! live job's pictures come home while an import runs.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -16,15 +17,26 @@ pub(super) enum Kind {
     Preview,
 }
 
+/// A transfer slot, held until dropped.
+pub(super) struct Permit {
+    _shared: OwnedSemaphorePermit,
+    _import: Option<OwnedSemaphorePermit>,
+}
+
 pub(super) struct Transfers {
     slots: Arc<Semaphore>,
+    /// One fewer than `slots`: an import takes one of these before a shared one.
+    import_slots: Arc<Semaphore>,
     tasks: Mutex<HashMap<(i64, Kind), AbortHandle>>,
 }
 
 impl Transfers {
+    /// At least two slots, so that imports (which may hold all but one) can run at all.
     pub fn new(parallel: usize) -> Arc<Self> {
+        let parallel = parallel.max(2);
         Arc::new(Self {
-            slots: Arc::new(Semaphore::new(parallel.max(1))),
+            slots: Arc::new(Semaphore::new(parallel)),
+            import_slots: Arc::new(Semaphore::new(parallel - 1)),
             tasks: Mutex::new(HashMap::new()),
         })
     }
@@ -59,8 +71,22 @@ impl Transfers {
     }
 
     /// Waits for one of the parallel transfers to be free; `None` once shutting down.
-    pub async fn slot(&self) -> Option<OwnedSemaphorePermit> {
-        self.slots.clone().acquire_owned().await.ok()
+    pub async fn slot(&self) -> Option<Permit> {
+        let shared = self.slots.clone().acquire_owned().await.ok()?;
+        Some(Permit {
+            _shared: shared,
+            _import: None,
+        })
+    }
+
+    /// A slot for an import's download: one of the import's share first, then a shared one.
+    pub async fn import_slot(&self) -> Option<Permit> {
+        let share = self.import_slots.clone().acquire_owned().await.ok()?;
+        let shared = self.slots.clone().acquire_owned().await.ok()?;
+        Some(Permit {
+            _shared: shared,
+            _import: Some(share),
+        })
     }
 
     pub fn stop(&self, job_id: i64, kind: Kind) {
@@ -96,6 +122,8 @@ impl Transfers {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     #[tokio::test]
@@ -117,6 +145,23 @@ mod tests {
             tokio::task::yield_now().await;
         }
         panic!("the ended download never made room");
+    }
+
+    #[tokio::test]
+    async fn imports_never_hold_the_last_slot() {
+        let transfers = Transfers::new(3);
+        let mut imports = Vec::new();
+        for _ in 0..2 {
+            imports.push(transfers.import_slot().await.unwrap());
+        }
+        let third = tokio::time::timeout(Duration::from_millis(50), transfers.import_slot());
+        assert!(third.await.is_err(), "a third import waits");
+        let live = tokio::time::timeout(Duration::from_millis(50), transfers.slot());
+        assert!(live.await.is_ok(), "a live job's download still gets one");
+        // Even with one slot asked for, an import and a live job both get to run.
+        let one = Transfers::new(1);
+        let _import = one.import_slot().await.unwrap();
+        assert!(one.slots.available_permits() >= 1);
     }
 
     #[tokio::test]

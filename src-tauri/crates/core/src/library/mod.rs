@@ -243,6 +243,9 @@ pub struct Deletion {
     pub receipt: i64,
     pub jobs: u32,
     pub images: u32,
+    /// False where the system's trash gives nothing back to programs (macOS): no Undo then;
+    /// the person restores from the trash itself.
+    pub undoable: bool,
 }
 
 /// A name a person typed for a collection or a saved search.

@@ -6,6 +6,7 @@ use std::time::Duration;
 use image::{ImageError, ImageFormat, ImageReader, Limits};
 use tokio::io::AsyncWriteExt;
 
+use super::ceiling::{turn_for, Ceiling};
 use super::temp::TempFile;
 use super::{make_thumbnails, small_of, MediaError, MediaLibrary};
 use crate::data_folder::private_options;
@@ -14,14 +15,6 @@ use crate::providers::Asset;
 
 /// Generous: Midjourney upscales are a few MB; anything this large is not an image we want.
 const MAX_BYTES: u64 = 200 * 1024 * 1024;
-/// Four times any Midjourney picture's long edge (an enhanced upscale is 4096 px or so), so
-/// a panorama passes and a header announcing a bomb does not.
-pub const MAX_EDGE: u32 = 16_384;
-/// 64 megapixels, 256 MiB as RGBA: an 8192² picture. A small file that decodes to more is a
-/// decompression bomb, and opening it could take the app (and the laptop) down.
-pub const MAX_PIXELS: u64 = 64 * 1024 * 1024;
-/// What the decoder may allocate, the picture included: a ceiling behind the checks above.
-const MAX_DECODE_BYTES: u64 = 300 * 1024 * 1024;
 
 /// How long an image may take to arrive. A server can keep a connection open by sending a
 /// byte now and then (the client's read timeout never fires); without these, such a server
@@ -67,17 +60,30 @@ impl MediaLibrary {
         slot: Slot,
         asset: Asset,
     ) -> Result<SavedImage, MediaError> {
-        // Made here and never by `finish`: a job deleted while its image was on the way has
-        // no folder, and its image then has nowhere to land rather than becoming an orphan.
-        let dir = self.resolve(&self.job_dir(job_id));
-        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+        self.save_within(job_id, slot, asset, Ceiling::ORDINARY)
+            .await
+    }
+
+    /// [`MediaLibrary::save`] for a picture that may be as large as `ceiling` (an Enhance's).
+    pub async fn save_within(
+        &self,
+        job_id: i64,
+        slot: Slot,
+        asset: Asset,
+        ceiling: Ceiling,
+    ) -> Result<SavedImage, MediaError> {
+        // Never made here: a job deleted while its image was on the way has no folder, and
+        // its image then has nowhere to land rather than becoming an orphan.
+        if !self.has_job_dir(job_id) {
+            return Err(MediaError::JobGone);
+        }
         let stem = self.relative_stem(job_id, slot);
         let part = self.temp_file(&format!("{job_id}-{}", slot.stem()));
         let bytes = stream_to_file(asset, part.path(), self.download_limits()).await?;
         let library = self.clone();
         // The temp file moves into the blocking task, which cleans it up whatever happens to
         // this one.
-        tokio::task::spawn_blocking(move || finish(&library, &stem, part, bytes))
+        tokio::task::spawn_blocking(move || finish_within(&library, &stem, part, bytes, ceiling))
             .await
             .map_err(|e| MediaError::NotAnImage(format!("decoder stopped: {e}")))?
     }
@@ -189,8 +195,24 @@ pub(super) fn finish(
     part: TempFile,
     bytes: u64,
 ) -> Result<SavedImage, MediaError> {
-    let (img, format) = decode(part.path())?;
+    finish_within(library, stem, part, bytes, Ceiling::ORDINARY)
+}
+
+fn finish_within(
+    library: &MediaLibrary,
+    stem: &str,
+    part: TempFile,
+    bytes: u64,
+    ceiling: Ceiling,
+) -> Result<SavedImage, MediaError> {
+    let (width, height) = dimensions(part.path())?;
+    ceiling.check(width, height)?;
+    // Taken before the pixels exist and kept until the thumbnails are made from them.
+    let turn = turn_for(width, height);
+    let (img, format) = decode_within(part.path(), ceiling)?;
     let thumbs = make_thumbnails(&img).map_err(MediaError::NotAnImage)?;
+    // The picture is not needed once its thumbnails exist: its memory goes before the writes.
+    drop((img, turn));
     let thumb_rel = format!("{stem}.thumb.jpg");
     library.write_atomically(&thumb_rel, &thumbs.regular)?;
     library.write_atomically(&small_of(&thumb_rel), &thumbs.small)?;
@@ -199,8 +221,8 @@ pub(super) fn finish(
     Ok(SavedImage {
         file: file_rel,
         thumb: thumb_rel,
-        width: img.width(),
-        height: img.height(),
+        width,
+        height,
         bytes,
     })
 }
@@ -208,22 +230,34 @@ pub(super) fn finish(
 /// Decodes a PNG, JPEG or WebP file whose header promises a picture of a sane size; the size
 /// is checked before a byte of pixels is allocated.
 pub(super) fn decode(path: &Path) -> Result<(image::DynamicImage, ImageFormat), MediaError> {
-    let (width, height) = reader(path)?
-        .into_dimensions()
-        .map_err(|e| MediaError::NotAnImage(e.to_string()))?;
-    check_size(width, height)?;
+    decode_within(path, Ceiling::ORDINARY)
+}
+
+pub(super) fn decode_within(
+    path: &Path,
+    ceiling: Ceiling,
+) -> Result<(image::DynamicImage, ImageFormat), MediaError> {
+    let (width, height) = dimensions(path)?;
+    ceiling.check(width, height)?;
     let mut reader = reader(path)?;
     let format = reader.format().unwrap_or(ImageFormat::Png);
     let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_EDGE);
-    limits.max_image_height = Some(MAX_EDGE);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    limits.max_image_width = Some(ceiling.max_edge());
+    limits.max_image_height = Some(ceiling.max_edge());
+    limits.max_alloc = Some(ceiling.decoder_bytes());
     reader.limits(limits);
     let img = reader.decode().map_err(|e| match e {
-        ImageError::Limits(_) => MediaError::Oversized { width, height },
+        ImageError::Limits(_) => ceiling.oversized(width, height),
         e => MediaError::NotAnImage(e.to_string()),
     })?;
     Ok((img, format))
+}
+
+/// What the file's header says its size is.
+pub(super) fn dimensions(path: &Path) -> Result<(u32, u32), MediaError> {
+    reader(path)?
+        .into_dimensions()
+        .map_err(|e| MediaError::NotAnImage(e.to_string()))
 }
 
 /// A reader for one of the formats Atelier keeps, whatever the file is called.
@@ -239,11 +273,7 @@ fn reader(path: &Path) -> Result<ImageReader<std::io::BufReader<std::fs::File>>,
 }
 
 pub(super) fn check_size(width: u32, height: u32) -> Result<(), MediaError> {
-    let pixels = u64::from(width) * u64::from(height);
-    if width > MAX_EDGE || height > MAX_EDGE || pixels > MAX_PIXELS {
-        return Err(MediaError::Oversized { width, height });
-    }
-    Ok(())
+    Ceiling::ORDINARY.check(width, height)
 }
 
 /// "5 minutes", "90 seconds".

@@ -5,17 +5,21 @@
 //! partial render of a running job; `tmp/` for files on their way in. Names come only from the
 //! job id and slot, never from anything a server sent.
 
+mod ceiling;
 mod compose;
 mod download;
+mod folders;
 mod temp;
 mod thumbnail;
 mod trash;
 
 use std::path::{Path, PathBuf};
 
+pub use ceiling::{enhance_too_large, Ceiling, TooLarge};
 pub use compose::tile;
 pub use download::{DownloadLimits, SavedImage};
 pub use thumbnail::{make_thumbnail, make_thumbnails, Thumbnails, SMALL_EDGE, THUMB_EDGE};
+pub use trash::CAN_UNTRASH;
 
 use crate::job::Slot;
 use crate::providers::ProviderError;
@@ -31,10 +35,17 @@ pub enum MediaError {
     #[error("The image is larger than Atelier accepts ({0} MB).")]
     TooLarge(u64),
     #[error(
-        "The service sent a {width}×{height} picture, far larger than any Midjourney image \
-         (Atelier opens up to 64 megapixels), so it was not opened or kept."
+        "The service sent a {width}×{height} picture, larger than it should be (Atelier opens \
+         up to {megapixels} megapixels here), so it was not opened or kept."
     )]
-    Oversized { width: u32, height: u32 },
+    Oversized {
+        width: u32,
+        height: u32,
+        megapixels: u64,
+    },
+    /// Its folder is made only while the job's row is there.
+    #[error("The job was deleted while its picture was on the way, so the picture was not kept.")]
+    JobGone,
     #[error("Could not use the system trash: {0}")]
     Trash(String),
     #[error("The files are no longer in the trash, so this cannot be undone.")]
@@ -138,11 +149,18 @@ impl MediaLibrary {
 
 pub use image::RgbaImage;
 
-/// Decodes a library image to RGBA pixels (for the clipboard).
+/// Decodes a library image to RGBA pixels (for the clipboard) under the limits its download
+/// met: the bomb check, or an Enhance's budget for a larger one, decoded one at a time. A file
+/// changed on disk since is refused like a download would be.
 pub fn load_rgba(path: &Path) -> Result<RgbaImage, MediaError> {
-    image::open(path)
-        .map(|img| img.into_rgba8())
-        .map_err(|e| MediaError::NotAnImage(e.to_string()))
+    let (width, height) = download::dimensions(path)?;
+    let ceiling = match Ceiling::ORDINARY.check(width, height) {
+        Ok(()) => Ceiling::ORDINARY,
+        Err(_) => Ceiling::enhanced(None, 1),
+    };
+    let _turn = ceiling::turn_for(width, height);
+    let (img, _) = download::decode_within(path, ceiling)?;
+    Ok(img.into_rgba8())
 }
 
 #[cfg(test)]
@@ -183,6 +201,22 @@ mod tests {
             "no folder: the job was deleted"
         );
         assert_eq!(std::fs::read_dir(library.tmp_dir()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn copy_decodes_under_the_download_limits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wide.png");
+        // Tiny on disk and in memory, but wider than any picture Atelier keeps.
+        image::GrayImage::new(20_000, 1).save(&path).unwrap();
+        let refused = load_rgba(&path).unwrap_err();
+        assert!(
+            matches!(refused, MediaError::Oversized { width: 20_000, .. }),
+            "{refused:?}"
+        );
+        let fine = dir.path().join("fine.png");
+        image::GrayImage::new(64, 32).save(&fine).unwrap();
+        assert_eq!(load_rgba(&fine).unwrap().dimensions(), (64, 32));
     }
 
     #[test]

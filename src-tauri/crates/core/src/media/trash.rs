@@ -1,7 +1,6 @@
 //! Deleted library files go to the system's trash, where the person can still find them, and
 //! come back from it on Undo.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::{MediaError, MediaLibrary};
@@ -25,17 +24,32 @@ impl MediaLibrary {
     }
 
     /// Brings library paths back from the trash: for each, the item trashed last from there.
-    #[cfg(any(
-        target_os = "windows",
-        all(
-            unix,
-            not(target_os = "macos"),
-            not(target_os = "ios"),
-            not(target_os = "android")
-        )
-    ))]
     pub fn untrash(&self, paths: &[String]) -> Result<(), MediaError> {
-        let wanted: Vec<PathBuf> = paths.iter().map(|p| self.resolve(p)).collect();
+        restore::untrash(paths.iter().map(|p| self.resolve(p)).collect())
+    }
+}
+
+/// Whether this system lets Atelier take files back out of its trash, so Undo can be offered.
+pub const CAN_UNTRASH: bool = restore::POSSIBLE;
+
+#[cfg(any(
+    target_os = "windows",
+    all(
+        unix,
+        not(target_os = "macos"),
+        not(target_os = "ios"),
+        not(target_os = "android")
+    )
+))]
+mod restore {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+
+    use super::MediaError;
+
+    pub const POSSIBLE: bool = true;
+
+    pub fn untrash(wanted: Vec<PathBuf>) -> Result<(), MediaError> {
         let listed = trash::os_limited::list().map_err(|e| MediaError::Trash(e.to_string()))?;
         let mut latest: HashMap<PathBuf, trash::TrashItem> = HashMap::new();
         for item in listed {
@@ -56,18 +70,26 @@ impl MediaLibrary {
         trash::os_limited::restore_all(latest.into_values())
             .map_err(|e| MediaError::Trash(e.to_string()))
     }
+}
 
-    /// macOS offers no way back out of its Trash to programs: the person restores from there.
-    #[cfg(not(any(
-        target_os = "windows",
-        all(
-            unix,
-            not(target_os = "macos"),
-            not(target_os = "ios"),
-            not(target_os = "android")
-        )
-    )))]
-    pub fn untrash(&self, _paths: &[String]) -> Result<(), MediaError> {
+/// macOS offers no way back out of its Trash to programs: the person restores from there.
+#[cfg(not(any(
+    target_os = "windows",
+    all(
+        unix,
+        not(target_os = "macos"),
+        not(target_os = "ios"),
+        not(target_os = "android")
+    )
+)))]
+mod restore {
+    use std::path::PathBuf;
+
+    use super::MediaError;
+
+    pub const POSSIBLE: bool = false;
+
+    pub fn untrash(_wanted: Vec<PathBuf>) -> Result<(), MediaError> {
         Err(MediaError::Trash(
             "this system cannot take files back out of its Trash for Atelier".into(),
         ))

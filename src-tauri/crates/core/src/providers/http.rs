@@ -20,6 +20,10 @@ const API_TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
 /// Enough for any error message; the rest of an endless error body is never read.
 const MAX_ERROR_BYTES: usize = 64 * 1024;
+/// How long an error's body may take. A download has no request timeout (its picture has
+/// its own deadline), so a server dripping an error body a byte at a time would otherwise
+/// hold a transfer slot for ever.
+const ERROR_BODY_TIME: Duration = Duration::from_secs(10);
 
 /// One service account's endpoint: where it is, who we are, what to call it in messages.
 pub struct HttpApi {
@@ -216,14 +220,25 @@ impl HttpApi {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        // What arrived is enough to explain the status, even if the rest never comes.
-        let body = read_capped(resp, MAX_ERROR_BYTES)
-            .await
-            .map(|(bytes, _)| String::from_utf8_lossy(&bytes).into_owned())
-            .unwrap_or_default();
+        let body = error_body(resp, ERROR_BODY_TIME).await;
         let body = hide_token(&body, self.token.expose());
         classify(self.service, status, retry_after, &body)
     }
+}
+
+/// What arrives of an error's body within `within`, at most `MAX_ERROR_BYTES`: enough to
+/// explain the status, even if the rest never comes.
+async fn error_body(mut resp: Response, within: Duration) -> String {
+    let deadline = tokio::time::Instant::now() + within;
+    let mut body = Vec::new();
+    while body.len() < MAX_ERROR_BYTES {
+        match tokio::time::timeout_at(deadline, resp.chunk()).await {
+            Ok(Ok(Some(chunk))) => body.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    body.truncate(MAX_ERROR_BYTES);
+    String::from_utf8_lossy(&body).into_owned()
 }
 
 /// At most `limit` bytes of the body, and whether that was all of it.
@@ -428,6 +443,31 @@ mod tests {
         let err = api(&base).post_json::<Value>("/x", &1).await.unwrap_err();
         assert!(matches!(err, ProviderError::Network { .. }), "{err:?}");
         assert!(err.answer_lost());
+    }
+
+    #[tokio::test]
+    async fn an_error_body_that_drips_is_read_for_a_while_only() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let Some(Ok(mut conn)) = listener.incoming().next() else {
+                return;
+            };
+            let _ = std::io::Read::read(&mut conn, &mut [0; 4096]);
+            let head = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 100000\r\n\r\nbusy";
+            let _ = conn.write_all(head.as_bytes());
+            // A byte now and then: never quiet long enough for the read timeout.
+            while conn.write_all(b".").is_ok() {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        let resp = shared_client().get(&base).send().await.unwrap();
+        let read = error_body(resp, Duration::from_millis(500));
+        let body = tokio::time::timeout(Duration::from_secs(5), read)
+            .await
+            .expect("the body is given up on");
+        assert!(body.starts_with("busy."), "{body}");
     }
 }
 

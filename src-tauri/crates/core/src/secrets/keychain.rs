@@ -31,8 +31,10 @@ impl SecretStore for KeychainStore {
         }
     }
 
-    fn set(&self, account: &str, secret: &str) -> Result<(), SecretError> {
-        self.entry(account)?.set_password(secret).map_err(map_error)
+    fn set(&self, account: &str, secret: &Secret) -> Result<(), SecretError> {
+        self.entry(account)?
+            .set_password(secret.expose())
+            .map_err(map_error)
     }
 
     fn delete(&self, account: &str) -> Result<(), SecretError> {
@@ -64,14 +66,14 @@ mod tests {
         let store = KeychainStore::new("dev.atelier.tests");
         let account = format!("roundtrip-{}", uuid::Uuid::new_v4());
         assert_eq!(store.get(&account).unwrap(), None);
-        store.set(&account, "s3cret-token").unwrap();
+        store.set(&account, &"s3cret-token".into()).unwrap();
         // A second handle proves the value came from the keychain, not from this object.
         let other = KeychainStore::new("dev.atelier.tests");
         assert_eq!(
             other.get(&account).unwrap().unwrap().expose(),
             "s3cret-token"
         );
-        store.set(&account, "rotated").unwrap();
+        store.set(&account, &"rotated".into()).unwrap();
         assert_eq!(other.get(&account).unwrap().unwrap().expose(), "rotated");
         store.delete(&account).unwrap();
         assert_eq!(other.get(&account).unwrap(), None);
@@ -89,7 +91,7 @@ mod unavailable {
     #[ignore = "needs a session with no secret service: run by scripts/test.sh"]
     fn a_missing_secret_service_is_reported_not_worked_around() {
         let store = KeychainStore::new("dev.atelier.tests");
-        let err = store.set("nowhere", "token").unwrap_err();
+        let err = store.set("nowhere", &"token".into()).unwrap_err();
         assert!(matches!(err, SecretError::Unavailable(_)), "{err:?}");
         assert!(
             err.to_string()

@@ -6,16 +6,16 @@ use super::{Secret, SecretError, SecretStore};
 /// Keeps secrets in memory; for logic tests only, never used by the app.
 #[derive(Default)]
 pub struct MemoryStore {
-    entries: Mutex<HashMap<String, String>>,
+    entries: Mutex<HashMap<String, Secret>>,
 }
 
 impl SecretStore for MemoryStore {
     fn get(&self, account: &str) -> Result<Option<Secret>, SecretError> {
-        Ok(self.lock().get(account).cloned().map(Secret::new))
+        Ok(self.lock().get(account).cloned())
     }
 
-    fn set(&self, account: &str, secret: &str) -> Result<(), SecretError> {
-        self.lock().insert(account.to_owned(), secret.to_owned());
+    fn set(&self, account: &str, secret: &Secret) -> Result<(), SecretError> {
+        self.lock().insert(account.to_owned(), secret.clone());
         Ok(())
     }
 
@@ -26,7 +26,7 @@ impl SecretStore for MemoryStore {
 }
 
 impl MemoryStore {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Secret>> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -11,7 +11,8 @@ pub use memory::MemoryStore;
 /// A place that keeps one secret per account name.
 pub trait SecretStore: Send + Sync {
     fn get(&self, account: &str) -> Result<Option<Secret>, SecretError>;
-    fn set(&self, account: &str, secret: &str) -> Result<(), SecretError>;
+    /// Takes the `Secret` itself, so the token is exposed only where the store writes it.
+    fn set(&self, account: &str, secret: &Secret) -> Result<(), SecretError>;
     /// Deleting a secret that is not there is not an error.
     fn delete(&self, account: &str) -> Result<(), SecretError>;
 }
@@ -29,8 +30,9 @@ pub enum SecretError {
 
 /// A token in memory. Its `Debug` never shows the value, so it cannot leak through logs. It
 /// is read straight from the web view's request (a string) and never written back out.
-#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
-#[serde(transparent)]
+// A newtype struct: serde reads it straight from the string (`transparent` would confuse ts-rs).
+#[derive(Clone, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[ts(export, type = "string")]
 pub struct Secret(String);
 
 impl From<&str> for Secret {

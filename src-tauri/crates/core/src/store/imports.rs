@@ -1,5 +1,5 @@
 //! Imports of past images: where each account's import stopped, and which of a service's
-//! jobs the history already holds.
+//! jobs the history already holds or the person deleted.
 
 use std::collections::HashSet;
 
@@ -32,6 +32,26 @@ impl Store {
             }
         }
         Ok(known)
+    }
+
+    /// Which of `remote_ids` name jobs of this service the person deleted: an import leaves
+    /// them out (until Undo puts the job back).
+    pub fn deleted_remote_ids(
+        &self,
+        provider: ProviderKind,
+        remote_ids: &[String],
+    ) -> Result<HashSet<String>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT 1 FROM deleted_remote_ids WHERE provider = ?2 AND remote_id = ?1",
+        )?;
+        let mut deleted = HashSet::new();
+        for id in remote_ids {
+            if stmt.exists(params![id, provider.as_str()])? {
+                deleted.insert(id.clone());
+            }
+        }
+        Ok(deleted)
     }
 
     pub fn import(&self, account_id: i64) -> Result<Option<ImportProgress>, StoreError> {
@@ -151,5 +171,36 @@ mod tests {
             .known_remote_ids(ProviderKind::ImagineApi, &ids)
             .unwrap();
         assert!(other.is_empty());
+    }
+
+    #[test]
+    fn a_deleted_jobs_remote_id_is_remembered_until_undo_brings_it_back() {
+        let store = Store::open_in_memory().unwrap();
+        let account = demo(&store);
+        let past = PastJob {
+            reference: "r",
+            account: &account,
+            prompt: "p",
+            remote_id: Some("abc"),
+            created_at: 1,
+            status: JobStatus::Done,
+            error: None,
+            images: &[],
+        };
+        let files = crate::store::test_support::Files;
+        let ids = store.insert_past_jobs(&[past], &files).unwrap();
+        let asked = ["abc".to_owned()];
+        let deleted = |p| store.deleted_remote_ids(p, &asked).unwrap();
+        assert!(deleted(ProviderKind::Demo).is_empty());
+
+        let removed = store.remove_jobs(&ids, &files).unwrap();
+        assert_eq!(
+            deleted(ProviderKind::Demo),
+            HashSet::from(["abc".to_owned()])
+        );
+        assert!(deleted(ProviderKind::ImagineApi).is_empty(), "per service");
+
+        store.restore(&removed).unwrap();
+        assert!(deleted(ProviderKind::Demo).is_empty(), "Undo takes it back");
     }
 }

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod facets;
+mod folders;
 mod imports;
 mod jobs;
 mod library;

@@ -2,7 +2,7 @@
 //! an older history, on a real SQLite database.
 
 use super::test_support::*;
-use super::Store;
+use super::{NewImage, Store};
 use crate::job::Slot;
 use crate::library::{Filter, LibraryQuery, Selection, Sort, Unit};
 
@@ -218,4 +218,41 @@ fn an_older_history_is_indexed_by_the_migration() {
         ..Filter::default()
     };
     assert_eq!(ids(&store, &query(filter)), [found[0].id]);
+}
+
+#[test]
+fn a_deleted_slot_is_withheld_until_undo_and_a_taken_one_cannot_come_back() {
+    let store = Store::open_in_memory().unwrap();
+    let jobs = seed(&store, &demo(&store), &[("fox", T0)]);
+    let job = store.job(jobs[0]).unwrap().unwrap();
+    let removed = store.remove_images(&[job.images[1].id], &Files).unwrap();
+    assert_eq!(store.withheld_slots(jobs[0]).unwrap(), [Slot::U1]);
+    // The job goes whole and comes back: what was deleted from it before stays withheld.
+    let whole = store.remove_jobs(&jobs, &Files).unwrap();
+    store.restore(&whole).unwrap();
+    assert_eq!(store.withheld_slots(jobs[0]).unwrap(), [Slot::U1]);
+
+    // An image took U1's place meanwhile: the deleted one cannot come back over it.
+    let newer = NewImage {
+        slot: Slot::U1,
+        file: "jobs/new/u1.png",
+        thumb: "jobs/new/u1.thumb.jpg",
+        width: 8,
+        height: 8,
+        bytes: 64,
+        source_url: None,
+    };
+    store.put_image(jobs[0], &newer).unwrap();
+    assert!(!store.restorable(&removed).unwrap());
+    let taken = store.job(jobs[0]).unwrap().unwrap().images[1].id;
+    store.remove_images(&[taken], &Files).unwrap();
+    assert!(store.restorable(&removed).unwrap());
+    assert_eq!(
+        store.job(jobs[0]).unwrap().unwrap().images.len(),
+        4,
+        "asking changes nothing"
+    );
+    store.restore(&removed).unwrap();
+    assert!(store.withheld_slots(jobs[0]).unwrap().is_empty());
+    assert_eq!(store.job(jobs[0]).unwrap().unwrap(), job);
 }

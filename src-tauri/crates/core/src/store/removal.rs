@@ -20,10 +20,13 @@ const JOB_COLUMNS: &str = "id, reference, provider, account_id, account_label, c
 const IMAGE_COLUMNS: &str =
     "id, job_id, slot, file, thumb, width, height, bytes, source_url, liked";
 const MEMBER_COLUMNS: &str = "collection_id, job_id, added_at";
+const WITHHELD_COLUMNS: &str = "job_id, slot";
 // Where rows read back keep what this module looks at; a test holds them to the lists above.
 const JOB_ID: usize = 0;
 const JOB_PROMPT: usize = 7;
 const JOB_SEQ: usize = 16;
+const IMAGE_JOB: usize = 1;
+const IMAGE_SLOT: usize = 2;
 const IMAGE_FILE: usize = 3;
 const IMAGE_THUMB: usize = 4;
 
@@ -33,6 +36,8 @@ pub struct Removed {
     jobs: Vec<Vec<Value>>,
     images: Vec<Vec<Value>>,
     members: Vec<Vec<Value>>,
+    /// Slots deleted earlier from the jobs that went whole.
+    withheld: Vec<Vec<Value>>,
     /// Relative to the media folder: whole job folders, or single files. Once the deletion is
     /// done, only those that were there and went to the trash.
     pub paths: Vec<String>,
@@ -88,6 +93,7 @@ impl Store {
                     .extend(files.image_files(text(&row[IMAGE_FILE]), text(&row[IMAGE_THUMB])));
             }
             removed.image_count += rows.len() as u32;
+            withhold(&tx, &rows)?;
             removed.images.extend(rows);
             delete(&tx, "images", "id", &images)?;
         }
@@ -102,23 +108,35 @@ impl Store {
     pub fn restore(&self, removed: &Removed) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        insert(&tx, "jobs", JOB_COLUMNS, &removed.jobs)?;
-        insert(&tx, "images", IMAGE_COLUMNS, &removed.images)?;
-        insert(&tx, "collection_jobs", MEMBER_COLUMNS, &removed.members)?;
-        {
-            let mut index =
-                tx.prepare_cached("INSERT INTO jobs_fts (rowid, text) VALUES (?1, ?2)")?;
-            for row in &removed.jobs {
-                let (Value::Text(prompt), Value::Integer(seq)) = (&row[JOB_PROMPT], &row[JOB_SEQ])
-                else {
-                    continue;
-                };
-                index.execute(rusqlite::params![seq, crate::library::fts_text(prompt)])?;
-            }
-        }
+        put_back(&tx, removed)?;
         unjournal(&tx, &removed.paths)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Whether `restore` could put the rows back now: false when something took their place
+    /// meanwhile (an image fetched again into the same slot, say). Tries, then rolls back.
+    pub fn restorable(&self, removed: &Removed) -> Result<bool, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        match put_back(&tx, removed) {
+            Ok(()) => Ok(true),
+            Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The slots of a job whose images the person deleted (the job itself stays).
+    pub fn withheld_slots(&self, job_id: i64) -> Result<Vec<Slot>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached("SELECT slot FROM withheld_slots WHERE job_id = ?1")?;
+        let rows = stmt.query_map([job_id], |r| r.get::<_, u8>(0))?;
+        let indexes = rows.collect::<Result<Vec<_>, _>>()?;
+        Ok(indexes.into_iter().filter_map(Slot::from_index).collect())
     }
 
     /// Records paths that must leave the library (before an undo brings them back from the
@@ -168,6 +186,13 @@ fn take_jobs(
         "job_id",
         &found,
     )?);
+    removed.withheld.extend(select(
+        tx,
+        "withheld_slots",
+        WITHHELD_COLUMNS,
+        "job_id",
+        &found,
+    )?);
     removed
         .paths
         .extend(found.iter().map(|id| files.job_dir(*id)));
@@ -176,8 +201,41 @@ fn take_jobs(
     removed.jobs.extend(jobs);
     removed.images.extend(images);
     delete(tx, "jobs_fts", "rowid", &seqs)?;
-    // Images and collection places go with the job (ON DELETE CASCADE).
+    // Images, collection places and withheld slots go with the job (ON DELETE CASCADE).
     delete(tx, "jobs", "id", &found)
+}
+
+/// Inserts removed rows as they were, with their index entries; a slot whose image comes
+/// back is no longer withheld.
+fn put_back(tx: &Transaction<'_>, removed: &Removed) -> Result<(), StoreError> {
+    insert(tx, "jobs", JOB_COLUMNS, &removed.jobs)?;
+    insert(tx, "withheld_slots", WITHHELD_COLUMNS, &removed.withheld)?;
+    insert(tx, "images", IMAGE_COLUMNS, &removed.images)?;
+    insert(tx, "collection_jobs", MEMBER_COLUMNS, &removed.members)?;
+    let mut index = tx.prepare_cached("INSERT INTO jobs_fts (rowid, text) VALUES (?1, ?2)")?;
+    for row in &removed.jobs {
+        let (Value::Text(prompt), Value::Integer(seq)) = (&row[JOB_PROMPT], &row[JOB_SEQ]) else {
+            continue;
+        };
+        index.execute(rusqlite::params![seq, crate::library::fts_text(prompt)])?;
+    }
+    let mut release =
+        tx.prepare_cached("DELETE FROM withheld_slots WHERE job_id = ?1 AND slot = ?2")?;
+    for row in &removed.images {
+        release.execute([&row[IMAGE_JOB], &row[IMAGE_SLOT]])?;
+    }
+    Ok(())
+}
+
+/// Remembers the slots of images deleted from jobs that stay, so a retry leaves them alone.
+fn withhold(conn: &Connection, images: &[Vec<Value>]) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO withheld_slots (job_id, slot) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    )?;
+    for row in images {
+        stmt.execute([&row[IMAGE_JOB], &row[IMAGE_SLOT]])?;
+    }
+    Ok(())
 }
 
 /// (image, job) for each image id that exists.
@@ -288,6 +346,14 @@ mod tests {
             (jobs[JOB_ID], jobs[JOB_PROMPT], jobs[JOB_SEQ]),
             ("id", "prompt", "seq")
         );
-        assert_eq!((images[IMAGE_FILE], images[IMAGE_THUMB]), ("file", "thumb"));
+        assert_eq!(
+            (
+                images[IMAGE_JOB],
+                images[IMAGE_SLOT],
+                images[IMAGE_FILE],
+                images[IMAGE_THUMB]
+            ),
+            ("job_id", "slot", "file", "thumb")
+        );
     }
 }

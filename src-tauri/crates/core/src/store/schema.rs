@@ -119,6 +119,28 @@ const MIGRATIONS: &[Migration] = &[
         updated_at INTEGER NOT NULL
     );",
     ),
+    // 8: the images the person deleted from a job that stays: "Retry download" fetches only
+    // what failed to arrive, never what was deleted. Undo takes a slot back out of here.
+    sql("CREATE TABLE withheld_slots (
+        job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        slot   INTEGER NOT NULL,
+        PRIMARY KEY (job_id, slot)
+    ) WITHOUT ROWID;"),
+    // 9: the service ids of deleted jobs, so an import does not bring back what the person
+    // deleted; Undo, which puts the row back, takes its id out again.
+    sql("CREATE TABLE deleted_remote_ids (
+        provider  TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        PRIMARY KEY (provider, remote_id)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER remote_id_deleted AFTER DELETE ON jobs WHEN OLD.remote_id IS NOT NULL BEGIN
+        INSERT OR IGNORE INTO deleted_remote_ids (provider, remote_id)
+        VALUES (OLD.provider, OLD.remote_id);
+    END;
+    CREATE TRIGGER remote_id_back AFTER INSERT ON jobs WHEN NEW.remote_id IS NOT NULL BEGIN
+        DELETE FROM deleted_remote_ids
+        WHERE provider = NEW.provider AND remote_id = NEW.remote_id;
+    END;"),
 ];
 
 /// Jobs created in the same millisecond get consecutive `seq`s: `created_at * SEQ_PER_MS + n`.

@@ -38,7 +38,7 @@ pub(crate) async fn child(
         .find(|a| a.account.provider == ProviderKind::ImagineApi);
     let account = match existing {
         Some(view) => {
-            app.set_token(view.account.id, TOKEN)
+            app.set_token(view.account.id, &TOKEN.into())
                 .expect("setting the token");
             view.account.id
         }

@@ -15,7 +15,13 @@ impl Runner {
         let exe = std::env::current_exe().unwrap();
         let stderr = std::fs::File::create(self.logs.join(format!("{name}.stderr"))).unwrap();
         let mut child = Command::new(exe)
-            .args([CHILD_TEST, "--exact", "--nocapture", "--test-threads=1"])
+            .args([
+                CHILD_TEST,
+                "--exact",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(ENV_DIR, &self.data)
             .env(ENV_URL, &self.url)
             .env(ENV_SUBMIT, submit.to_string())

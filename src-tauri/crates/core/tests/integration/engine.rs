@@ -75,7 +75,7 @@ async fn a_rejected_token_pauses_the_account_says_so_once_and_a_new_token_resume
         .contains("Waiting for a new token")));
     assert_eq!(h.notices().len(), 1, "told once, not per job");
 
-    h.app.set_token(h.account, TOKEN).unwrap();
+    h.app.set_token(h.account, &TOKEN.into()).unwrap();
     for id in ids {
         let job = finished(&h.app, id).await;
         assert_eq!(job.status, JobStatus::Done, "{:?}", job.error);
@@ -162,7 +162,7 @@ impl SecretStore for CountingSecrets {
         self.reads.fetch_add(1, Ordering::SeqCst);
         self.inner.get(account)
     }
-    fn set(&self, account: &str, secret: &str) -> Result<(), SecretError> {
+    fn set(&self, account: &str, secret: &Secret) -> Result<(), SecretError> {
         self.inner.set(account, secret)
     }
     fn delete(&self, account: &str) -> Result<(), SecretError> {

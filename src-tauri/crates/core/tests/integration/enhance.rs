@@ -6,11 +6,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::harness::finished;
-use crate::harness::lab::{aiclient, imagineapi, Lab};
+use crate::harness::lab::{aiclient, imagineapi, imagineapi_config, imagineapi_with, Lab};
 use atelier_core::jobs::{Job, JobStatus, ParentImage, Slot};
 use atelier_core::providers::EnhanceScale;
 use atelier_core::AtelierError;
-use atelier_standin::Fault;
+use atelier_standin::{Fault, ImagineApiConfig};
 
 /// A finished job of `prompt` and the image id of its `slot`.
 async fn upscale<S: crate::harness::lab::Service>(
@@ -54,8 +54,8 @@ async fn an_upscale_enhanced_4x_becomes_one_webp_linked_to_its_parent() {
     let source = &parent.images.iter().find(|i| i.id == u2).unwrap();
     assert_eq!(
         (picture.width(), picture.height()),
-        (source.width * 2, source.height * 2),
-        "larger than the upscale (the stand-in caps the scale at 2×)"
+        (source.width * 4, source.height * 4),
+        "four times the upscale"
     );
     assert!(Path::new(&img.thumb).is_file());
 
@@ -75,6 +75,46 @@ async fn an_upscale_enhanced_4x_becomes_one_webp_linked_to_its_parent() {
     );
     assert_eq!(lab.app.job(parent.id).unwrap().unwrap().enhanced, 1);
     assert_eq!(lab.server.submissions(), 2, "the Enhance was sent once");
+    lab.assert_media_consistent();
+}
+
+/// 10× of a 1024² upscale is 105 megapixels, past the 64 MP every other download is held to:
+/// it arrives, is kept, and has its thumbnails. 12× (151 MP) could not be kept, so it is
+/// refused before anything is sent or charged.
+#[tokio::test]
+async fn a_10x_enhance_of_a_large_upscale_is_kept_and_12x_is_refused_before_it_is_sent() {
+    let config = imagineapi_config();
+    let lab = Lab::open(
+        imagineapi_with(ImagineApiConfig {
+            grid_size: 2048,
+            ..config
+        })
+        .await,
+    );
+    let (parent, u1) = upscale(&lab, "a glacier", Slot::U1).await;
+    let source = parent.images.iter().find(|i| i.id == u1).unwrap();
+    assert_eq!((source.width, source.height), (1024, 1024));
+
+    let why = refusal(lab.app.enhance(u1, EnhanceScale::X12).await);
+    assert_eq!(
+        why,
+        "12× would make a 12,288×12,288 picture (150 megapixels); the largest Atelier can open \
+         is 134 megapixels. Try 10× or less."
+    );
+    assert_eq!(lab.server.submissions(), 1, "the 12× was never sent");
+
+    let sent = lab.app.enhance(u1, EnhanceScale::X10).await.unwrap();
+    let done = finished(&lab.app, sent.id).await;
+    assert_eq!(done.status, JobStatus::Done, "{:?}", done.error);
+    let img = &done.images[0];
+    assert_eq!((img.width, img.height), (10_240, 10_240));
+    let on_disk = image::ImageReader::open(&img.file)
+        .unwrap()
+        .into_dimensions()
+        .unwrap();
+    assert_eq!(on_disk, (10_240, 10_240));
+    let thumb = image::open(&img.thumb).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (512, 512));
     lab.assert_media_consistent();
 }
 

@@ -98,6 +98,68 @@ async fn save_as_and_drag_out_carry_the_prompt_and_leave_the_library_file_alone(
         .is_ok_and(|found| !found));
 }
 
+fn copy(lab: &DemoLab, image_id: i64) -> std::path::PathBuf {
+    lab.app
+        .outgoing_copies(&[image_id])
+        .unwrap()
+        .unwrap()
+        .remove(0)
+}
+
+#[tokio::test]
+async fn a_drag_out_copy_is_replaced_whole_not_rewritten_in_place() {
+    let lab = DemoLab::instant();
+    let u1 = image(&made(&lab, "a kite over dunes").await, Slot::U1);
+    let first = copy(&lab, u1);
+    let reading = std::fs::File::open(&first).unwrap();
+    let again = copy(&lab, u1);
+    assert_eq!(again, first);
+    // A paste still reading the first copy reads it whole: the second is a new file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let read = reading.metadata().unwrap().ino();
+        assert_ne!(
+            read,
+            std::fs::metadata(&again).unwrap().ino(),
+            "rewritten in place"
+        );
+    }
+    drop(reading);
+    let folder = first.parent().unwrap();
+    assert_eq!(
+        std::fs::read_dir(folder).unwrap().count(),
+        1,
+        "no part left"
+    );
+}
+
+#[tokio::test]
+async fn drag_out_copies_go_with_their_image_or_job() {
+    let lab = DemoLab::instant();
+    let job = made(&lab, "a kite over dunes").await;
+    let (u1, u2) = (
+        copy(&lab, image(&job, Slot::U1)),
+        copy(&lab, image(&job, Slot::U2)),
+    );
+    let ids = vec![image(&job, Slot::U1)];
+    lab.app.delete(&Selection::Images { ids }).unwrap();
+    assert!(!u1.exists(), "a deleted image's copy goes with it");
+    assert!(u2.exists(), "other images' copies stay");
+    lab.app
+        .delete(&Selection::Jobs { ids: vec![job.id] })
+        .unwrap();
+    assert!(!u2.exists(), "a deleted job's copies go with it");
+}
+
+#[tokio::test]
+async fn drag_out_copies_go_when_the_app_closes() {
+    let lab = DemoLab::instant();
+    let left = copy(&lab, image(&made(&lab, "a kite").await, Slot::U3));
+    lab.app.close();
+    assert!(!left.exists(), "the app takes its copies with it");
+}
+
 #[tokio::test]
 async fn two_jobs_export_to_a_zip_with_their_prompts_and_sidecars() {
     let lab = DemoLab::instant();

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use atelier_core::import::{ImportProgress, ImportState};
 use atelier_core::jobs::{Job, JobStatus};
-use atelier_core::library::LibraryQuery;
+use atelier_core::library::{LibraryQuery, Selection};
 use atelier_core::{Atelier, ErrorCode};
-use atelier_standin::{ImagineApi, ImagineApiConfig, PastImages};
+use atelier_standin::{Fault, ImagineApi, ImagineApiConfig, PastImages};
 
 use crate::harness::finished;
 use crate::harness::lab::{aiclient, assert_done, imagineapi_config, imagineapi_with, Lab};
@@ -357,4 +357,137 @@ async fn an_import_and_the_accounts_live_jobs_share_one_budget() {
     assert!(polls >= 5, "the live job was polled meanwhile: {polls}");
     let job = lab.app.job(live.id).unwrap().unwrap();
     assert!(!job.status.is_finished(), "{job:?}");
+}
+
+#[tokio::test]
+async fn a_deleted_import_does_not_come_back_until_undone() {
+    let past = PastImages {
+        completed: 3,
+        ..PastImages::default()
+    };
+    let lab = quick(server(past, false).await);
+    lab.app.import_past(lab.account).unwrap();
+    assert_eq!(settled(&lab.app, lab.account).await.imported, 3);
+    let gone = library(&lab.app).remove(0);
+    let deletion = lab
+        .app
+        .delete(&Selection::Jobs { ids: vec![gone.id] })
+        .unwrap();
+
+    lab.app.import_past(lab.account).unwrap();
+    let again = until(&lab.app, lab.account, |p| p.done && p.listed == 3).await;
+    assert_eq!((again.imported, again.skipped), (0, 3), "{again:?}");
+    let jobs = library(&lab.app);
+    assert_eq!(jobs.len(), 2);
+    assert!(jobs.iter().all(|j| j.remote_id != gone.remote_id));
+
+    // Undo puts it back, and an import then finds it here, as any other.
+    lab.app.undo_deletion(deletion.receipt).unwrap();
+    lab.app.import_past(lab.account).unwrap();
+    let third = until(&lab.app, lab.account, |p| p.done && p.listed == 3).await;
+    assert_eq!((third.imported, third.skipped), (0, 3));
+    assert_eq!(library(&lab.app).len(), 3);
+    lab.assert_media_consistent();
+}
+
+#[tokio::test]
+async fn an_import_never_holds_the_last_download_slot() {
+    let server = imagineapi_with(ImagineApiConfig {
+        grid_size: 64,
+        past: PastImages {
+            completed: 1,
+            ..PastImages::default()
+        },
+        ..imagineapi_config()
+    })
+    .await;
+    // Every picture of the past image takes far longer than the live job may wait.
+    for path in server.past_asset_paths() {
+        server.push_fault(Fault::new(path, 200, 1).with_delay_ms(30_000));
+    }
+    let lab = Lab::build(server)
+        .engine(|c| {
+            c.requests_per_minute = 60_000;
+            c.parallel_downloads = 2;
+        })
+        .open();
+    lab.app.import_past(lab.account).unwrap();
+    let t0 = Instant::now();
+    let live = lab.submit("a lighthouse").await;
+
+    let job = finished(&lab.app, live.id).await;
+    assert_done(&job);
+    assert!(
+        t0.elapsed() < Duration::from_secs(20),
+        "the live job waited {:?} for a slot",
+        t0.elapsed()
+    );
+    let import = lab.app.imports().unwrap().remove(0);
+    assert!(!import.done, "the import was still downloading: {import:?}");
+}
+
+#[tokio::test]
+async fn a_deleted_jobs_import_download_does_not_bring_its_folder_back() {
+    let server = server(
+        PastImages {
+            completed: 1,
+            ..PastImages::default()
+        },
+        false,
+    )
+    .await;
+    for path in server.past_asset_paths() {
+        server.push_fault(Fault::new(path, 200, 1).with_delay_ms(1_500));
+    }
+    let lab = quick(server);
+    lab.app.import_past(lab.account).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let job = loop {
+        if let Some(job) = library(&lab.app).pop() {
+            break job;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the import never recorded its job"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    lab.app
+        .delete(&Selection::Jobs { ids: vec![job.id] })
+        .unwrap();
+
+    let p = settled(&lab.app, lab.account).await;
+    // Past the pictures' delay: had the downloads gone on, they would have landed by now.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let folder = lab.media().join(format!("jobs/{}", job.id));
+    assert!(
+        !folder.exists(),
+        "the deleted job's folder came back: {p:?}"
+    );
+    assert!(library(&lab.app).is_empty());
+}
+
+#[tokio::test]
+async fn job_folders_without_a_job_are_swept_at_start() {
+    let lab = quick(server(PastImages::default(), false).await);
+    let kept = lab.submit("a lighthouse").await;
+    assert_done(&finished(&lab.app, kept.id).await);
+    let jobs = lab.media().join("jobs");
+    for name in ["424242", "notes", "0424"] {
+        std::fs::create_dir_all(jobs.join(name)).unwrap();
+        std::fs::write(jobs.join(name).join("grid.png"), b"left behind").unwrap();
+    }
+
+    let lab = lab.reopen().await;
+
+    assert!(!jobs.join("424242").exists(), "the orphan is swept");
+    for other in ["notes", "0424"] {
+        assert!(
+            jobs.join(other).exists(),
+            "{other} is not a job's folder: left alone"
+        );
+        std::fs::remove_dir_all(jobs.join(other)).unwrap();
+    }
+    assert!(jobs.join(kept.id.to_string()).exists());
+    lab.assert_media_consistent();
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::harness::demo::DemoLab;
+use crate::harness::lab::{imagineapi, Lab};
 use crate::harness::{finished, private_trash};
 use atelier_core::app::ImageSize;
 use atelier_core::jobs::{Job, JobStatus, Slot};
@@ -217,4 +218,115 @@ async fn small_thumbnails_are_served_and_made_when_missing() {
     std::fs::remove_file(&small).unwrap();
     let again = app.image_file(grid.id, ImageSize::Small).unwrap().unwrap();
     assert_eq!(image::open(again).unwrap().width(), 256);
+}
+
+/// The trash's copy of a library path: its file under `Trash/files`.
+fn trashed_copy(media: &Path, relative: &str) -> PathBuf {
+    let trash = private_trash().join("Trash");
+    let wanted = format!("Path={}", media.join(relative).display());
+    let info = std::fs::read_dir(trash.join("info"))
+        .unwrap()
+        .flatten()
+        .find(|e| {
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            text.lines().any(|l| l.replace("%20", " ") == wanted)
+        })
+        .unwrap_or_else(|| panic!("{relative} is not in the trash"));
+    trash.join("files").join(info.path().file_stem().unwrap())
+}
+
+#[tokio::test]
+async fn a_retry_after_deleting_an_image_fetches_only_what_failed_and_undo_still_works() {
+    let lab = Lab::open(imagineapi().await);
+    let (app, media) = (&lab.app, lab.media());
+    let job = lab.submit("a cat [broken-image]").await;
+    let job = finished(app, job.id).await;
+    assert_eq!(
+        job.status,
+        JobStatus::DownloadFailed,
+        "the stand-in cuts U2 short"
+    );
+    let u1 = job.images.iter().find(|i| i.slot == Slot::U1).unwrap();
+    let gone = app.delete(&Selection::Images { ids: vec![u1.id] }).unwrap();
+    assert!(gone.undoable, "this system's trash gives files back");
+
+    let assets = lab.server.asset_requests();
+    app.retry(job.id).unwrap();
+    let again = finished(app, job.id).await;
+    assert_eq!(
+        lab.server.asset_requests() - assets,
+        1,
+        "only U2, which failed, is asked for: the deleted U1 is not resurrected"
+    );
+    let slots: Vec<Slot> = again.images.iter().map(|i| i.slot).collect();
+    assert_eq!(slots, [Slot::Grid, Slot::U3, Slot::U4]);
+    assert!(!media.join(&u1.file).exists());
+
+    app.undo_deletion(gone.receipt).unwrap();
+    let back = app.job(job.id).unwrap().unwrap();
+    assert!(
+        back.images.iter().any(|i| i.id == u1.id),
+        "the deleted U1 is back"
+    );
+    assert!(media.join(&u1.file).is_file());
+}
+
+#[tokio::test]
+async fn undo_refuses_to_overwrite_what_took_a_deleted_place_and_keeps_the_receipt() {
+    let lab = DemoLab::instant();
+    let (app, media) = (&lab.app, lab.media());
+    let jobs = made(&lab, &["crowded"]).await;
+    let row = app.job(jobs[0].id).unwrap().unwrap();
+    let u1 = jobs[0].images.iter().find(|i| i.slot == Slot::U1).unwrap();
+    let gone = app.delete(&Selection::Images { ids: vec![u1.id] }).unwrap();
+    // Something new lands where the deleted image was.
+    let place = media.join(&u1.file);
+    std::fs::write(&place, b"new").unwrap();
+
+    let said = app.undo_deletion(gone.receipt).unwrap_err().to_string();
+    assert!(
+        said.contains(&format!("jobs/{}/u1.png", jobs[0].id)) && said.contains("Undo again"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read(&place).unwrap(), b"new", "left where it is");
+    assert!(app.job(jobs[0].id).unwrap().unwrap().images.len() == 4);
+
+    std::fs::remove_file(&place).unwrap();
+    app.undo_deletion(gone.receipt).unwrap();
+    assert!(image::open(&place).is_ok(), "the deleted image is back");
+    assert_eq!(app.job(jobs[0].id).unwrap().unwrap(), row);
+}
+
+#[tokio::test]
+async fn an_undo_that_fails_midway_puts_back_what_it_moved_and_can_be_tried_again() {
+    let lab = DemoLab::instant();
+    let (app, media) = (&lab.app, lab.media());
+    let jobs = made(&lab, &["halfway"]).await;
+    let job = &jobs[0];
+    let row = app.job(job.id).unwrap().unwrap();
+    let (u1, u3) = (&job.images[1], &job.images[3]);
+    let gone = app
+        .delete(&Selection::Images {
+            ids: vec![u1.id, u3.id],
+        })
+        .unwrap();
+    let before = files(&media);
+    // One of the trashed files cannot be brought back: restoring stops partway.
+    let copy = trashed_copy(&media, &u3.file);
+    let aside = copy.with_extension("aside");
+    std::fs::rename(&copy, &aside).unwrap();
+
+    assert!(app.undo_deletion(gone.receipt).is_err());
+    assert_eq!(
+        files(&media),
+        before,
+        "what came back went to the trash again"
+    );
+    assert_eq!(app.job(job.id).unwrap().unwrap().images.len(), 3);
+    assert!(app.store().pending_trash().unwrap().is_empty());
+
+    std::fs::rename(&aside, &copy).unwrap();
+    app.undo_deletion(gone.receipt).unwrap();
+    assert_eq!(app.job(job.id).unwrap().unwrap(), row);
+    assert!(media.join(&u1.file).is_file() && media.join(&u3.file).is_file());
 }

@@ -105,6 +105,11 @@ impl AiClient {
     pub fn requests(&self) -> usize {
         self.shared.common.requests()
     }
+
+    /// How many bytes of endless bodies (see [`Fault::endless`]) were sent.
+    pub fn endless_bytes(&self) -> u64 {
+        self.shared.common.endless_bytes()
+    }
 }
 
 impl Standin for Shared {

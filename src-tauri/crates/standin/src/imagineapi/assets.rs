@@ -17,9 +17,10 @@ use crate::prompt::Aspect;
 const PREVIEW_EDGE: u32 = 256;
 /// A `[broken-image]` job's U2 stops after this many bytes: a PNG cut short mid-stream.
 const BROKEN_LEN: usize = 100;
-/// An Enhance's result is at most this many times the source upscale's size, whatever the
-/// scale asked: 12× of a test's upscale would be slow to draw and to download.
-const MAX_ENHANCE_FACTOR: u32 = 2;
+/// An Enhance's result up to this many pixels is the source upscale drawn again at its size;
+/// beyond, drawing and encoding it would slow every test, so it is one flat colour (the
+/// upscale's), still exactly the size the service would send.
+const DRAWN_ENHANCE_PIXELS: u64 = 4 * 1024 * 1024;
 
 /// `GET /assets/{fileId}/{anything}`; Directus ignores the file name part.
 pub async fn named(
@@ -84,15 +85,36 @@ fn render(prompt: &str, origin: &Origin, grid_size: u32, asset: Asset) -> Result
     let encoded = match (asset, origin) {
         // The source upscale drawn again at a larger size: the same picture, enhanced.
         (Asset::Enhanced, Origin::Enhance { index, factor, .. }) => {
-            let factor = (*factor).clamp(1, MAX_ENHANCE_FACTOR);
-            let large = Grid::new(prompt, width * factor, height * factor);
-            codec::webp(&large.render_quadrant(*index))
+            enhanced(&grid, prompt, *index, *factor)
         }
         (asset, _) => return encode(&grid, asset),
     };
     encoded
         .map(Bytes::from)
         .map_err(|e| format!("encoding failed: {e}"))
+}
+
+/// The source upscale (quadrant `index` of `grid`) `factor` times wider and higher.
+fn enhanced(grid: &Grid, prompt: &str, index: usize, factor: u32) -> image::ImageResult<Vec<u8>> {
+    let (w, h) = grid.quadrant_dimensions();
+    let (w, h) = (w * factor, h * factor);
+    if u64::from(w) * u64::from(h) <= DRAWN_ENHANCE_PIXELS {
+        return codec::webp(&Grid::new(prompt, w * 2, h * 2).render_quadrant(index));
+    }
+    // The real service's output is WebP too, whose edges cannot pass 16,383 px.
+    let colour = mean(&Grid::new(prompt, 32, 32).render_quadrant(index));
+    Ok(codec::flat_webp(w.min(16_383), h.min(16_383), colour))
+}
+
+fn mean(img: &image::RgbImage) -> image::Rgb<u8> {
+    let n = u64::from(img.width()) * u64::from(img.height());
+    let mut sum = [0u64; 3];
+    for p in img.pixels() {
+        for (s, c) in sum.iter_mut().zip(p.0) {
+            *s += u64::from(c);
+        }
+    }
+    image::Rgb(sum.map(|s| (s / n.max(1)) as u8))
 }
 
 fn encode(grid: &Grid, asset: Asset) -> Result<Bytes, String> {

@@ -3,6 +3,11 @@
 
 use super::*;
 use serde_json::{json, Value};
+use support::{download, keys, reply, Client};
+
+// The client the stand-in's integration tests share.
+#[path = "../../tests/support/mod.rs"]
+mod support;
 
 async fn server(bot_status: &str) -> ImagineApi {
     let config = ImagineApiConfig {
@@ -15,14 +20,17 @@ async fn server(bot_status: &str) -> ImagineApi {
     ImagineApi::start(config, 0).await.unwrap()
 }
 
+fn client(api: &ImagineApi) -> Client {
+    Client::new(&api.base_url(), "standin-token")
+}
+
 async fn call(api: &ImagineApi, path: &str, body: Option<Value>) -> Value {
-    let url = format!("{}{path}", api.base_url());
-    let http = reqwest::Client::new();
+    let client = client(api);
     let req = match body {
-        Some(body) => http.post(url).json(&body),
-        None => http.get(url),
+        Some(body) => client.post(path).json(&body),
+        None => client.get(path),
     };
-    let reply = req.bearer_auth("standin-token").send().await.unwrap();
+    let reply = req.send().await.unwrap();
     assert!(reply.status().is_success(), "{path}: {}", reply.status());
     if path.starts_with("/assets/") {
         return Value::Null;
@@ -97,13 +105,7 @@ async fn with_past(past: PastImages, hidden: bool) -> ImagineApi {
 }
 
 async fn get(api: &ImagineApi, path: &str) -> (StatusCode, Value) {
-    let reply = reqwest::Client::new()
-        .get(format!("{}{path}", api.base_url()))
-        .bearer_auth("standin-token")
-        .send()
-        .await
-        .unwrap();
-    (reply.status(), reply.json().await.unwrap())
+    reply(client(api).get(path)).await
 }
 
 #[tokio::test]
@@ -125,15 +127,8 @@ async fn past_images_are_listed_as_directus_pages_of_the_tokens_own() {
     let items = first["data"].as_array().unwrap();
     assert_eq!(items.len(), 50);
     assert_eq!(items[0]["id"], mine.as_str(), "newest first");
-    let mut keys: Vec<&str> = items[1]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
     assert_eq!(
-        keys,
+        keys(&items[1]),
         [
             "date_created",
             "error",
@@ -185,7 +180,7 @@ async fn past_images_are_listed_as_directus_pages_of_the_tokens_own() {
     }
     assert_eq!(urls.len(), 5);
     for url in urls {
-        let bytes = reqwest::get(&url).await.unwrap().bytes().await.unwrap();
+        let (_, _, bytes) = download(&url).await;
         assert!(image::load_from_memory(&bytes).is_ok(), "{url}");
     }
 }

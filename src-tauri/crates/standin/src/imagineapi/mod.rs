@@ -183,6 +183,19 @@ impl ImagineApi {
         self.shared.past_listings.load(Ordering::Relaxed)
     }
 
+    /// Where each completed past image of the account has its pictures, as the prefixes of
+    /// their paths (`/assets/{file id}/`, grid then U1..U4): to script faults on an import's
+    /// downloads alone.
+    pub fn past_asset_paths(&self) -> Vec<String> {
+        let jobs = self.shared.jobs.all();
+        let past = jobs.iter().filter(|j| {
+            j.settled == Some(crate::clock::Phase::Completed) && j.user == job::USER_CREATED
+        });
+        past.flat_map(|j| std::iter::once(&j.files.grid).chain(&j.files.upscales))
+            .map(|id| format!("/assets/{id}/"))
+            .collect()
+    }
+
     /// How many of `asset_requests()` fetched a running job's partial preview.
     pub fn preview_requests(&self) -> usize {
         self.shared.preview_requests.load(Ordering::Relaxed)

@@ -8,6 +8,7 @@
 mod item;
 mod run;
 mod runaway;
+mod trust;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

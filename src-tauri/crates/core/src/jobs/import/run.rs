@@ -115,7 +115,8 @@ impl Run {
         p.listed += 1;
         match outcome {
             Outcome::Imported => p.imported += 1,
-            Outcome::AlreadyHere => p.skipped += 1,
+            // A job deleted while it was on its way home counts as one the person has seen.
+            Outcome::AlreadyHere | Outcome::Stopped => p.skipped += 1,
             Outcome::NoImage => p.left_out += 1,
             Outcome::Failed(why) => {
                 p.failed += 1;

@@ -4,6 +4,7 @@
 //! restart, and checks that the media folder and the rows agree.
 
 use std::collections::BTreeSet;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -33,11 +34,31 @@ pub trait Service: Send + Sync + 'static {
     fn poll_path(remote_id: &str) -> String;
     /// Where the finished images are served from.
     const ASSETS: &'static str;
+    /// Where the API answers (not the images): a fault here hits every call.
+    const API: &'static str;
+    /// The image a failed download names: the first one a job fetches.
+    const FIRST_IMAGE: &'static str;
+    /// How many images a job fetches.
+    const DOWNLOADS: u32;
+    /// A stand-in at test speed.
+    fn start() -> impl Future<Output = Arc<Self>>;
+    /// How many bytes of endless bodies were sent (see [`Fault::endless`]).
+    fn endless_bytes(&self) -> u64;
 }
 
 impl Service for ImagineApi {
     const KIND: ProviderKind = ProviderKind::ImagineApi;
     const ASSETS: &'static str = "/assets/";
+    const API: &'static str = "/items/";
+    const FIRST_IMAGE: &'static str = "grid";
+    /// The grid and its four upscales.
+    const DOWNLOADS: u32 = 5;
+    async fn start() -> Arc<Self> {
+        imagineapi().await
+    }
+    fn endless_bytes(&self) -> u64 {
+        ImagineApi::endless_bytes(self)
+    }
     fn push_fault(&self, fault: Fault) {
         ImagineApi::push_fault(self, fault)
     }
@@ -57,6 +78,16 @@ impl Service for ImagineApi {
 impl Service for AiClient {
     const KIND: ProviderKind = ProviderKind::AiClient;
     const ASSETS: &'static str = "/storage/";
+    const API: &'static str = "/api/v1/";
+    const FIRST_IMAGE: &'static str = "U1";
+    /// The four singles; the grid is put together from them.
+    const DOWNLOADS: u32 = 4;
+    async fn start() -> Arc<Self> {
+        aiclient().await
+    }
+    fn endless_bytes(&self) -> u64 {
+        AiClient::endless_bytes(self)
+    }
     fn push_fault(&self, fault: Fault) {
         AiClient::push_fault(self, fault)
     }

@@ -1,0 +1,171 @@
+//! One job's life in the log. The engine's work on a job (sending it, following it,
+//! bringing its images home) runs in a `job{id=…}` span, and `off` carries the span onto
+//! the blocking pool, so every line about a job says which one: `grep 'job{id=42}'` reads
+//! job 42 from its sending to its last image, however many jobs ran beside it.
+
+use tracing::Span;
+
+pub(super) fn job_span(job_id: i64) -> Span {
+    tracing::info_span!("job", id = job_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{self, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use async_trait::async_trait;
+    use tracing_subscriber::fmt::MakeWriter;
+    use url::Url;
+
+    use crate::jobs::{Engine, EngineConfig, Job, JobStatus};
+    use crate::media::MediaLibrary;
+    use crate::providers::{
+        Asset, Health, Outputs, Provider, ProviderError, ProviderKind, RemoteJob, RemoteState,
+    };
+    use crate::store::Store;
+
+    /// The log as the file would have it, kept in memory.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Captured {
+        fn lines(&self) -> Vec<String> {
+            let bytes = self.0.lock().unwrap();
+            String::from_utf8_lossy(&bytes)
+                .lines()
+                .map(String::from)
+                .collect()
+        }
+    }
+
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl MakeWriter<'_> for Captured {
+        type Writer = Captured;
+
+        fn make_writer(&self) -> Captured {
+            self.clone()
+        }
+    }
+
+    /// A service that takes the job, reports it half done, then finished with one picture.
+    #[derive(Default)]
+    struct OnePicture {
+        polls: AtomicUsize,
+    }
+
+    #[async_trait]
+    impl Provider for OnePicture {
+        fn kind(&self) -> ProviderKind {
+            ProviderKind::ImagineApi
+        }
+
+        async fn submit(&self, _: &str, _: &str) -> Result<RemoteJob, ProviderError> {
+            let (remote_id, state) = ("remote-7".into(), RemoteState::Queued);
+            Ok(RemoteJob { remote_id, state })
+        }
+
+        async fn poll(&self, _: &str) -> Result<RemoteState, ProviderError> {
+            Ok(match self.polls.fetch_add(1, Ordering::SeqCst) {
+                0 => RemoteState::Running {
+                    progress: Some(50),
+                    preview: None,
+                },
+                _ => RemoteState::Completed(Outputs {
+                    grid: Some(Url::parse("https://cdn.example/grid.png").unwrap()),
+                    ..Outputs::default()
+                }),
+            })
+        }
+
+        async fn find_by_reference(&self, _: &str) -> Result<Option<RemoteJob>, ProviderError> {
+            Ok(None)
+        }
+
+        async fn health(&self) -> Result<Health, ProviderError> {
+            unreachable!("not asked while a job runs")
+        }
+
+        async fn fetch_asset(&self, _: &Url) -> Result<Asset, ProviderError> {
+            let picture = image::RgbImage::from_pixel(64, 64, image::Rgb([200, 80, 40]));
+            let mut png = io::Cursor::new(Vec::new());
+            picture.write_to(&mut png, image::ImageFormat::Png).unwrap();
+            Ok(Asset::Memory(png.into_inner()))
+        }
+    }
+
+    /// What each of the job's lines says, after its span and target.
+    fn messages_of(lines: &[String], job_id: i64) -> Vec<String> {
+        let span = format!("job{{id={job_id}}}");
+        lines
+            .iter()
+            .filter(|line| line.contains(&span))
+            .filter_map(|line| line.rsplit_once(": ").map(|(_, said)| said.to_owned()))
+            .collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn one_jobs_life_is_read_by_its_id_from_sending_to_its_picture() {
+        let log = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(log.clone())
+            .with_ansi(false)
+            .without_time()
+            .with_max_level(tracing::Level::DEBUG)
+            .finish();
+        let _log = tracing::subscriber::set_default(subscriber);
+
+        let store = Store::open_in_memory().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let media = MediaLibrary::open(dir.path()).unwrap();
+        let sink = Arc::new(|_: &Job| {});
+        let engine = Engine::new(store.clone(), media.clone(), EngineConfig::default(), sink);
+        let account = store.accounts().unwrap().remove(0);
+        let provider: Arc<dyn Provider> = Arc::new(OnePicture::default());
+        let job = engine
+            .submit(provider, &account, "a fox", None)
+            .await
+            .unwrap();
+        std::fs::create_dir_all(media.resolve(&media.job_dir(job.id))).unwrap();
+
+        for _ in 0..600 {
+            if store.job(job.id).unwrap().unwrap().status.is_finished() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(store.job(job.id).unwrap().unwrap().status, JobStatus::Done);
+
+        let said = messages_of(&log.lines(), job.id);
+        let life = [
+            "sending",
+            "accepted",
+            "progress",
+            "rendered",
+            "downloading",
+            "done",
+        ];
+        let mut rest = said.iter();
+        for step in life {
+            assert!(
+                rest.any(|s| s.starts_with(step)),
+                "no {step:?} in order among job {}'s lines: {said:#?}\nthe whole log: {:#?}",
+                job.id,
+                log.lines()
+            );
+        }
+        engine.shutdown();
+    }
+}

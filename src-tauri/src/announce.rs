@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use atelier_core::jobs::{Job, JobStatus};
+use atelier_core::engine::{Job, JobStatus};
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 

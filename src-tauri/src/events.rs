@@ -2,9 +2,9 @@
 //! (`commands/contract.rs`), so an event cannot be sent under a wrong name or with a payload
 //! the page does not expect.
 
+use atelier_core::engine::{Job, Notice};
 use atelier_core::export::Progress as ExportProgress;
 use atelier_core::import::ImportProgress;
-use atelier_core::jobs::{Job, Notice};
 use serde::Serialize;
 use tauri::{Emitter, Runtime};
 

@@ -14,8 +14,8 @@ mod window_state;
 
 use std::sync::Arc;
 
+use atelier_core::engine::{EngineConfig, Job, Notice};
 use atelier_core::import::ImportProgress;
-use atelier_core::jobs::{EngineConfig, Job, Notice};
 use atelier_core::secrets::KeychainStore;
 use atelier_core::Atelier;
 use events::{Event, ImportProgressed, JobUpdated, NoticeGiven};

@@ -4,7 +4,7 @@
 //! formats one (it is a `Secret`), and the end-to-end tests scan the folder for the test token.
 //!
 //! Lines at info and above are kept; `ATELIER_LOG` (or `RUST_LOG`) asks for more or less, as
-//! `RUST_LOG` spells it: `ATELIER_LOG=debug`, `RUST_LOG=atelier_core::jobs=debug`. The engine's
+//! `RUST_LOG` spells it: `ATELIER_LOG=debug`, `RUST_LOG=atelier_core::engine=debug`. The engine's
 //! work on a job runs in a `job{id=42}` span, so `grep 'job{id=42}'` reads that job's life.
 //!
 //! The folder is made owner-only (0700) and every file owner-only (0600) as it is created:
@@ -85,7 +85,7 @@ fn levels(asked: Option<(&str, String)>) -> (Targets, Option<String>) {
         Err(e) => {
             let problem = format!(
                 "{name}={value:?} is not a log level ({e}), so the log keeps info and above; \
-                 write it as {name}=debug or {name}=atelier_core::jobs=debug"
+                 write it as {name}=debug or {name}=atelier_core::engine=debug"
             );
             (default(), Some(problem))
         }
@@ -228,10 +228,14 @@ mod tests {
 
     #[test]
     fn one_module_can_be_asked_for_without_silencing_the_rest() {
-        let asked = Some(("RUST_LOG", "atelier_core::jobs=debug".to_owned()));
+        let asked = Some(("RUST_LOG", "atelier_core::engine=debug".to_owned()));
         let (filter, problem) = levels(asked);
         assert_eq!(problem, None);
-        assert!(enabled(&filter, "atelier_core::jobs::engine", Level::DEBUG));
+        assert!(enabled(
+            &filter,
+            "atelier_core::engine::tracker",
+            Level::DEBUG
+        ));
         assert!(!enabled(&filter, "atelier_core::store", Level::DEBUG));
         assert!(enabled(&filter, "atelier_core::store", Level::INFO));
     }

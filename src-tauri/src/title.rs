@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use atelier_core::jobs::Job;
+use atelier_core::engine::Job;
 use tauri::{AppHandle, Manager};
 
 #[derive(Default)]

@@ -1,12 +1,7 @@
-//! Accounts, their tokens, prompts and the jobs they start.
-
-use std::sync::Arc;
+//! Accounts and their tokens.
 
 use atelier_core::accounts::{AccountView, HistoryChoice};
 use atelier_core::app::{AccountChange, NewAccount};
-use atelier_core::job::Batch;
-use atelier_core::jobs::Job;
-use atelier_core::preferences::Preferences;
 use atelier_core::providers::Health;
 use atelier_core::secrets::Secret;
 
@@ -54,50 +49,4 @@ pub async fn account_job_count(app: App<'_>, id: i64) -> Result<u32> {
 pub async fn test_connection(app: App<'_>, id: i64) -> Result<Health> {
     let connection = blocking(&app, move |app| app.connect(id)).await?;
     connection.health().await.map_err(fail)
-}
-
-#[tauri::command]
-pub async fn submit_prompt(
-    app: App<'_>,
-    account_id: i64,
-    prompt: String,
-    batch: Option<Batch>,
-) -> Result<Job> {
-    let connection = blocking(&app, move |app| app.connect(account_id)).await?;
-    app.submit_with(connection, &prompt, batch)
-        .await
-        .map_err(fail)
-}
-
-/// Stops following a job; the service may still finish it.
-#[tauri::command]
-pub async fn cancel_job(app: App<'_>, job_id: i64) -> Result<()> {
-    blocking(&app, move |app| app.cancel(job_id)).await
-}
-
-/// Follows a job again: fetches missing images, keeps waiting, or resumes a cancelled one.
-#[tauri::command]
-pub async fn retry_job(app: App<'_>, job_id: i64) -> Result<()> {
-    blocking(&app, move |app| app.retry(job_id)).await
-}
-
-#[tauri::command]
-pub async fn preferences(app: App<'_>) -> Result<Preferences> {
-    blocking(&app, |app| app.preferences()).await
-}
-
-#[tauri::command]
-pub async fn set_job_timeout(app: App<'_>, minutes: u32) -> Result<Preferences> {
-    blocking(&app, move |app| app.set_job_timeout(minutes)).await
-}
-
-#[tauri::command]
-pub async fn set_notifications(
-    app: App<'_>,
-    announcer: tauri::State<'_, Arc<crate::announce::Announcer>>,
-    on: bool,
-) -> Result<Preferences> {
-    let prefs = blocking(&app, move |app| app.set_notifications(on)).await?;
-    announcer.set_enabled(prefs.notifications);
-    Ok(prefs)
 }

@@ -1,6 +1,6 @@
 //! Enhance: a new job made from an upscale, and the lineage between them.
 
-use atelier_core::jobs::{EnhancedCopy, Job};
+use atelier_core::engine::{EnhancedCopy, Job};
 use atelier_core::providers::EnhanceScale;
 
 use super::{blocking, fail, App, Result};

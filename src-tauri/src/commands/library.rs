@@ -1,6 +1,6 @@
 //! The library: pages, counts, likes, collections, saved searches, deleting and undoing.
 
-use atelier_core::jobs::Job;
+use atelier_core::engine::Job;
 use atelier_core::library::{
     Collection, Cursor, Deletion, Facets, Filter, LibraryQuery, Page, SavedSearch, Selection,
     Summary,

@@ -11,10 +11,12 @@ mod enhance;
 mod export;
 mod images;
 mod imports;
+mod jobs;
 mod library;
 mod logs;
 #[cfg(test)]
 mod permissions;
+mod preferences;
 mod prompts;
 #[cfg(test)]
 mod signatures;
@@ -31,8 +33,10 @@ pub use enhance::*;
 pub use export::*;
 pub use images::*;
 pub use imports::*;
+pub use jobs::*;
 pub use library::*;
 pub use logs::*;
+pub use preferences::*;
 pub use prompts::*;
 
 type App<'a> = State<'a, Arc<Atelier>>;

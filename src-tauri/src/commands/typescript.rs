@@ -9,10 +9,10 @@ use std::path::PathBuf;
 
 use atelier_core::accounts::{AccountView, HistoryChoice};
 use atelier_core::app::{AccountChange, NewAccount};
+use atelier_core::engine::{EnhancedCopy, Job, Notice};
 use atelier_core::export::{ExportSummary, Progress as ExportProgress};
 use atelier_core::import::ImportProgress;
 use atelier_core::job::Batch;
-use atelier_core::jobs::{EnhancedCopy, Job, Notice};
 use atelier_core::library::{
     Collection, Cursor, Deletion, Facets, Filter, LibraryQuery, Page, SavedSearch, Selection,
     Summary,

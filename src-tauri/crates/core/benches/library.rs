@@ -10,9 +10,10 @@ mod history;
 
 use std::time::{Duration, Instant};
 
+use atelier_core::clock::now_ms;
 use atelier_core::library::{Checkpoint, Filter, LibraryQuery, Phase, Sort, Unit, PAGE_SIZE};
 use atelier_core::media::MediaLibrary;
-use atelier_core::store::{now_ms, Store};
+use atelier_core::store::Store;
 
 const RUNS: usize = 40;
 

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use atelier_core::app::ImageSize;
 use atelier_core::app::NewAccount;
-use atelier_core::jobs::{EngineConfig, Job, JobSink, JobStatus};
+use atelier_core::engine::{EngineConfig, Job, JobSink, JobStatus};
 use atelier_core::library::LibraryQuery;
 use atelier_core::providers::ProviderKind;
 use atelier_core::secrets::MemoryStore;

@@ -17,11 +17,12 @@ mod history;
 
 use std::path::{Path, PathBuf};
 
-use atelier_core::jobs::Slot;
+use atelier_core::clock::now_ms;
+use atelier_core::engine::Slot;
 use atelier_core::media::MediaLibrary;
 use atelier_core::providers::demo::art;
 use atelier_core::providers::Asset;
-use atelier_core::store::{now_ms, Store};
+use atelier_core::store::Store;
 
 /// Pictures per aspect ratio; jobs take turns.
 const VARIANTS: usize = 3;

@@ -1,5 +1,5 @@
 //! The model of an import of an account's past images: how far it is, as stored and as the
-//! window is told. The importer itself is part of the job engine (`jobs/import/`).
+//! window is told. The importer itself is part of the job engine (`engine/importer/`).
 
 use std::sync::Arc;
 

@@ -6,11 +6,12 @@
 
 pub mod accounts;
 pub mod app;
+pub mod clock;
 pub mod data_folder;
+pub mod engine;
 pub mod export;
 pub mod import;
 pub mod job;
-pub mod jobs;
 pub mod library;
 pub mod media;
 pub mod preferences;
@@ -19,5 +20,6 @@ mod proptest_support;
 pub mod providers;
 pub mod secrets;
 pub mod store;
+mod wording;
 
 pub use app::{Atelier, AtelierError, ErrorCode, ErrorReply};

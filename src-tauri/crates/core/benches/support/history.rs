@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 use atelier_core::accounts::{Account, Address};
-use atelier_core::jobs::{JobStatus, Slot};
+use atelier_core::engine::{JobStatus, Slot};
 use atelier_core::providers::ProviderKind;
 use atelier_core::store::{Layout, PastImage, PastJob, Store};
 

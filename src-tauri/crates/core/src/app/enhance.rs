@@ -2,8 +2,8 @@
 //! and the lineage between the two.
 
 use super::{Atelier, AtelierError, Connection};
+use crate::engine::EnhanceSource;
 use crate::job::{EnhancedCopy, Job, Slot};
-use crate::jobs::EnhanceSource;
 use crate::media::enhance_too_large;
 use crate::providers::{EnhanceScale, RemoteImage};
 

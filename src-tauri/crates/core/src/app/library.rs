@@ -5,7 +5,7 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
 
 use super::{Atelier, AtelierError};
-use crate::jobs::Job;
+use crate::engine::Job;
 use crate::library::{
     clean_name, Collection, Cursor, Deletion, Facets, Filter, LibraryQuery, Page, SavedSearch,
     Selection, Summary, Unit,

@@ -14,9 +14,9 @@ use std::sync::Arc;
 
 use crate::accounts::Account;
 use crate::data_folder::{DataFolder, DataFolderError};
+use crate::engine::{Engine, EngineConfig, Importer, Job, JobSink, NoticeSink};
 use crate::export::ExportError;
 use crate::job::Batch;
-use crate::jobs::{Engine, EngineConfig, Importer, Job, JobSink, NoticeSink};
 use crate::media::{MediaError, MediaLibrary};
 use crate::preferences::Preferences;
 use crate::providers::address::{self, AddressError};

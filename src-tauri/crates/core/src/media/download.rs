@@ -168,7 +168,7 @@ impl Pace {
             .map_err(|_| {
                 MediaError::Interrupted(format!(
                     "it took longer than {} to arrive",
-                    spoken(self.limits.deadline)
+                    crate::wording::duration(self.limits.deadline)
                 ))
             })?
             .map_err(|e| MediaError::Interrupted(cut_off(&e)))?;
@@ -274,14 +274,6 @@ fn reader(path: &Path) -> Result<ImageReader<std::io::BufReader<std::fs::File>>,
 
 pub(super) fn check_size(width: u32, height: u32) -> Result<(), MediaError> {
     Ceiling::ORDINARY.check(width, height)
-}
-
-/// "5 minutes", "90 seconds".
-fn spoken(d: Duration) -> String {
-    match d.as_secs() {
-        s if s >= 120 => format!("{} minutes", s / 60),
-        s => format!("{} seconds", s.max(1)),
-    }
 }
 
 /// Says why a download stopped in words, not in the HTTP library's.

@@ -2,8 +2,9 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
 use crate::accounts::{Account, Address};
+use crate::clock::now_ms;
 use crate::providers::ProviderKind;
 
 const ACTIVE_KEY: &str = "active_account";

@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::rows::bad_value;
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
+use crate::clock::now_ms;
 use crate::import::{ImportProgress, ImportState};
 use crate::providers::ProviderKind;
 

@@ -4,8 +4,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::rows::{bad_value, image_from_row, job_from_row, IMAGE_COLUMNS, JOB_COLUMNS};
 use super::schema::SEQ_PER_MS;
-use super::{now_ms, Layout, Store, StoreError};
+use super::{Layout, Store, StoreError};
 use crate::accounts::Account;
+use crate::clock::now_ms;
 use crate::job::{Batch, EnhancedCopy, ImageRecord, Job, JobStatus, Slot};
 use crate::library::{fts_text, PromptParams};
 use crate::providers::EnhanceScale;

@@ -2,7 +2,8 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
+use crate::clock::now_ms;
 use crate::library::{Collection, LibraryQuery, SavedSearch};
 
 impl Store {

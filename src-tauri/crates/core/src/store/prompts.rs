@@ -4,7 +4,8 @@ use rusqlite::params;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
+use crate::clock::now_ms;
 
 /// A prompt the person named, to send again.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

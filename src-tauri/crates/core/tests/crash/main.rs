@@ -29,7 +29,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use atelier_core::app::NewAccount;
-use atelier_core::jobs::{EngineConfig, Job, JobSink, JobStatus, Slot};
+use atelier_core::engine::{EngineConfig, Job, JobSink, JobStatus, Slot};
 use atelier_core::library::{LibraryQuery, Selection};
 use atelier_core::media::small_of;
 use atelier_core::providers::ProviderKind;

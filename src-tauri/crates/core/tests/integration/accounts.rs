@@ -7,7 +7,7 @@ use crate::harness::demo::DemoLab;
 use crate::harness::finished;
 use atelier_core::accounts::{AccountView, Address, HistoryChoice};
 use atelier_core::app::{AccountChange, NewAccount};
-use atelier_core::jobs::{JobStatus, Slot};
+use atelier_core::engine::{JobStatus, Slot};
 use atelier_core::providers::ProviderKind;
 use atelier_core::secrets::{Secret, SecretStore};
 use atelier_core::ErrorCode;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::harness::lab::{aiclient_config, aiclient_with, Lab, TOKEN};
 use crate::harness::{finished, poll_to_completion};
-use atelier_core::jobs::{JobStatus, Slot};
+use atelier_core::engine::{JobStatus, Slot};
 use atelier_core::providers::aiclient::AiClient;
 use atelier_core::providers::http::shared_client;
 use atelier_core::providers::{Provider, ProviderError, RemoteState};

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::harness::lab::{imagineapi, imagineapi_config, imagineapi_with, Lab, TOKEN};
 use crate::harness::{fast, finished};
-use atelier_core::jobs::JobStatus;
+use atelier_core::engine::JobStatus;
 use atelier_core::secrets::{MemoryStore, Secret, SecretError, SecretStore};
 use atelier_core::Atelier;
 use atelier_standin::{Fault, ImagineApi, ImagineApiConfig};

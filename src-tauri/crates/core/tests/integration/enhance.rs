@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::harness::finished;
 use crate::harness::lab::{aiclient, imagineapi, imagineapi_config, imagineapi_with, Lab};
-use atelier_core::jobs::{Job, JobStatus, ParentImage, Slot};
+use atelier_core::engine::{Job, JobStatus, ParentImage, Slot};
 use atelier_core::providers::EnhanceScale;
 use atelier_core::AtelierError;
 use atelier_standin::{Fault, ImagineApiConfig};

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
 
+use atelier_core::engine::{Job, JobStatus, Slot};
 use atelier_core::export::Destination;
-use atelier_core::jobs::{Job, JobStatus, Slot};
 use atelier_core::library::Selection;
 use serde_json::Value;
 

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use atelier_core::app::AccountChange;
-use atelier_core::jobs::{Job, JobStatus};
+use atelier_core::engine::{Job, JobStatus};
 use atelier_core::media::DownloadLimits;
 use atelier_core::secrets::Secret;
 use atelier_standin::Fault;

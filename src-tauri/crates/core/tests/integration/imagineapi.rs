@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::harness::lab::{imagineapi_config, imagineapi_with, walk, Lab, TOKEN};
 use crate::harness::{finished, poll_to_completion};
-use atelier_core::jobs::{JobStatus, Slot};
+use atelier_core::engine::{JobStatus, Slot};
 use atelier_core::library::LibraryQuery;
 use atelier_core::providers::http::shared_client;
 use atelier_core::providers::imagineapi::ImagineApi;

@@ -7,8 +7,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use atelier_core::engine::{Job, JobStatus};
 use atelier_core::import::{ImportProgress, ImportState};
-use atelier_core::jobs::{Job, JobStatus};
 use atelier_core::library::{LibraryQuery, Selection};
 use atelier_core::{Atelier, ErrorCode};
 use atelier_standin::{Fault, ImagineApi, ImagineApiConfig, PastImages};
@@ -111,7 +111,7 @@ async fn brings_home_what_the_library_lacks_once() {
     assert_eq!(imported.len(), 100);
     for job in imported.iter().take(5) {
         assert_done(&finished(&lab.app, job.id).await);
-        let hours_ago = (atelier_core::store::now_ms() - job.created_at) / 3_600_000;
+        let hours_ago = (atelier_core::clock::now_ms() - job.created_at) / 3_600_000;
         assert!(hours_ago >= 1, "keeps its own date: {job:?}");
     }
     let aspects: HashSet<String> = imported

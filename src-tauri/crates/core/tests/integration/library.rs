@@ -9,7 +9,7 @@ use crate::harness::demo::DemoLab;
 use crate::harness::lab::{imagineapi, Lab};
 use crate::harness::{finished, private_trash};
 use atelier_core::app::ImageSize;
-use atelier_core::jobs::{Job, JobStatus, Slot};
+use atelier_core::engine::{Job, JobStatus, Slot};
 use atelier_core::library::{Filter, LibraryQuery, Selection};
 use atelier_core::Atelier;
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::harness::lab::{imagineapi, imagineapi_config, Lab, TOKEN};
 use crate::harness::{finished, trusted_authorities};
-use atelier_core::jobs::JobStatus;
+use atelier_core::engine::JobStatus;
 use atelier_core::providers::http::shared_client;
 use atelier_core::providers::imagineapi::ImagineApi;
 use atelier_core::providers::{Provider, ProviderError};

@@ -18,7 +18,7 @@ use url::Url;
 use super::{
     Asset, Health, Outputs, Provider, ProviderError, ProviderKind, RemoteJob, RemoteState,
 };
-use crate::store::now_ms;
+use crate::clock::now_ms;
 
 const SERVICE: &str = "Demo";
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use atelier_core::jobs::Job;
+use atelier_core::engine::Job;
 use atelier_core::providers::demo::Demo;
 use atelier_core::providers::ProviderKind;
 use atelier_core::secrets::MemoryStore;

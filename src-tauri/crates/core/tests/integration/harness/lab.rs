@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use atelier_core::app::NewAccount;
+use atelier_core::engine::{EngineConfig, Job, JobStatus, Notice, Slot};
 use atelier_core::import::ImportProgress;
-use atelier_core::jobs::{EngineConfig, Job, JobStatus, Notice, Slot};
 use atelier_core::library::LibraryQuery;
 use atelier_core::media::small_of;
 use atelier_core::providers::ProviderKind;

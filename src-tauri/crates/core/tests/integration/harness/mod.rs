@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use atelier_core::app::ImageSize;
-use atelier_core::jobs::{EngineConfig, Job};
+use atelier_core::engine::{EngineConfig, Job};
 use atelier_core::providers::{Outputs, Provider, RemoteState};
 use atelier_core::Atelier;
 

@@ -14,7 +14,6 @@ use super::budget::SharedBudget;
 use super::context::{off, Context};
 use super::pace::ProgressClock;
 use super::spans::job_span;
-use super::wording::human;
 use super::{download, preview};
 use crate::job::JobStatus;
 use crate::providers::{Provider, ProviderError, RemoteState};
@@ -336,7 +335,7 @@ impl Follower {
     async fn check_timeout(&mut self, job_id: i64) {
         let late = |f: &Flight| Instant::now() > f.deadline;
         if self.flights.get(&job_id).is_some_and(late) {
-            let waited = human(self.ctx.job_timeout());
+            let waited = crate::wording::duration(self.ctx.job_timeout());
             let why = format!(
                 "No result after {waited}. The service may still finish it: \
                  “Keep waiting” looks again."

@@ -14,7 +14,6 @@ use super::context::{off, Context};
 use super::enhance::download_ceiling;
 use super::ledger::Ledger;
 use super::transfers::Kind;
-use super::wording::human;
 use crate::job::{JobStatus, Slot};
 use crate::media::{Ceiling, MediaError, SavedImage};
 use crate::providers::{Outputs, Provider};
@@ -39,7 +38,7 @@ pub(super) fn start(
     let work = async move {
         let work = all(&task_ctx, &provider, job_id, &outputs);
         if tokio::time::timeout_at(until, work).await.is_err() {
-            let waited = human(task_ctx.job_timeout());
+            let waited = crate::wording::duration(task_ctx.job_timeout());
             let why = format!(
                 "The images did not all arrive within the job timeout ({waited}). Those that \
                  did are kept; “Retry download” fetches the rest."

@@ -9,14 +9,14 @@ use tokio::sync::oneshot;
 
 use super::trust;
 use crate::accounts::Account;
+use crate::clock::now_ms;
+use crate::engine::budget::SharedBudget;
+use crate::engine::context::{off, Context};
+use crate::engine::download::JobDownload;
+use crate::engine::transfers::Kind;
 use crate::job::Slot;
-use crate::jobs::budget::SharedBudget;
-use crate::jobs::context::{off, Context};
-use crate::jobs::download::JobDownload;
-use crate::jobs::transfers::Kind;
 use crate::media::Ceiling;
 use crate::providers::{Outputs, PastItem, Provider, RemoteState};
-use crate::store::now_ms;
 
 pub(super) enum Outcome {
     Imported,

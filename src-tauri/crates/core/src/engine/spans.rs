@@ -20,7 +20,7 @@ mod tests {
     use tracing_subscriber::fmt::MakeWriter;
     use url::Url;
 
-    use crate::jobs::{Engine, EngineConfig, Job, JobStatus};
+    use crate::engine::{Engine, EngineConfig, Job, JobStatus};
     use crate::media::MediaLibrary;
     use crate::providers::{
         Asset, Health, Outputs, Provider, ProviderError, ProviderKind, RemoteJob, RemoteState,

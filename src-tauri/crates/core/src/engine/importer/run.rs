@@ -8,9 +8,9 @@ use std::time::Duration;
 use super::item::{self, Outcome};
 use super::runaway::Guard;
 use crate::accounts::Account;
+use crate::engine::budget::SharedBudget;
+use crate::engine::context::{off, Context};
 use crate::import::{ImportProgress, ImportSink, ImportState};
-use crate::jobs::budget::SharedBudget;
-use crate::jobs::context::{off, Context};
 use crate::providers::{PastPage, Provider, ProviderError};
 
 /// Passing trouble while listing is tried this many times before the import stops.

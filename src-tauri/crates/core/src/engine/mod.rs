@@ -1,10 +1,43 @@
-//! Starts jobs, hands them to their account's tracker, and answers the person's requests to
-//! cancel, retry or stop. SQLite is the source of truth: every step is written before the
+//! The engine that moves jobs along: it starts them, hands them to their account's tracker,
+//! follows and downloads them, tells whoever listens, and answers the person's requests to
+//! cancel, retry or stop. (What a job is lives in `crate::job`; the store keeps it.)
+//!
+//! Dependencies point one way: the `Engine` here (with `submission` and `enhance`, which add
+//! its sending methods, and `importer`) over `tracker`, over `download` and `preview`, all over
+//! `context`, which holds `ledger` and `transfers`; `wording` and the pacing modules sit under
+//! them all.
+//!
+//! SQLite is the source of truth: every step is written before the
 //! next one starts, so a crash at any point leaves a job that can be picked up again.
 //!
 //! The engine's own methods are blocking (SQLite, and the keychain behind `provider_for`):
 //! callers run them on the blocking pool, as the shell does; its tasks write through
 //! `Ledger::off`.
+
+mod budget;
+mod config;
+mod context;
+mod download;
+mod enhance;
+mod importer;
+mod ledger;
+mod pace;
+mod preview;
+#[cfg(test)]
+mod scripted_tests;
+mod spans;
+mod submission;
+mod tracker;
+mod transfers;
+mod wording;
+
+pub use config::EngineConfig;
+pub use context::{Notice, NoticeSink};
+pub use enhance::EnhanceSource;
+pub use importer::Importer;
+pub use ledger::JobSink;
+// The job model is its own module (the store keeps jobs, the engine moves them along).
+pub use crate::job::{EnhancedCopy, Enhancement, ImageRecord, Job, JobStatus, ParentImage, Slot};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -12,22 +45,21 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::config::EngineConfig;
-use super::context::{Context, NoticeSink};
-use super::ledger::{JobSink, Ledger};
-use super::spans::job_span;
-use super::tracker::{Command, Tracker};
-use crate::job::{Job, JobStatus};
+use self::context::Context;
+use self::ledger::Ledger;
+use self::spans::job_span;
+use self::tracker::{Command, Tracker};
+use crate::clock::now_ms;
 use crate::media::MediaLibrary;
 use crate::providers::{Provider, RemoteJob, RemoteState};
-use crate::store::{now_ms, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 #[derive(Clone)]
 pub struct Engine {
-    pub(super) inner: Arc<Inner>,
+    inner: Arc<Inner>,
 }
 
-pub(super) struct Inner {
+struct Inner {
     pub ctx: Arc<Context>,
     /// One tracker per account.
     trackers: Mutex<HashMap<i64, Tracker>>,
@@ -52,7 +84,7 @@ impl Engine {
         Self { inner }
     }
 
-    pub(super) fn ctx(&self) -> &Arc<Context> {
+    fn ctx(&self) -> &Arc<Context> {
         &self.inner.ctx
     }
 
@@ -91,7 +123,7 @@ impl Engine {
             }
             // An Enhance carries no reference to look it up by: never sent again.
             None if job.enhancement.is_some() => {
-                let why = super::wording::lost(provider.kind());
+                let why = wording::lost(provider.kind());
                 self.ctx().finish(job.id, JobStatus::Unknown, &why);
             }
             None => self.settle_later(provider, job),
@@ -222,7 +254,7 @@ impl Engine {
             return Ok(());
         };
         if !job.status.is_finished() {
-            let why = super::wording::cancelled(job.provider);
+            let why = wording::cancelled(job.provider);
             self.ctx().finish(job_id, JobStatus::Cancelled, &why);
         }
         Ok(())

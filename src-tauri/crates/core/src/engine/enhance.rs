@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use super::engine::Engine;
 use super::ledger::Ledger;
 use super::wording::lost;
+use super::Engine;
 use crate::accounts::Account;
 use crate::job::{Job, JobStatus};
 use crate::media::Ceiling;

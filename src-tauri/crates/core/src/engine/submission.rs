@@ -8,9 +8,9 @@ use std::time::Duration;
 use tracing::Instrument;
 
 use super::context::off;
-use super::engine::Engine;
 use super::ledger::Ledger;
 use super::spans::job_span;
+use super::Engine;
 use crate::accounts::Account;
 use crate::job::{Batch, Job, JobStatus};
 use crate::providers::{Provider, ProviderError, RemoteJob};

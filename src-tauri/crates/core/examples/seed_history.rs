@@ -80,6 +80,9 @@ fn templates(root: &Path) -> Vec<PathBuf> {
 async fn paint(library: &MediaLibrary, job: i64, aspect: (u32, u32), variant: usize) {
     let (width, height) = art::size_for(aspect);
     let prompt = format!("seed picture {job} {variant}");
+    // A download never makes a job's folder (a deleted job's must stay gone): the job's
+    // owner does, as the engine does once the row is written.
+    library.make_job_dir(job).expect("template's folder");
     let mut singles = Vec::new();
     for (i, slot) in Slot::ALL[1..].iter().enumerate() {
         let picture = art::render(&prompt, 0, i as u32, width, height);

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::rows::bad_value;
+use super::rows::named;
 use super::{Store, StoreError};
 use crate::clock::now_ms;
 use crate::import::{ImportProgress, ImportState};
@@ -107,7 +107,7 @@ impl Store {
 fn import_from_row(r: &Row<'_>) -> rusqlite::Result<ImportProgress> {
     let state: String = r.get(1)?;
     let count = |i: usize| r.get::<_, i64>(i).map(|n| n.max(0) as u64);
-    let state = ImportState::parse(&state).ok_or_else(|| bad_value(1, &state))?;
+    let state: ImportState = named(1, &state)?;
     Ok(ImportProgress {
         account_id: r.get(0)?,
         done: state != ImportState::Running,
@@ -129,6 +129,7 @@ mod tests {
     use super::*;
     use crate::job::JobStatus;
     use crate::store::test_support::demo;
+    use crate::accounts::Account;
     use crate::store::PastJob;
 
     #[test]
@@ -148,20 +149,25 @@ mod tests {
         assert_eq!(store.imports().unwrap(), vec![p]);
     }
 
-    #[test]
-    fn known_remote_ids_are_per_service() {
-        let store = Store::open_in_memory().unwrap();
-        let account = demo(&store);
-        let past = PastJob {
+    /// A finished past job of the service's, id "abc", with no images.
+    fn past_job(account: &Account) -> PastJob<'_> {
+        PastJob {
             reference: "r",
-            account: &account,
+            account,
             prompt: "p",
             remote_id: Some("abc"),
             created_at: 1,
             status: JobStatus::Done,
             error: None,
             images: &[],
-        };
+        }
+    }
+
+    #[test]
+    fn known_remote_ids_are_per_service() {
+        let store = Store::open_in_memory().unwrap();
+        let account = demo(&store);
+        let past = past_job(&account);
         store
             .insert_past_jobs(&[past], &crate::store::test_support::Files)
             .unwrap();
@@ -178,16 +184,7 @@ mod tests {
     fn a_deleted_jobs_remote_id_is_remembered_until_undo_brings_it_back() {
         let store = Store::open_in_memory().unwrap();
         let account = demo(&store);
-        let past = PastJob {
-            reference: "r",
-            account: &account,
-            prompt: "p",
-            remote_id: Some("abc"),
-            created_at: 1,
-            status: JobStatus::Done,
-            error: None,
-            images: &[],
-        };
+        let past = past_job(&account);
         let files = crate::store::test_support::Files;
         let ids = store.insert_past_jobs(&[past], &files).unwrap();
         let asked = ["abc".to_owned()];

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use atelier_core::app::ImageSize;
+use atelier_core::media;
 use atelier_core::Atelier;
 use tauri::http::{header, Request, Response, StatusCode};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
@@ -59,13 +60,10 @@ fn resolve(app: &Atelier, path: &str) -> Option<(PathBuf, &'static str)> {
     ))
 }
 
+/// The content type from the file's signature: only the formats the library keeps are
+/// served as images.
 fn sniff(bytes: &[u8]) -> &'static str {
-    match bytes {
-        [0x89, b'P', b'N', b'G', ..] => "image/png",
-        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
-        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => "image/webp",
-        _ => "application/octet-stream",
-    }
+    media::kept_format(bytes).map_or("application/octet-stream", |f| f.to_mime_type())
 }
 
 fn status(code: StatusCode) -> Response<Vec<u8>> {
@@ -80,9 +78,10 @@ mod tests {
 
     #[test]
     fn sniffs_the_formats_the_library_keeps() {
-        assert_eq!(sniff(&[0x89, b'P', b'N', b'G', 0x0D]), "image/png");
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), "image/png");
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), "image/jpeg");
         assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8L"), "image/webp");
         assert_eq!(sniff(b"<html>"), "application/octet-stream");
+        assert_eq!(sniff(b"GIF89a"), "application/octet-stream");
     }
 }

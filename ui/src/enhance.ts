@@ -2,6 +2,7 @@
 // offers it), starting one, and the library narrowed to a job's lineage.
 import { api, messageOf } from "./api";
 import { jobChanged } from "./library/actions";
+import { formatCount } from "./numbers";
 import { setFilter } from "./library/query";
 import { accounts, viewer } from "./state";
 import { toast } from "./toasts";
@@ -51,7 +52,7 @@ function factorOf(scale: EnhanceScale): number {
 
 function tooLarge(image: ImageRecord, factor: number): string | null {
   const [w, h] = [image.width * factor, image.height * factor];
-  const n = (x: number) => x.toLocaleString("en-US");
+  const n = formatCount;
   if (Math.max(w, h) > WEBP_MAX_EDGE) {
     const [edge, side] = w >= h ? [w, "wide"] : [h, "tall"];
     return `would make a ${n(edge)} px ${side} picture; the largest Atelier can keep is ${n(WEBP_MAX_EDGE)} px`;

@@ -1,4 +1,5 @@
 import { useSignal } from "@preact/signals";
+import { useRef } from "preact/hooks";
 import { counted } from "../numbers";
 import { api, codeOf, messageOf } from "../api";
 import { clearTrouble, markTrouble, serviceNote } from "../accounts";
@@ -49,6 +50,9 @@ export function AccountEditor({ account, added = false, onDeleted }: Props) {
   const jobCount = useSignal<number | null>(null);
   /** Set while asking whether a plain http:// address may be used. */
   const unencrypted = useSignal<string | null>(null);
+  /** Set when the core found the address on another server: the token must come with it. */
+  const tokenNeeded = useSignal<string | null>(null);
+  const tokenField = useRef<HTMLInputElement>(null);
 
   const act = async (of: Source, work: () => Promise<unknown>, done?: string) => {
     busy.value = true;
@@ -56,17 +60,26 @@ export function AccountEditor({ account, added = false, onDeleted }: Props) {
     status.value = null;
     address.value = null;
     unencrypted.value = null;
+    tokenNeeded.value = null;
     try {
       await work();
       await refreshAccounts();
       if (done) status.value = { of, ok: true, text: done };
     } catch (err) {
-      if (codeOf(err) === "unencrypted_address") unencrypted.value = messageOf(err);
+      const code = codeOf(err);
+      if (code === "unencrypted_address") unencrypted.value = messageOf(err);
+      else if (code === "token_needed") askForToken(messageOf(err));
       else if (addressProblem(err)) address.value = addressProblem(err);
       else status.value = { of, ok: false, text: messageOf(err) };
     } finally {
       busy.value = false;
     }
+  };
+
+  /** The typed address stays as it is: only the token is missing to save it. */
+  const askForToken = (message: string) => {
+    tokenNeeded.value = message;
+    tokenField.current?.focus();
   };
 
   const newOrigin = originOf(baseUrl.value.trim() || account.defaultBaseUrl);
@@ -185,6 +198,7 @@ export function AccountEditor({ account, added = false, onDeleted }: Props) {
             API token
             <div class="row">
               <input
+                ref={tokenField}
                 type="password"
                 autoComplete="off"
                 data-testid="token"
@@ -204,6 +218,11 @@ export function AccountEditor({ account, added = false, onDeleted }: Props) {
               </button>
             </div>
           </label>
+          {tokenNeeded.value && (
+            <p class="error" role="alert" data-testid="token-needed">
+              {tokenNeeded.value}
+            </p>
+          )}
           {said("token")}
           <p class="muted" data-testid="token-state">
             {account.tokenSet ? "A token is saved in your system keychain." : "No token saved yet."}

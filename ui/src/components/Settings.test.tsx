@@ -172,6 +172,30 @@ describe("Settings", () => {
     expect(callsTo(core, "add_account")[1].account.baseUrl).toBe("https://cl.imagineapi.dev");
   });
 
+  it("asks for the token under its field when the core finds the address on another server", async () => {
+    const moved =
+      "The address now points to another server (https://cl.imagineapi.dev:8443): paste the " +
+      "account's token again, so it only ever goes where you meant it to.";
+    const core = fakeCore([], {
+      update_account: () => Promise.reject({ code: "token_needed", message: moved }),
+    });
+    await app();
+    fireEvent.click(screen.getByTestId("open-settings"));
+    fireEvent.click(screen.getByTestId("account-row-2"));
+    const url = screen.getByTestId("acct-url") as HTMLInputElement;
+    // The page sees the same server (it compares origins); the core, which decides, does not.
+    fireEvent.input(url, { target: { value: "https://cl.imagineapi.dev/v2" } });
+    fireEvent.click(screen.getByTestId("save-account"));
+
+    const note = await screen.findByTestId("token-needed");
+    expect(note.textContent).toBe(moved);
+    expect(order("token", "token-needed")).toEqual(["token", "token-needed"]);
+    expect(document.activeElement).toBe(screen.getByTestId("token"));
+    expect(url.value).toBe("https://cl.imagineapi.dev/v2");
+    expect(screen.queryByTestId("settings-status")).toBeNull();
+    expect(callsTo(core, "update_account")).toHaveLength(1);
+  });
+
   it("says an account's name once when it is its service's name", async () => {
     fakeCore([], {
       list_accounts: () => [

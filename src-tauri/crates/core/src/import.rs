@@ -6,9 +6,21 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
-/// Where an account's import is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+/// Where an account's import is. Stored by name, the same as its serde name.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[ts(export)]
 pub enum ImportState {
     /// Listing and bringing images home (after a restart, it goes on by itself).
@@ -26,25 +38,7 @@ pub enum ImportState {
 
 impl ImportState {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ImportState::Running => "running",
-            ImportState::Cancelled => "cancelled",
-            ImportState::Failed => "failed",
-            ImportState::Unavailable => "unavailable",
-            ImportState::Done => "done",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            ImportState::Running,
-            ImportState::Cancelled,
-            ImportState::Failed,
-            ImportState::Unavailable,
-            ImportState::Done,
-        ]
-        .into_iter()
-        .find(|st| st.as_str() == s)
+        self.into()
     }
 }
 
@@ -117,3 +111,14 @@ impl ImportProgress {
 
 /// Receives an import's progress after every change.
 pub type ImportSink = Arc<dyn Fn(&ImportProgress) + Send + Sync>;
+
+#[cfg(test)]
+mod tests {
+    use super::ImportState;
+
+    #[test]
+    fn import_states_are_stored_as_serde_names_them() {
+        crate::enum_names::assert_names_agree::<ImportState>();
+        assert_eq!(ImportState::Unavailable.as_str(), "unavailable");
+    }
+}

@@ -1,13 +1,28 @@
 //! A job and its images as the rest of the app sees them.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 use ts_rs::TS;
 
 use crate::providers::{EnhanceScale, ProviderKind};
 
-/// Where a job is in its life. Stored by name; the order of variants is the order of life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+/// Where a job is in its life. Stored by name (the same as its serde name); the order of
+/// variants is the order of life.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[ts(export)]
 pub enum JobStatus {
     /// Recorded, and the request is on its way to the service.
@@ -31,37 +46,9 @@ pub enum JobStatus {
     Cancelled,
 }
 
-const ALL_STATUSES: [JobStatus; 10] = [
-    JobStatus::Submitting,
-    JobStatus::Queued,
-    JobStatus::Running,
-    JobStatus::Downloading,
-    JobStatus::Done,
-    JobStatus::Failed,
-    JobStatus::DownloadFailed,
-    JobStatus::TimedOut,
-    JobStatus::Unknown,
-    JobStatus::Cancelled,
-];
-
 impl JobStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Submitting => "submitting",
-            JobStatus::Queued => "queued",
-            JobStatus::Running => "running",
-            JobStatus::Downloading => "downloading",
-            JobStatus::Done => "done",
-            JobStatus::Failed => "failed",
-            JobStatus::DownloadFailed => "download_failed",
-            JobStatus::TimedOut => "timed_out",
-            JobStatus::Unknown => "unknown",
-            JobStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        ALL_STATUSES.into_iter().find(|st| st.as_str() == s)
+        self.into()
     }
 
     /// Nothing more will happen to it unless the person asks.
@@ -83,8 +70,20 @@ impl JobStatus {
 
 /// Which picture of a job: the 2×2 grid or one of its four upscales (U1..U4 = top-left,
 /// top-right, bottom-left, bottom-right).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    TS,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 #[ts(export)]
 pub enum Slot {
     Grid,
@@ -95,7 +94,9 @@ pub enum Slot {
 }
 
 impl Slot {
-    pub const ALL: [Slot; 5] = [Slot::Grid, Slot::U1, Slot::U2, Slot::U3, Slot::U4];
+    /// Every slot in index order: strum's list, named here so the many places that walk the
+    /// slots need not import its trait.
+    pub const ALL: &'static [Slot] = <Slot as VariantArray>::VARIANTS;
 
     pub fn index(self) -> u8 {
         self as u8
@@ -109,15 +110,9 @@ impl Slot {
         Slot::from_index(u8::try_from(n + 1).ok()?).filter(|s| *s != Slot::Grid)
     }
 
-    /// A file stem that depends only on the slot, never on anything a server sent.
+    /// A file stem that depends only on the slot, never on anything a server sent: its name.
     pub fn stem(self) -> &'static str {
-        match self {
-            Slot::Grid => "grid",
-            Slot::U1 => "u1",
-            Slot::U2 => "u2",
-            Slot::U3 => "u3",
-            Slot::U4 => "u4",
-        }
+        self.into()
     }
 }
 
@@ -205,15 +200,10 @@ pub struct EnhancedCopy {
 
 /// The id the web view gives the jobs it sends together: letters, digits and dashes (a UUID
 /// as a rule), so it can be shown, filtered on and stored as it came.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(try_from = "String")]
 #[ts(export, type = "string")]
 pub struct Batch(String);
-
-impl<'de> Deserialize<'de> for Batch {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Batch::try_from(String::deserialize(d)?).map_err(serde::de::Error::custom)
-    }
-}
 
 impl Batch {
     pub fn as_str(&self) -> &str {
@@ -262,12 +252,16 @@ mod tests {
 
     #[test]
     fn status_names_round_trip() {
-        for s in ALL_STATUSES {
-            assert_eq!(JobStatus::parse(s.as_str()), Some(s));
-            let json = serde_json::to_value(s).unwrap();
-            assert_eq!(json, s.as_str(), "the UI sees the stored name");
+        crate::enum_names::assert_names_agree::<JobStatus>();
+        assert_eq!(JobStatus::DownloadFailed.as_str(), "download_failed");
+    }
+
+    #[test]
+    fn slot_stems_are_their_serde_names() {
+        for &slot in Slot::ALL {
+            assert_eq!(serde_json::to_value(slot).unwrap(), slot.stem());
         }
-        assert_eq!(JobStatus::parse("bogus"), None);
+        assert_eq!(Slot::U2.stem(), "u2");
     }
 
     #[test]
@@ -277,11 +271,14 @@ mod tests {
         for bad in ["", "a b", "x'; DROP TABLE jobs", "é", &"a".repeat(65)] {
             assert!(Batch::try_from(bad.to_owned()).is_err(), "{bad:?}");
         }
-        let json: Result<Batch, _> = serde_json::from_str("\"not ok\"");
+        let json = serde_json::from_str::<Batch>("\"not ok\"").unwrap_err();
         assert!(
-            json.is_err(),
-            "checked when it arrives from the web view too"
+            json.to_string()
+                .starts_with("A batch id is 1 to 64 letters, digits or dashes."),
+            "checked when it arrives from the web view too, in the same words: {json}"
         );
+        let batch: Batch = serde_json::from_str(&format!("\"{uuid}\"")).unwrap();
+        assert_eq!(batch.as_str(), uuid);
     }
 
     #[test]

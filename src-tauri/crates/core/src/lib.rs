@@ -9,6 +9,8 @@ pub mod app;
 pub mod clock;
 pub mod data_folder;
 pub mod engine;
+#[cfg(test)]
+mod enum_names;
 pub mod export;
 pub mod import;
 pub mod job;

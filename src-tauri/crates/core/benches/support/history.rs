@@ -217,7 +217,7 @@ pub struct Seeded {
     pub slots: &'static [Slot],
 }
 
-const ALL: &[Slot] = &Slot::ALL;
+const ALL: &[Slot] = Slot::ALL;
 const SOME: &[Slot] = &[Slot::U1, Slot::U2, Slot::U3];
 
 /// Writes `jobs` finished jobs over the `span_days` before `now_ms`, oldest first, in

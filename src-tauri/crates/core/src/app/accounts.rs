@@ -186,7 +186,7 @@ fn checked_address(
         text
     };
     let url = address::parse_for(text, &kind.address_rules())?;
-    address::require_encryption(&url, allow_unencrypted)?;
+    address::require_encryption_as_typed(text, &url, allow_unencrypted)?;
     Ok(Address {
         url: url.as_str().trim_end_matches('/').to_owned(),
         allow_unencrypted: allow_unencrypted && address::is_unencrypted(&url),

@@ -147,11 +147,13 @@ fn invalid(sentence: &str) -> AtelierError {
 
 #[cfg(test)]
 mod tests {
+    use strum::VariantArray;
+
     use super::*;
 
     #[test]
     fn a_scale_whose_picture_cannot_be_kept_is_refused_with_the_largest_that_can() {
-        let all = EnhanceScale::ALL;
+        let all = EnhanceScale::VARIANTS.to_vec();
         assert_eq!(too_large((1456, 816), EnhanceScale::X10, &all), None);
         assert_eq!(
             too_large((1456, 816), EnhanceScale::X12, &all).unwrap(),

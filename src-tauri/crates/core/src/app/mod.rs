@@ -236,7 +236,7 @@ impl Atelier {
             .account_id
             .ok_or_else(|| AtelierError::Invalid("Its account was deleted.".into()))?;
         let provider = self.provider(&self.account(account)?)?;
-        if self.engine.retry(provider, job_id)? {
+        if self.engine.retry(provider, &job)? {
             Ok(())
         } else {
             Err(AtelierError::Invalid(

@@ -10,6 +10,7 @@ use serde::Serialize;
 use tokio::task::Id;
 use tokio::time::Instant;
 
+use super::blocking;
 use super::budget::SharedBudget;
 use super::config::EngineConfig;
 use super::ledger::Ledger;
@@ -112,11 +113,52 @@ impl Context {
     }
 
     /// Records that the service refused the account's token and tells the person once.
-    /// Blocking: SQLite.
-    pub fn token_rejected(&self, account_id: i64, message: &str) {
-        match self.store.mark_token_rejected(account_id, message) {
+    pub async fn token_rejected(self: &Arc<Self>, account_id: i64, message: String) {
+        let ctx = self.clone();
+        blocking::run(move || ctx.blocking().token_rejected(account_id, &message)).await
+    }
+
+    /// Ends a job's journey (for now) with a reason the person can act on.
+    pub async fn finish(self: &Arc<Self>, job_id: i64, status: JobStatus, message: String) {
+        let ctx = self.clone();
+        blocking::run(move || ctx.blocking().finish(job_id, status, &message)).await
+    }
+
+    /// Asks the engine for a new tracker in place of the dead one.
+    pub async fn revive(self: &Arc<Self>, account_id: i64, dead: Id) {
+        let ctx = self.clone();
+        // The engine reads the account's jobs to follow them again.
+        blocking::run(move || (ctx.revive)(account_id, dead)).await
+    }
+
+    /// The same work, blocking: only for code already on the blocking pool.
+    pub fn blocking(&self) -> BlockingContext<'_> {
+        BlockingContext(self)
+    }
+
+    fn lock_timeout(&self) -> MutexGuard<'_, Duration> {
+        self.job_timeout.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The context's blocking work (SQLite, the disk), for code already on the blocking pool: the
+/// engine's own methods, and work bundled into one `blocking::run`.
+pub(super) struct BlockingContext<'a>(&'a Context);
+
+impl BlockingContext<'_> {
+    /// Ends a job's journey (for now) with a reason the person can act on.
+    pub fn finish(&self, job_id: i64, status: JobStatus, message: &str) {
+        let ctx = self.0;
+        ctx.transfers.stop(job_id, Kind::Preview);
+        ctx.media.remove_preview(job_id);
+        ctx.ledger.blocking().finish(job_id, status, message);
+    }
+
+    fn token_rejected(&self, account_id: i64, message: &str) {
+        let ctx = self.0;
+        match ctx.store.mark_token_rejected(account_id, message) {
             Ok(true) => {
-                if let Some(sink) = self.notices.get() {
+                if let Some(sink) = ctx.notices.get() {
                     sink(&Notice::TokenRejected {
                         account_id,
                         message: message.to_owned(),
@@ -126,44 +168,5 @@ impl Context {
             Ok(false) => {}
             Err(e) => tracing::error!("recording a rejected token: {e}"),
         }
-    }
-
-    /// Ends a job's journey (for now) with a reason the person can act on. Blocking: SQLite.
-    pub fn finish(&self, job_id: i64, status: JobStatus, message: &str) {
-        self.transfers.stop(job_id, Kind::Preview);
-        self.media.remove_preview(job_id);
-        self.ledger.finish(job_id, status, message);
-    }
-
-    /// `finish` from async code, on the blocking pool.
-    pub async fn finish_off(self: &Arc<Self>, job_id: i64, status: JobStatus, message: String) {
-        let ctx = self.clone();
-        off(move || ctx.finish(job_id, status, &message)).await;
-    }
-
-    /// Asks the engine for a new tracker in place of the dead one. Blocking: reads the
-    /// account's jobs.
-    pub fn revive(&self, account_id: i64, dead: Id) {
-        (self.revive)(account_id, dead);
-    }
-
-    fn lock_timeout(&self) -> MutexGuard<'_, Duration> {
-        self.job_timeout.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// Runs `work` on the blocking pool. SQLite and the file system wait on the disk, and the
-/// async workers serve every poll, download and command meanwhile.
-pub(super) async fn off<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
-    // The caller's span (a job's) and subscriber go along, so what the work logs still says
-    // which job it is about.
-    let span = tracing::Span::current();
-    let dispatch = tracing::dispatcher::get_default(Clone::clone);
-    let work = move || tracing::dispatcher::with_default(&dispatch, || span.in_scope(work));
-    match tokio::task::spawn_blocking(work).await {
-        Ok(value) => value,
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        // Cancelled: the runtime is shutting down, and this task with it.
-        Err(_) => std::future::pending().await,
     }
 }

@@ -9,15 +9,14 @@ use tokio::time::Instant;
 use tokio::task::JoinSet;
 use url::Url;
 
+use super::blocking;
 use super::budget::SharedBudget;
-use super::context::{off, Context};
+use super::context::Context;
 use super::enhance::download_ceiling;
-use super::ledger::Ledger;
 use super::transfers::Kind;
-use crate::job::{JobStatus, Slot};
+use crate::job::{Job, JobStatus, Slot};
 use crate::media::{Ceiling, MediaError, SavedImage};
 use crate::providers::{Outputs, Provider};
-use crate::store::NewImage;
 
 const ATTEMPTS: u32 = 3;
 /// A job that finishes rendering just before its timeout still gets this long (at most one
@@ -44,7 +43,7 @@ pub(super) fn start(
                  did are kept; “Retry download” fetches the rest."
             );
             task_ctx
-                .finish_off(job_id, JobStatus::DownloadFailed, why)
+                .finish(job_id, JobStatus::DownloadFailed, why)
                 .await;
         }
     };
@@ -55,7 +54,9 @@ pub(super) fn start(
         let why = "Atelier stopped downloading this job after an internal error. Images that \
                    arrived are kept; “Retry download” fetches the rest.";
         tokio::task::spawn_blocking(move || {
-            panic_ctx.finish(job_id, JobStatus::DownloadFailed, why)
+            panic_ctx
+                .blocking()
+                .finish(job_id, JobStatus::DownloadFailed, why)
         });
     };
     let work = tracing::Instrument::instrument(work, super::spans::job_span(job_id));
@@ -69,13 +70,8 @@ async fn all(ctx: &Arc<Context>, provider: &Arc<dyn Provider>, job_id: i64, outp
     // A preview landing now would outlive the job's run.
     ctx.transfers().stop(job_id, Kind::Preview);
     let (task_ctx, task_outputs) = (ctx.clone(), outputs.clone());
-    let (wanted, ceiling) = off(move || {
-        task_ctx.ledger().downloading(job_id);
-        task_ctx.media().remove_preview(job_id);
-        let ceiling = download_ceiling(task_ctx.ledger(), job_id);
-        (wanted(&task_ctx, job_id, &task_outputs), ceiling)
-    })
-    .await;
+    let (wanted, ceiling, enhanced) =
+        blocking::run(move || prepare(&task_ctx, job_id, &task_outputs)).await;
 
     let download = JobDownload {
         job_id,
@@ -83,40 +79,49 @@ async fn all(ctx: &Arc<Context>, provider: &Arc<dyn Provider>, job_id: i64, outp
         images: wanted,
         import: None,
         ceiling,
+        enhanced,
     };
     let mut failed = download.run(ctx).await;
     if failed.is_none() && outputs.grid.is_none() {
         if let Err(e) = compose(ctx, job_id).await {
-            failed = Some(format!("Could not download {}: {e}", label(Slot::Grid)));
+            failed = Some(format!(
+                "Could not download {}: {e}",
+                label(Slot::Grid, false)
+            ));
         }
     }
-    let (ctx, credits) = (ctx.clone(), outputs.credits);
-    off(move || {
-        if let Some(credits) = credits {
-            ctx.ledger().credits(job_id, credits);
-        }
-        match failed {
-            None => ctx.ledger().done(job_id),
-            Some(why) => ctx.finish(job_id, JobStatus::DownloadFailed, &why),
-        }
-    })
-    .await;
+    if let Some(credits) = outputs.credits {
+        ctx.ledger().credits(job_id, credits).await;
+    }
+    match failed {
+        None => ctx.ledger().done(job_id).await,
+        Some(why) => ctx.finish(job_id, JobStatus::DownloadFailed, why).await,
+    }
+}
+
+/// Marks the job `downloading` and says which images it lacks and how large they may be.
+/// Blocking: SQLite and the disk.
+fn prepare(ctx: &Context, job_id: i64, outputs: &Outputs) -> (Vec<(Slot, Url)>, Ceiling, bool) {
+    let ledger = ctx.ledger().blocking();
+    ledger.downloading(job_id);
+    ctx.media().remove_preview(job_id);
+    let job = ledger.job(job_id);
+    let ceiling = download_ceiling(ledger, job.as_ref());
+    let enhanced = job.as_ref().is_some_and(|j| j.enhancement.is_some());
+    (wanted(ctx, job_id, job, outputs), ceiling, enhanced)
 }
 
 /// Services that send only the four singles get a grid made here, so every job has one.
 /// The error is the sentence to show: the pictures' or the database's.
 async fn compose(ctx: &Context, job_id: i64) -> Result<(), String> {
-    let job = ctx.ledger().off(move |l| l.job(job_id)).await;
+    let job = ctx.ledger().job(job_id).await;
     let singles: Vec<String> = job
         .iter()
         .flat_map(|j| &j.images)
         .filter(|i| i.slot != Slot::Grid)
         .map(|i| i.file.clone())
         .collect();
-    let grid_deleted = ctx
-        .ledger()
-        .off(move |l| l.withheld(job_id).contains(&Slot::Grid))
-        .await;
+    let grid_deleted = ctx.ledger().withheld(job_id).await.contains(&Slot::Grid);
     if grid_deleted
         || job
             .iter()
@@ -130,23 +135,18 @@ async fn compose(ctx: &Context, job_id: i64) -> Result<(), String> {
         .compose_grid(job_id, singles)
         .await
         .map_err(|e| e.to_string())?;
-    let recorded = ctx
-        .ledger()
-        .off(move |l| l.image(job_id, &row(Slot::Grid, None, &saved)))
-        .await;
+    let recorded = ctx.ledger().image(job_id, saved, Slot::Grid, None).await;
     recorded.map_err(|e| e.to_string())
 }
 
 /// The job's images that are not safely on disk yet. Blocking: SQLite and the disk.
-fn wanted(ctx: &Context, job_id: i64, outputs: &Outputs) -> Vec<(Slot, Url)> {
+fn wanted(ctx: &Context, job_id: i64, job: Option<Job>, outputs: &Outputs) -> Vec<(Slot, Url)> {
     // A slot the person deleted is left alone, even though the service still offers it:
     // "Retry download" brings what failed to arrive, it does not resurrect what was deleted,
     // and its file's place stays free for Undo to bring the deleted image back.
-    let mut have = ctx.ledger().withheld(job_id);
+    let mut have = ctx.ledger().blocking().withheld(job_id);
     have.extend(
-        ctx.ledger()
-            .job(job_id)
-            .into_iter()
+        job.into_iter()
             .flat_map(|j| j.images)
             .filter(|i| ctx.media().resolve(&i.file).is_file())
             .map(|i| i.slot),
@@ -175,6 +175,8 @@ pub(super) struct JobDownload {
     pub import: Option<SharedBudget>,
     /// How large its pictures may be: an Enhance's are larger than any other.
     pub ceiling: Ceiling,
+    /// An Enhance: its one picture, in the grid's slot, is named as what it is.
+    pub enhanced: bool,
 }
 
 impl JobDownload {
@@ -196,7 +198,10 @@ impl JobDownload {
         }
         problems.sort_by_key(|(slot, _)| slot.index());
         let (slot, why) = problems.into_iter().next()?;
-        Some(format!("Could not download {}: {why}", label(slot)))
+        Some(format!(
+            "Could not download {}: {why}",
+            label(slot, this.enhanced)
+        ))
     }
 
     async fn one(&self, ctx: &Arc<Context>, slot: Slot, url: Url) -> Result<(), String> {
@@ -208,15 +213,12 @@ impl JobDownload {
             .fetch(ctx, slot, &url)
             .await
             .map_err(|e| e.to_string())?;
-        let (job_id, quiet) = (self.job_id, self.import.is_some());
-        let write = move |l: &Ledger| {
-            let row = row(slot, Some(url.as_str()), &saved);
-            match quiet {
-                true => l.import_image(job_id, &row),
-                false => l.image(job_id, &row),
-            }
+        let (ledger, url) = (ctx.ledger(), Some(url.into()));
+        let recorded = match self.import {
+            Some(_) => ledger.import_image(self.job_id, saved, slot, url).await,
+            None => ledger.image(self.job_id, saved, slot, url).await,
         };
-        ctx.ledger().off(write).await.map_err(|e| e.to_string())
+        recorded.map_err(|e| e.to_string())
     }
 
     /// Fetches and saves one image, retrying passing trouble.
@@ -257,7 +259,7 @@ impl JobDownload {
 /// keeps a deletion from slipping in between.
 async fn job_folder(ctx: &Arc<Context>, job_id: i64) -> Result<(), MediaError> {
     let ctx = ctx.clone();
-    off(move || {
+    blocking::run(move || {
         let made = ctx
             .store()
             .while_job_exists(job_id, || ctx.media().make_job_dir(job_id));
@@ -273,20 +275,10 @@ async fn job_folder(ctx: &Arc<Context>, job_id: i64) -> Result<(), MediaError> {
     .await
 }
 
-pub(super) fn row<'a>(slot: Slot, url: Option<&'a str>, saved: &'a SavedImage) -> NewImage<'a> {
-    NewImage {
-        slot,
-        file: &saved.file,
-        thumb: &saved.thumb,
-        width: saved.width,
-        height: saved.height,
-        bytes: saved.bytes,
-        source_url: url,
-    }
-}
-
-pub(super) fn label(slot: Slot) -> &'static str {
+/// The picture in `slot`, in a sentence: an Enhance's one enhanced picture sits in the grid's.
+pub(super) fn label(slot: Slot, enhanced: bool) -> &'static str {
     match slot {
+        Slot::Grid if enhanced => "the enhanced picture",
         Slot::Grid => "the grid",
         Slot::U1 => "U1",
         Slot::U2 => "U2",

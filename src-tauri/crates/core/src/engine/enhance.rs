@@ -4,7 +4,10 @@
 
 use std::sync::Arc;
 
-use super::ledger::Ledger;
+use tracing::Instrument;
+
+use super::ledger::BlockingLedger;
+use super::spans::job_span;
 use super::wording::lost;
 use super::Engine;
 use crate::accounts::Account;
@@ -31,38 +34,55 @@ impl Engine {
         source: EnhanceSource,
         scale: EnhanceScale,
     ) -> Result<Job, StoreError> {
-        let reference = uuid::Uuid::new_v4().to_string();
-        let (account, prompt, image) = (account.clone(), source.prompt.clone(), source.image_id);
-        let open =
-            move |l: &Ledger| l.open_enhancement(&reference, &account, &prompt, image, scale);
-        let job = self.ctx().ledger().off(open).await?;
+        let ledger = self.ctx().ledger();
+        let (prompt, image) = (&source.prompt, source.image_id);
+        let job = ledger
+            .open_enhancement(account, prompt, image, scale)
+            .await?;
+        let span = job_span(job.id);
+        self.send_enhance(provider, job, &source, scale)
+            .instrument(span)
+            .await
+    }
+
+    /// The one attempt at sending a recorded Enhance; returns the job as it then stands.
+    async fn send_enhance(
+        &self,
+        provider: Arc<dyn Provider>,
+        job: Job,
+        source: &EnhanceSource,
+        scale: EnhanceScale,
+    ) -> Result<Job, StoreError> {
+        tracing::info!(reference = job.reference, "sending");
         match provider.enhance(&source.remote, scale).await {
-            Ok(remote) => self.accepted_off(provider, job.id, remote).await?,
+            Ok(remote) => self.accepted(&provider, job.id, remote).await?,
             // Turned away before it was looked at: nothing was started.
             Err(e @ ProviderError::RateLimited { .. }) => self.not_started(&job, &e).await,
             Err(e) if e.answer_lost() => {
                 let why = format!("{e} {}", lost(provider.kind()));
-                self.ctx().finish_off(job.id, JobStatus::Unknown, why).await;
+                self.ctx().finish(job.id, JobStatus::Unknown, why).await;
             }
             Err(e) => self.refused(&job, &e).await,
         }
-        let id = job.id;
-        let stored = self.ctx().ledger().off(move |l| l.read(id)).await?;
+        let stored = self.ctx().ledger().read(job.id).await?;
         Ok(stored.unwrap_or(job))
     }
 
     async fn not_started(&self, job: &Job, e: &ProviderError) {
         let why = format!("{e} The Enhance was not started, so nothing was charged: try again.");
-        self.ctx().finish_off(job.id, JobStatus::Failed, why).await;
+        self.ctx().finish(job.id, JobStatus::Failed, why).await;
     }
 }
 
-/// How large job `job_id`'s pictures may be: an Enhance's, as large as its parent's size ×
-/// its factor makes them; any other job's, the ordinary bomb check. Blocking: SQLite.
-pub(super) fn download_ceiling(ledger: &Ledger, job_id: i64) -> Ceiling {
-    match ledger.job(job_id).and_then(|j| j.enhancement) {
+/// How large `job`'s pictures may be: an Enhance's, as large as its parent's size × its
+/// factor makes them; any other job's, the ordinary bomb check. Blocking: SQLite.
+pub(super) fn download_ceiling(ledger: &BlockingLedger, job: Option<&Job>) -> Ceiling {
+    match job.and_then(|j| j.enhancement.as_ref()) {
         Some(made) => {
-            let parent = made.parent.and_then(|p| ledger.image_size(p.image_id));
+            let parent = made
+                .parent
+                .as_ref()
+                .and_then(|p| ledger.image_size(p.image_id));
             Ceiling::enhanced(parent, made.scale.factor())
         }
         None => Ceiling::ORDINARY,

@@ -4,16 +4,18 @@
 //!
 //! Dependencies point one way: the `Engine` here (with `submission` and `enhance`, which add
 //! its sending methods, and `importer`) over `tracker`, over `download` and `preview`, all over
-//! `context`, which holds `ledger` and `transfers`; `wording` and the pacing modules sit under
-//! them all.
+//! `context`, which holds `ledger` and `transfers`; `blocking`, `wording` and the pacing
+//! modules sit under them all.
 //!
 //! SQLite is the source of truth: every step is written before the
 //! next one starts, so a crash at any point leaves a job that can be picked up again.
 //!
-//! The engine's own methods are blocking (SQLite, and the keychain behind `provider_for`):
-//! callers run them on the blocking pool, as the shell does; its tasks write through
-//! `Ledger::off`.
+//! One async boundary: the engine's own methods are blocking (SQLite, and the keychain behind
+//! `provider_for`): callers run them on the blocking pool, as the shell does, and they use
+//! the blocking face of the ledger and context (`.blocking()`). Its tasks are async and use
+//! the async methods, which do the SQLite work on the blocking pool (`blocking::run`).
 
+mod blocking;
 mod budget;
 mod config;
 mod context;
@@ -103,11 +105,11 @@ impl Engine {
         &self,
         mut provider_for: impl FnMut(&Job) -> Result<Arc<dyn Provider>, String>,
     ) -> Result<usize, StoreError> {
-        let jobs = self.ctx().ledger().unfinished()?;
+        let jobs = self.ctx().ledger().blocking().unfinished()?;
         for job in &jobs {
             match provider_for(job) {
                 Ok(provider) => self.resume_one(provider, job),
-                Err(why) => self.ctx().ledger().note_on(job, &why),
+                Err(why) => self.ctx().ledger().blocking().note_on(job, &why),
             }
         }
         Ok(jobs.len())
@@ -124,40 +126,45 @@ impl Engine {
             // An Enhance carries no reference to look it up by: never sent again.
             None if job.enhancement.is_some() => {
                 let why = wording::lost(provider.kind());
-                self.ctx().finish(job.id, JobStatus::Unknown, &why);
+                self.ctx()
+                    .blocking()
+                    .finish(job.id, JobStatus::Unknown, &why);
             }
             None => self.settle_later(provider, job),
         }
     }
 
-    /// Follows a job again that the person gave up on, or whose images did not all arrive.
-    /// Returns false when there is nothing to follow (the service never had it).
-    pub fn retry(&self, provider: Arc<dyn Provider>, job_id: i64) -> Result<bool, StoreError> {
-        let _span = job_span(job_id).entered();
-        let Some(job) = self.ctx().ledger().read(job_id)? else {
-            return Ok(false);
-        };
+    /// Follows a job again that the person gave up on, or whose images did not all arrive:
+    /// `job` as the caller just read it (to find its provider). Returns false when there is
+    /// nothing to follow (the service never had it).
+    pub fn retry(&self, provider: Arc<dyn Provider>, job: &Job) -> Result<bool, StoreError> {
+        let _span = job_span(job.id).entered();
         let Some(remote_id) = job.remote_id.clone().filter(|_| job.status.can_retry()) else {
             return Ok(false);
         };
-        self.ctx().ledger().reopen(job_id, JobStatus::Queued)?;
+        self.ctx()
+            .ledger()
+            .blocking()
+            .reopen(job.id, JobStatus::Queued)?;
         // Asked for by the person: a whole new wait.
         let deadline = Instant::now() + self.ctx().job_timeout();
-        self.follow(&provider, &job, remote_id, deadline, Instant::now());
+        self.follow(&provider, job, remote_id, deadline, Instant::now());
         Ok(true)
     }
 
     /// The service has the job: record its id and follow it (unless the person cancelled it
     /// meanwhile; then "Resume" can still pick it up).
-    pub(super) fn accepted(
+    pub(super) async fn accepted(
         &self,
         provider: &Arc<dyn Provider>,
         job_id: i64,
         remote: RemoteJob,
     ) -> Result<(), StoreError> {
-        let ledger = self.ctx().ledger();
-        ledger.accepted(job_id, &remote.remote_id)?;
-        let job = ledger.read(job_id)?;
+        let job = self
+            .ctx()
+            .ledger()
+            .accepted(job_id, &remote.remote_id)
+            .await?;
         if let Some(job) = job.filter(|j| j.status != JobStatus::Cancelled) {
             let deadline = self.deadline_of(&job);
             // The reply just said where the job is; the next look can wait a beat.
@@ -223,7 +230,7 @@ impl Engine {
             }
         };
         let Some(provider) = provider else { return };
-        let jobs = match self.ctx().ledger().unfinished() {
+        let jobs = match self.ctx().ledger().blocking().unfinished() {
             Ok(jobs) => jobs,
             Err(e) => return tracing::error!("reading jobs to follow again: {e}"),
         };
@@ -250,12 +257,14 @@ impl Engine {
     pub fn cancel(&self, job_id: i64) -> Result<(), StoreError> {
         let _span = job_span(job_id).entered();
         self.stop(job_id);
-        let Some(job) = self.ctx().ledger().read(job_id)? else {
+        let Some(job) = self.ctx().ledger().blocking().read(job_id)? else {
             return Ok(());
         };
         if !job.status.is_finished() {
             let why = wording::cancelled(job.provider);
-            self.ctx().finish(job_id, JobStatus::Cancelled, &why);
+            self.ctx()
+                .blocking()
+                .finish(job_id, JobStatus::Cancelled, &why);
         }
         Ok(())
     }

@@ -34,7 +34,7 @@ async fn fetch(ctx: &Context, provider: &Arc<dyn Provider>, job_id: i64, url: &u
         Err(e) => Err(e.to_string()),
     };
     match saved {
-        Ok(()) => ctx.ledger().off(move |l| l.preview(job_id)).await,
+        Ok(()) => ctx.ledger().preview(job_id).await,
         Err(e) => tracing::warn!("preview of job {job_id} skipped: {e}"),
     }
 }

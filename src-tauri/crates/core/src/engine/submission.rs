@@ -7,8 +7,6 @@ use std::time::Duration;
 
 use tracing::Instrument;
 
-use super::context::off;
-use super::ledger::Ledger;
 use super::spans::job_span;
 use super::Engine;
 use crate::accounts::Account;
@@ -29,10 +27,7 @@ impl Engine {
         prompt: &str,
         batch: Option<Batch>,
     ) -> Result<Job, StoreError> {
-        let reference = uuid::Uuid::new_v4().to_string();
-        let (account, text) = (account.clone(), prompt.to_owned());
-        let open = move |l: &Ledger| l.open(&reference, &account, &text, batch.as_ref());
-        let job = self.ctx().ledger().off(open).await?;
+        let job = self.ctx().ledger().open(account, prompt, batch).await?;
         let span = job_span(job.id);
         self.send(provider, job, prompt).instrument(span).await
     }
@@ -46,15 +41,14 @@ impl Engine {
     ) -> Result<Job, StoreError> {
         tracing::info!(reference = job.reference, "sending");
         match provider.submit(prompt, &job.reference).await {
-            Ok(remote) => self.accepted_off(provider, job.id, remote).await?,
+            Ok(remote) => self.accepted(&provider, job.id, remote).await?,
             Err(e) if e.answer_lost() => {
                 self.checking(&job, &e).await;
                 self.settle_later(provider, &job);
             }
             Err(e) => self.refused(&job, &e).await,
         }
-        let id = job.id;
-        let stored = self.ctx().ledger().off(move |l| l.read(id)).await?;
+        let stored = self.ctx().ledger().read(job.id).await?;
         Ok(stored.unwrap_or(job))
     }
 
@@ -75,7 +69,7 @@ impl Engine {
         let mut resends = 0;
         loop {
             match find_with_retries(provider.as_ref(), &job.reference).await {
-                Ok(Some(remote)) => return self.accepted_off(provider, job.id, remote).await,
+                Ok(Some(remote)) => return self.accepted(&provider, job.id, remote).await,
                 Ok(None) if resends < RESENDS => {
                     resends += 1;
                     tokio::time::sleep(Duration::from_secs(1) * 2u32.pow(resends)).await;
@@ -83,7 +77,7 @@ impl Engine {
                         return Ok(());
                     }
                     match provider.submit(&job.prompt, &job.reference).await {
-                        Ok(remote) => return self.accepted_off(provider, job.id, remote).await,
+                        Ok(remote) => return self.accepted(&provider, job.id, remote).await,
                         Err(e) if e.answer_lost() => self.checking(job, &e).await,
                         Err(e) => {
                             self.refused(job, &e).await;
@@ -98,7 +92,7 @@ impl Engine {
                         provider.kind().display_name(),
                         RESENDS + 1
                     );
-                    self.ctx().finish_off(job.id, JobStatus::Failed, why).await;
+                    self.ctx().finish(job.id, JobStatus::Failed, why).await;
                     return Ok(());
                 }
                 Err(e) => {
@@ -108,39 +102,28 @@ impl Engine {
                          twice.",
                         provider.kind().display_name()
                     );
-                    self.ctx().finish_off(job.id, JobStatus::Unknown, why).await;
+                    self.ctx().finish(job.id, JobStatus::Unknown, why).await;
                     return Ok(());
                 }
             }
         }
     }
 
-    pub(super) async fn accepted_off(
-        &self,
-        provider: Arc<dyn Provider>,
-        job_id: i64,
-        remote: RemoteJob,
-    ) -> Result<(), StoreError> {
-        let engine = self.clone();
-        off(move || engine.accepted(&provider, job_id, remote)).await
-    }
-
     async fn checking(&self, job: &Job, e: &ProviderError) {
         let note = format!("{e} Checking whether the job arrived before sending it again.");
-        let id = job.id;
-        self.ctx().ledger().off(move |l| l.note(id, &note)).await;
+        self.ctx().ledger().note(job.id, note).await;
     }
 
     async fn cancelled(&self, job_id: i64) -> bool {
-        let job = self.ctx().ledger().off(move |l| l.job(job_id)).await;
+        let job = self.ctx().ledger().job(job_id).await;
         job.is_some_and(|j| j.status == JobStatus::Cancelled)
     }
 
     /// The service said no, or was never reached: nothing was made, so nothing was charged.
     pub(super) async fn refused(&self, job: &Job, e: &ProviderError) {
         if let (true, Some(account_id)) = (e.is_auth(), job.account_id) {
-            let (ctx, message) = (self.ctx().clone(), e.to_string());
-            off(move || ctx.token_rejected(account_id, &message)).await;
+            let message = e.to_string();
+            self.ctx().token_rejected(account_id, message).await;
         }
         let why = match e {
             ProviderError::NotSent { .. } => e.to_string(),
@@ -150,7 +133,7 @@ impl Engine {
             ),
             e => format!("{e} Nothing was charged."),
         };
-        self.ctx().finish_off(job.id, JobStatus::Failed, why).await;
+        self.ctx().finish(job.id, JobStatus::Failed, why).await;
     }
 }
 

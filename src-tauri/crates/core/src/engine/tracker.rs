@@ -11,7 +11,7 @@ use tokio::time::sleep_until;
 use tracing::Instrument;
 
 use super::budget::SharedBudget;
-use super::context::{off, Context};
+use super::context::Context;
 use super::pace::ProgressClock;
 use super::spans::job_span;
 use super::{download, preview};
@@ -74,7 +74,7 @@ async fn replace_if_dead(ctx: Arc<Context>, account_id: i64, run: tokio::task::J
     tracing::error!("the tracker of account {account_id} stopped on an internal error");
     // A bug that strikes on every poll is retried at a walk, not in a tight loop.
     tokio::time::sleep(ctx.config().pace().max_backoff.min(REVIVE_PAUSE)).await;
-    off(move || ctx.revive(account_id, id)).await;
+    ctx.revive(account_id, id).await;
 }
 
 const REVIVE_PAUSE: std::time::Duration = std::time::Duration::from_secs(5);
@@ -261,18 +261,13 @@ impl Follower {
             RemoteState::Queued => {
                 flight.due = now + pace.queued();
                 let ledger = self.ctx.ledger();
-                ledger
-                    .off(move |l| l.progress(job_id, JobStatus::Queued, None))
-                    .await;
+                ledger.progress(job_id, JobStatus::Queued, None).await;
             }
             RemoteState::Running { progress, preview } => {
                 flight.clock.observe(now, progress);
                 flight.due = now + pace.running(&flight.clock, now);
-                let changed = self
-                    .ctx
-                    .ledger()
-                    .off(move |l| l.progress(job_id, JobStatus::Running, progress))
-                    .await;
+                let ledger = self.ctx.ledger();
+                let changed = ledger.progress(job_id, JobStatus::Running, progress).await;
                 let stale = flight
                     .last_preview
                     .is_none_or(|at| now.duration_since(at) >= PREVIEW_EVERY);
@@ -307,7 +302,7 @@ impl Follower {
             flight.due = now + pace.backoff(flight.failures, e.retry_after());
             let note = format!("{e} (attempt {})", flight.failures);
             let noted = async {
-                self.ctx.ledger().off(move |l| l.note(job_id, &note)).await;
+                self.ctx.ledger().note(job_id, note).await;
                 self.check_timeout(job_id).await;
             };
             noted.instrument(job_span(job_id)).await;
@@ -318,16 +313,13 @@ impl Follower {
     /// new token rather than failing each job.
     async fn pause(&mut self, e: &ProviderError) {
         self.paused = true;
-        let (ctx, account_id, message) = (self.ctx.clone(), self.account_id, e.to_string());
+        let message = e.to_string();
         let waiting = format!("Waiting for a new token. {message}");
-        let job_ids: Vec<i64> = self.flights.keys().copied().collect();
-        off(move || {
-            ctx.token_rejected(account_id, &message);
-            for job_id in job_ids {
-                ctx.ledger().note(job_id, &waiting);
-            }
-        })
-        .await;
+        self.ctx.token_rejected(self.account_id, message).await;
+        for &job_id in self.flights.keys() {
+            let note = self.ctx.ledger().note(job_id, waiting.clone());
+            note.instrument(job_span(job_id)).await;
+        }
     }
 
     /// Checked after a poll, never before: a job resumed long after the app closed gets one
@@ -346,7 +338,7 @@ impl Follower {
 
     async fn stop_with(&mut self, job_id: i64, status: JobStatus, message: String) {
         self.flights.remove(&job_id);
-        self.ctx.finish_off(job_id, status, message).await;
+        self.ctx.finish(job_id, status, message).await;
     }
 }
 

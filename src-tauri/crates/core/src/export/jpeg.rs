@@ -15,7 +15,7 @@ const APP1: u8 = 0xE1;
 const SOS: u8 = 0xDA;
 const EOI: u8 = 0xD9;
 
-pub(super) fn is_jpeg(bytes: &[u8]) -> bool {
+fn is_jpeg(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xFF, 0xD8, 0xFF])
 }
 

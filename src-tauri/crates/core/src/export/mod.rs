@@ -22,49 +22,20 @@ mod webp;
 use std::io;
 use std::path::PathBuf;
 
+use image::ImageFormat;
+
 pub use metadata::{image_label, split_parameters, Provenance, XMP_NAMESPACE};
 pub use names::{base_name, image_name, prompt_words};
 pub use run::{export, Destination, ExportSummary, Exported, ExportedJob, MissingImage, Progress};
 
-/// The containers Atelier keeps images in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImageKind {
-    Png,
-    Jpeg,
-    WebP,
-}
-
-impl ImageKind {
-    /// What the bytes are, from their signature (never from a file name).
-    pub fn sniff(bytes: &[u8]) -> Option<ImageKind> {
-        if png::is_png(bytes) {
-            Some(ImageKind::Png)
-        } else if jpeg::is_jpeg(bytes) {
-            Some(ImageKind::Jpeg)
-        } else if webp::is_webp(bytes) {
-            Some(ImageKind::WebP)
-        } else {
-            None
-        }
-    }
-
-    /// The extension the library gives it.
-    pub fn extension(self) -> &'static str {
-        match self {
-            ImageKind::Png => "png",
-            ImageKind::Jpeg => "jpg",
-            ImageKind::WebP => "webp",
-        }
-    }
-}
-
 /// A copy of the image carrying its provenance; the pixels are not decoded or re-encoded.
 /// Running it on its own output replaces what it wrote rather than adding to it.
 pub fn embed(image: &[u8], provenance: &Provenance) -> Result<Vec<u8>, ExportError> {
-    match ImageKind::sniff(image).ok_or(ExportError::UnknownFormat)? {
-        ImageKind::Png => png::embed(image, &provenance.parameters_text(), &provenance.xmp()),
-        ImageKind::Jpeg => jpeg::embed(image, provenance),
-        ImageKind::WebP => webp::embed(image, provenance.xmp().as_bytes()),
+    match image::guess_format(image) {
+        Ok(ImageFormat::Png) => png::embed(image, &provenance.parameters_text(), &provenance.xmp()),
+        Ok(ImageFormat::Jpeg) => jpeg::embed(image, provenance),
+        Ok(ImageFormat::WebP) => webp::embed(image, provenance.xmp().as_bytes()),
+        _ => Err(ExportError::UnknownFormat),
     }
 }
 
@@ -130,6 +101,5 @@ mod tests {
             embed(b"GIF89a", &p),
             Err(ExportError::UnknownFormat)
         ));
-        assert_eq!(ImageKind::sniff(b"\xFF\xD8\xFF\xE0"), Some(ImageKind::Jpeg));
     }
 }

@@ -10,7 +10,7 @@ const XMP: &[u8] = b"XML:com.adobe.xmp";
 /// The PNG specification's ceiling on a chunk's length.
 const MAX_CHUNK: usize = (1 << 31) - 1;
 
-pub(super) fn is_png(bytes: &[u8]) -> bool {
+fn is_png(bytes: &[u8]) -> bool {
     bytes.starts_with(SIGNATURE)
 }
 

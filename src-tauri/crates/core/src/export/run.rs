@@ -11,9 +11,9 @@ use super::archive::ZipSink;
 use super::folder::FolderSink;
 use super::metadata::image_label;
 use super::sidecar::Sidecar;
-use super::{embed, names, ExportError, ImageKind, Provenance};
+use super::{embed, names, ExportError, Provenance};
 use crate::job::{ImageRecord, Job, Slot};
-use crate::media::MediaLibrary;
+use crate::media::{self, MediaLibrary};
 
 /// Where an export goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -220,9 +220,9 @@ fn cancelled<S: Sink>(sink: S, mut summary: ExportSummary) -> ExportSummary {
 /// The image's bytes with its provenance, its extension, and whether the provenance is in.
 /// An image whose container cannot be read goes out as it is rather than not at all.
 fn with_provenance(original: Vec<u8>, job: &Job, image: &ImageRecord) -> (Vec<u8>, String, bool) {
-    let extension = ImageKind::sniff(&original).map_or_else(
+    let extension = media::kept_format(&original).map_or_else(
         || stored_extension(&image.file),
-        |kind| kind.extension().to_owned(),
+        |format| media::extension(format).to_owned(),
     );
     match embed(&original, &Provenance::of(job, image.slot)) {
         Ok(bytes) => (bytes, extension, true),

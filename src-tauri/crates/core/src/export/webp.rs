@@ -12,7 +12,7 @@ const XMP: &[u8; 4] = b"XMP ";
 const XMP_FLAG: u8 = 0b0000_0100;
 const ALPHA_FLAG: u8 = 0b0001_0000;
 
-pub(super) fn is_webp(bytes: &[u8]) -> bool {
+fn is_webp(bytes: &[u8]) -> bool {
     bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP"
 }
 

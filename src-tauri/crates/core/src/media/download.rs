@@ -7,6 +7,7 @@ use image::{ImageError, ImageFormat, ImageReader, Limits};
 use tokio::io::AsyncWriteExt;
 
 use super::ceiling::{turn_for, Ceiling};
+use super::format::{extension, is_kept};
 use super::temp::TempFile;
 use super::{make_thumbnails, small_of, MediaError, MediaLibrary};
 use crate::data_folder::private_options;
@@ -267,7 +268,7 @@ fn reader(path: &Path) -> Result<ImageReader<std::io::BufReader<std::fs::File>>,
         .with_guessed_format()
         .map_err(|e| io(path, e))?;
     match reader.format() {
-        Some(ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP) => Ok(reader),
+        Some(format) if is_kept(format) => Ok(reader),
         _ => Err(MediaError::NotAnImage(what_it_is(path).into())),
     }
 }
@@ -300,14 +301,6 @@ fn what_it_is(path: &Path) -> &'static str {
         "a web page instead of the image, often a login or error page"
     } else {
         "not a PNG, JPEG or WebP file"
-    }
-}
-
-fn extension(format: ImageFormat) -> &'static str {
-    match format {
-        ImageFormat::Jpeg => "jpg",
-        ImageFormat::WebP => "webp",
-        _ => "png",
     }
 }
 

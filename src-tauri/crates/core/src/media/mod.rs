@@ -9,6 +9,7 @@ mod ceiling;
 mod compose;
 mod download;
 mod folders;
+mod format;
 mod temp;
 mod thumbnail;
 mod trash;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 pub use ceiling::{enhance_too_large, Ceiling, TooLarge};
 pub use compose::tile;
 pub use download::{DownloadLimits, SavedImage};
+pub use format::{extension, kept_format};
 pub use thumbnail::{make_thumbnail, make_thumbnails, Thumbnails, SMALL_EDGE, THUMB_EDGE};
 pub use trash::CAN_UNTRASH;
 

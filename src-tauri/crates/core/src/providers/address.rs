@@ -10,7 +10,9 @@ use crate::accounts::trim_pasted;
 
 /// The messages never repeat what was typed: a token pasted into the address field would
 /// otherwise land in the log with the error. The field is shown beside the message anyway;
-/// a suggestion is an address Atelier made, offered to the person.
+/// a suggestion is an address Atelier made, offered to the person. The one exception is the
+/// unencrypted question, which names the server (scheme, host and port, nothing after) of an
+/// address that already parsed as one, so the person knows what they are allowing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AddressError {
     #[error("This is not a web address ({reason}).")]
@@ -184,6 +186,30 @@ pub fn require_encryption(url: &Url, allowed: bool) -> Result<(), AddressError> 
     Ok(())
 }
 
+/// Like [`require_encryption`], for an address the person just typed: the question names the
+/// server as they typed it, not as Atelier tidied it (lower case, a default port dropped).
+pub fn require_encryption_as_typed(
+    typed: &str,
+    url: &Url,
+    allowed: bool,
+) -> Result<(), AddressError> {
+    require_encryption(url, allowed)
+        .map_err(|_| AddressError::Unencrypted(server_as_typed(typed, url)))
+}
+
+/// `typed` up to its path: the scheme, host and port as the person wrote them. Only reached
+/// for an address that parsed without a user name or password, so it is a server's name.
+fn server_as_typed(typed: &str, url: &Url) -> String {
+    let typed = trim_pasted(typed);
+    let Some(host_at) = typed.find("://").map(|i| i + 3) else {
+        return url.origin().ascii_serialization();
+    };
+    let end = typed[host_at..]
+        .find(['/', '\\', '?', '#'])
+        .map_or(typed.len(), |i| host_at + i);
+    typed[..end].to_owned()
+}
+
 /// Whether two addresses are the same server (scheme, host and port), where a token may go.
 pub fn same_origin(a: &str, b: &str) -> bool {
     match (Url::parse(a), Url::parse(b)) {
@@ -342,6 +368,22 @@ mod tests {
         assert_eq!(require_encryption(&url, true), Ok(()));
         let local = parse("http://127.0.0.1:1").unwrap();
         assert_eq!(require_encryption(&local, false), Ok(()));
+    }
+
+    #[test]
+    fn the_unencrypted_question_names_the_server_as_typed() {
+        let typed = "  http://NAS.Example.com:80/v1/?x";
+        let url = Url::parse(typed.trim()).unwrap();
+        let asked = require_encryption_as_typed(typed, &url, false).unwrap_err();
+        assert_eq!(
+            asked,
+            AddressError::Unencrypted("http://NAS.Example.com:80".into()),
+            "not the tidied http://nas.example.com"
+        );
+        assert!(asked
+            .to_string()
+            .starts_with("http://NAS.Example.com:80 is not encrypted"));
+        assert_eq!(require_encryption_as_typed(typed, &url, true), Ok(()));
     }
 
     #[test]

@@ -15,47 +15,47 @@ pub struct Capabilities {
 }
 
 /// How much larger Enhance makes an upscale. Named on the wire, in the store and in the web
-/// view as the service names it ("2x"…).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+/// view as the service names it ("2x"…): serde and strum are given the same name, and a test
+/// holds them together.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ts_rs::TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[ts(export)]
 pub enum EnhanceScale {
     #[serde(rename = "2x")]
+    #[strum(serialize = "2x")]
     X2,
     #[serde(rename = "4x")]
+    #[strum(serialize = "4x")]
     X4,
     #[serde(rename = "6x")]
+    #[strum(serialize = "6x")]
     X6,
     #[serde(rename = "8x")]
+    #[strum(serialize = "8x")]
     X8,
     #[serde(rename = "10x")]
+    #[strum(serialize = "10x")]
     X10,
     #[serde(rename = "12x")]
+    #[strum(serialize = "12x")]
     X12,
 }
 
 impl EnhanceScale {
-    pub const ALL: [EnhanceScale; 6] = [
-        EnhanceScale::X2,
-        EnhanceScale::X4,
-        EnhanceScale::X6,
-        EnhanceScale::X8,
-        EnhanceScale::X10,
-        EnhanceScale::X12,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            EnhanceScale::X2 => "2x",
-            EnhanceScale::X4 => "4x",
-            EnhanceScale::X6 => "6x",
-            EnhanceScale::X8 => "8x",
-            EnhanceScale::X10 => "10x",
-            EnhanceScale::X12 => "12x",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+        self.into()
     }
 
     /// How many times wider (and higher) the result is.
@@ -82,18 +82,18 @@ pub struct RemoteImage {
 
 #[cfg(test)]
 mod tests {
+    use strum::VariantArray;
+
     use super::*;
 
     #[test]
     fn scales_are_named_as_the_service_names_them() {
-        for scale in EnhanceScale::ALL {
-            assert_eq!(EnhanceScale::parse(scale.as_str()), Some(scale));
-            let json = serde_json::to_value(scale).unwrap();
-            assert_eq!(json, scale.as_str(), "the web view sees the wire name");
+        crate::enum_names::assert_names_agree::<EnhanceScale>();
+        for scale in EnhanceScale::VARIANTS {
             assert_eq!(scale.as_str(), format!("{}x", scale.factor()));
         }
-        assert_eq!(EnhanceScale::parse("3x"), None);
-        assert_eq!(EnhanceScale::parse("4X"), None);
+        assert!("3x".parse::<EnhanceScale>().is_err());
+        assert!("4X".parse::<EnhanceScale>().is_err());
     }
 
     #[test]

@@ -29,9 +29,24 @@ pub use error::ProviderError;
 pub use http::HttpApi;
 pub use past::{PastItem, PastPage};
 
-/// Which service a job or account belongs to. Stored in the database by its `as_str` name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+/// Which service a job or account belongs to. Stored in the database by its `as_str` name,
+/// the same as its serde name.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 #[ts(export)]
 pub enum ProviderKind {
     ImagineApi,
@@ -41,22 +56,8 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 3] = [
-        ProviderKind::ImagineApi,
-        ProviderKind::AiClient,
-        ProviderKind::Demo,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            ProviderKind::ImagineApi => "imagineapi",
-            ProviderKind::AiClient => "aiclient",
-            ProviderKind::Demo => "demo",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+        self.into()
     }
 
     pub fn display_name(self) -> &'static str {
@@ -228,5 +229,16 @@ pub trait Provider: Send + Sync {
             service: self.kind().display_name(),
             detail: "this service cannot list past images".into(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProviderKind;
+
+    #[test]
+    fn provider_names_are_stored_as_serde_names_them() {
+        crate::enum_names::assert_names_agree::<ProviderKind>();
+        assert_eq!(ProviderKind::AiClient.as_str(), "aiclient");
     }
 }

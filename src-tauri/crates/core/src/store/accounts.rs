@@ -126,8 +126,7 @@ fn account_from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
     let provider: String = r.get(1)?;
     Ok(Account {
         id: r.get(0)?,
-        provider: ProviderKind::parse(&provider)
-            .ok_or_else(|| super::rows::bad_value(1, &provider))?,
+        provider: super::rows::named(1, &provider)?,
         label: r.get(2)?,
         base_url: r.get(3)?,
         token_problem: r.get(4)?,

@@ -1,6 +1,8 @@
 //! How many jobs each filter value would show: the counts beside the filters, each with the
 //! other filters applied (a facet leaves its own out), and the months for the date pickers.
 
+use std::str::FromStr;
+
 use rusqlite::types::FromSql;
 use rusqlite::{params_from_iter, Connection, Row};
 
@@ -15,11 +17,9 @@ impl Store {
     /// How many jobs each filter value would show, with the other filters as they are.
     pub fn facets(&self, filter: &Filter) -> Result<Facets, StoreError> {
         let conn = self.reader();
-        let phases = parsed(group(&conn, filter, Facet::Phase, "j.phase")?, Phase::parse);
-        let providers = parsed(
-            group(&conn, filter, Facet::Provider, "j.provider")?,
-            ProviderKind::parse,
-        );
+        let phases: Vec<Count<Phase>> = parsed(group(&conn, filter, Facet::Phase, "j.phase")?);
+        let providers: Vec<Count<ProviderKind>> =
+            parsed(group(&conn, filter, Facet::Provider, "j.provider")?);
         let query = jobs_query(filter);
         let mut plan = Plan::new(&query, Some(Facet::Liked));
         plan.filter.push("j.liked = 1", []);
@@ -108,12 +108,12 @@ fn months(conn: &Connection, filter: &Filter) -> Result<Vec<Count<String>>, Stor
 }
 
 /// Counts whose stored names read as `T`; a name this version does not know is left out.
-fn parsed<T>(counts: Vec<Count<String>>, parse: fn(&str) -> Option<T>) -> Vec<Count<T>> {
+fn parsed<T: FromStr>(counts: Vec<Count<String>>) -> Vec<Count<T>> {
     counts
         .into_iter()
         .filter_map(|c| {
             Some(Count {
-                value: parse(&c.value)?,
+                value: c.value.parse().ok()?,
                 count: c.count,
             })
         })

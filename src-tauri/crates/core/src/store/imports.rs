@@ -127,9 +127,9 @@ fn import_from_row(r: &Row<'_>) -> rusqlite::Result<ImportProgress> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::accounts::Account;
     use crate::job::JobStatus;
     use crate::store::test_support::demo;
-    use crate::accounts::Account;
     use crate::store::PastJob;
 
     #[test]

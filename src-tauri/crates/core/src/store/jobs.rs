@@ -2,7 +2,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::rows::{bad_value, image_from_row, job_from_row, IMAGE_COLUMNS, JOB_COLUMNS};
+use super::rows::{bad_value, image_from_row, job_from_row, named, IMAGE_COLUMNS, JOB_COLUMNS};
 use super::schema::SEQ_PER_MS;
 use super::{Layout, Store, StoreError};
 use crate::accounts::Account;
@@ -114,8 +114,8 @@ impl Store {
                 image_id: r.get(0)?,
                 slot: Slot::from_index(slot).ok_or_else(|| bad_value(1, &slot.to_string()))?,
                 job_id: r.get(2)?,
-                scale: EnhanceScale::parse(&scale).ok_or_else(|| bad_value(3, &scale))?,
-                status: JobStatus::parse(&status).ok_or_else(|| bad_value(4, &status))?,
+                scale: named(3, &scale)?,
+                status: named(4, &status)?,
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)

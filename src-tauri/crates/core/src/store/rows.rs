@@ -1,10 +1,12 @@
 //! Reading job and image rows back: the columns a query selects for them, in the order the
 //! readers here expect, and the `Job` and `ImageRecord` those columns make.
 
+use std::str::FromStr;
+
 use rusqlite::Row;
 
-use crate::job::{Batch, Enhancement, ImageRecord, Job, JobStatus, ParentImage, Slot};
-use crate::providers::{EnhanceScale, ProviderKind};
+use crate::job::{Batch, Enhancement, ImageRecord, Job, ParentImage, Slot};
+use crate::providers::EnhanceScale;
 
 /// The columns `job_from_row` reads, in its order, for a `jobs` table aliased `j`. The lineage
 /// comes with the row: the parent image's job and slot by its primary key, and how many
@@ -26,10 +28,10 @@ pub(super) fn job_from_row(r: &Row<'_>) -> rusqlite::Result<Job> {
     Ok(Job {
         id: r.get(0)?,
         reference: r.get(1)?,
-        provider: ProviderKind::parse(&provider).ok_or_else(|| bad_value(2, &provider))?,
+        provider: named(2, &provider)?,
         remote_id: r.get(3)?,
         prompt: r.get(4)?,
-        status: JobStatus::parse(&status).ok_or_else(|| bad_value(5, &status))?,
+        status: named(5, &status)?,
         progress: r.get(6)?,
         error: r.get(7)?,
         preview_rev: r.get(8)?,
@@ -55,7 +57,7 @@ fn enhancement_from(r: &Row<'_>) -> rusqlite::Result<Option<Enhancement>> {
     let Some(scale) = r.get::<_, Option<String>>(17)? else {
         return Ok(None);
     };
-    let scale = EnhanceScale::parse(&scale).ok_or_else(|| bad_value(17, &scale))?;
+    let scale: EnhanceScale = named(17, &scale)?;
     let parent = match (r.get(18)?, r.get(19)?, r.get::<_, Option<u8>>(20)?) {
         (Some(image_id), Some(job_id), Some(slot)) => Some(ParentImage {
             image_id,
@@ -87,6 +89,11 @@ pub(super) fn image_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<ImageRe
         source_url: r.get(at + 7)?,
         liked: r.get(at + 8)?,
     })
+}
+
+/// A stored name read back as the enum it names (a provider, a status, a scale...).
+pub(super) fn named<T: FromStr>(col: usize, name: &str) -> rusqlite::Result<T> {
+    name.parse().map_err(|_| bad_value(col, name))
 }
 
 pub(super) fn bad_value(col: usize, value: &str) -> rusqlite::Error {

@@ -152,6 +152,23 @@ async fn a_remote_failure_ends_the_enhancement_failed_with_the_services_reason()
     assert!(ended.images.is_empty());
 }
 
+/// An Enhance holds one enhanced picture (in the grid's slot), so a failed download names
+/// that picture, never a grid.
+#[tokio::test]
+async fn an_enhance_whose_picture_does_not_arrive_names_the_enhanced_picture() {
+    let lab = Lab::open(imagineapi().await);
+    let (_, u1) = upscale(&lab, "a kite", Slot::U1).await;
+    lab.server.push_fault(Fault::new("/assets/", 404, 100));
+    let sent = lab.app.enhance(u1, EnhanceScale::X2).await.unwrap();
+    let ended = finished(&lab.app, sent.id).await;
+    assert_eq!(ended.status, JobStatus::DownloadFailed, "{:?}", ended.error);
+    let why = ended.error.unwrap();
+    assert!(
+        why.starts_with("Could not download the enhanced picture:"),
+        "{why}"
+    );
+}
+
 #[tokio::test]
 async fn a_refused_or_lost_enhance_is_never_sent_twice() {
     let lab = Lab::open(imagineapi().await);

@@ -6,13 +6,16 @@
 use std::sync::Arc;
 
 use tokio::sync::oneshot;
+use tracing::Instrument;
 
 use super::trust;
 use crate::accounts::Account;
 use crate::clock::now_ms;
+use crate::engine::blocking;
 use crate::engine::budget::SharedBudget;
-use crate::engine::context::{off, Context};
+use crate::engine::context::Context;
 use crate::engine::download::JobDownload;
+use crate::engine::spans::job_span;
 use crate::engine::transfers::Kind;
 use crate::job::Slot;
 use crate::media::Ceiling;
@@ -48,14 +51,29 @@ pub(super) async fn bring_home(
         Ok(None) => return Outcome::AlreadyHere,
         Err(why) => return Outcome::Failed(why),
     };
+    let span = job_span(job_id);
+    fetch(ctx, provider, job_id, item, outputs, budget)
+        .instrument(span)
+        .await
+}
+
+/// Brings the recorded job's images home and says how it went.
+async fn fetch(
+    ctx: &Arc<Context>,
+    provider: &Arc<dyn Provider>,
+    job_id: i64,
+    item: &PastItem,
+    outputs: &Outputs,
+    budget: &SharedBudget,
+) -> Outcome {
+    tracing::info!(remote_id = item.remote_id, "importing");
     let Some(problem) = download(ctx, provider, job_id, outputs, budget).await else {
         return Outcome::Stopped;
     };
     let why = problem
         .as_ref()
         .map(|p| format!("“{}”: {p}", short(&item.prompt)));
-    let (task_ctx, note) = (ctx.clone(), problem.clone());
-    off(move || task_ctx.ledger().imported(job_id, note.as_deref())).await;
+    ctx.ledger().imported(job_id, problem).await;
     match why {
         None => Outcome::Imported,
         Some(why) => Outcome::Failed(why),
@@ -63,14 +81,13 @@ pub(super) async fn bring_home(
 }
 
 /// The job's row, unless the library has this image already or the person deleted it.
-/// Blocking work off the workers.
 async fn record(
     ctx: &Arc<Context>,
     account: &Account,
     item: &PastItem,
 ) -> Result<Option<i64>, String> {
     let (ctx, account, item) = (ctx.clone(), account.clone(), item.clone());
-    off(move || {
+    blocking::run(move || {
         let ids = [item.remote_id.clone()];
         let store = ctx.store();
         let known = store.known_remote_ids(account.provider, &ids);
@@ -81,7 +98,10 @@ async fn record(
             return Ok(None);
         }
         let at = trust::made_at(item.created_at, now_ms());
-        let id = ctx.ledger().import(&account, &item, at, ctx.media());
+        let id = ctx
+            .ledger()
+            .blocking()
+            .import(&account, &item, at, ctx.media());
         id.map(Some).map_err(|e| e.to_string())
     })
     .await
@@ -108,12 +128,14 @@ async fn download(
         images: grid.chain(ups).collect(),
         import: Some(budget.clone()),
         ceiling: Ceiling::ORDINARY,
+        enhanced: false,
     };
     let (told, heard) = oneshot::channel();
     let task_ctx = ctx.clone();
     let work = async move {
         let _ = told.send(download.run(&task_ctx).await);
     };
+    let work = work.instrument(job_span(job_id));
     // A job just recorded has no download yet; one that dies of a bug drops `told`.
     ctx.transfers().start(job_id, Kind::Download, work, || {});
     heard.await.ok()

@@ -8,8 +8,9 @@ use std::time::Duration;
 use super::item::{self, Outcome};
 use super::runaway::Guard;
 use crate::accounts::Account;
+use crate::engine::blocking;
 use crate::engine::budget::SharedBudget;
-use crate::engine::context::{off, Context};
+use crate::engine::context::Context;
 use crate::import::{ImportProgress, ImportSink, ImportState};
 use crate::providers::{PastPage, Provider, ProviderError};
 
@@ -132,7 +133,7 @@ impl Run {
     /// Stores where the import is, then tells the window.
     async fn save(&self) {
         let (ctx, progress) = (self.ctx.clone(), self.progress.clone());
-        let saved = off(move || ctx.store().save_import(&progress)).await;
+        let saved = blocking::run(move || ctx.store().save_import(&progress)).await;
         if let Err(e) = saved {
             tracing::error!("recording the import of account {}: {e}", self.account.id);
         }

@@ -1,39 +1,23 @@
-//! Every change to a job goes through here: written to the store, then announced to whoever
-//! listens. Nothing else in the engine writes a job or announces one, so the window never shows
-//! a state the database does not hold, and a write that fails is always logged, never dropped.
-//!
-//! Each call is a short SQLite write that may still wait on the disk: async code goes through
-//! `Ledger::off`, so the writes run on the blocking pool and never stall the async workers.
+//! The ledger's writes as they are: each a short SQLite write that may wait on the disk, for
+//! code already on the blocking pool (the engine's own methods, and work inside
+//! `blocking::run`). Async code uses `Ledger`, which runs these there.
 
-use std::sync::Arc;
-
-use super::context::off;
+use super::JobSink;
 use crate::accounts::Account;
 use crate::job::{Batch, Job, JobStatus, Slot};
+use crate::media::SavedImage;
 use crate::providers::{EnhanceScale, PastItem};
 use crate::store::{Layout, NewImage, PastJob, Store, StoreError};
 
-/// Receives every job after it changed.
-pub type JobSink = Arc<dyn Fn(&Job) + Send + Sync>;
-
 #[derive(Clone)]
-pub(super) struct Ledger {
+pub(in crate::engine) struct BlockingLedger {
     store: Store,
     sink: JobSink,
 }
 
-impl Ledger {
+impl BlockingLedger {
     pub fn new(store: Store, sink: JobSink) -> Self {
         Self { store, sink }
-    }
-
-    /// Runs `work` with the ledger on the blocking pool.
-    pub async fn off<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&Ledger) -> T + Send + 'static,
-    ) -> T {
-        let ledger = self.clone();
-        off(move || work(&ledger)).await
     }
 
     /// Every job not finished yet, oldest first.
@@ -162,10 +146,17 @@ impl Ledger {
         tracing::info!("done");
     }
 
-    pub fn image(&self, job_id: i64, row: &NewImage<'_>) -> Result<(), StoreError> {
-        self.store.put_image(job_id, row)?;
+    /// An image of the job is home; `url` is where it came from (none for a grid made here).
+    pub fn image(
+        &self,
+        job_id: i64,
+        image: &SavedImage,
+        slot: Slot,
+        url: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.store.put_image(job_id, &row(slot, url, image))?;
         self.announce(job_id);
-        tracing::debug!(slot = ?row.slot, "image saved");
+        tracing::debug!(?slot, "image saved");
         Ok(())
     }
 
@@ -207,8 +198,14 @@ impl Ledger {
     }
 
     /// An imported job's image, kept quiet like the job until `imported`.
-    pub fn import_image(&self, job_id: i64, row: &NewImage<'_>) -> Result<(), StoreError> {
-        self.store.put_image(job_id, row)
+    pub fn import_image(
+        &self,
+        job_id: i64,
+        image: &SavedImage,
+        slot: Slot,
+        url: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.store.put_image(job_id, &row(slot, url, image))
     }
 
     /// An imported job is home (or some of its images could not come): announced once,
@@ -258,19 +255,31 @@ impl Ledger {
     }
 }
 
+fn row<'a>(slot: Slot, url: Option<&'a str>, saved: &'a SavedImage) -> NewImage<'a> {
+    NewImage {
+        slot,
+        file: &saved.file,
+        thumb: &saved.thumb,
+        width: saved.width,
+        height: saved.height,
+        bytes: saved.bytes,
+        source_url: url,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
+    use std::sync::{Arc, Mutex};
 
     use super::*;
     use crate::job::Slot;
 
     /// A ledger and the statuses its listener heard, in order.
-    fn listened(store: &Store) -> (Ledger, Arc<Mutex<Vec<JobStatus>>>) {
+    fn listened(store: &Store) -> (BlockingLedger, Arc<Mutex<Vec<JobStatus>>>) {
         let heard = Arc::new(Mutex::new(Vec::new()));
         let log = heard.clone();
         let sink: JobSink = Arc::new(move |job: &Job| log.lock().unwrap().push(job.status));
-        (Ledger::new(store.clone(), sink), heard)
+        (BlockingLedger::new(store.clone(), sink), heard)
     }
 
     /// Each announcement tells the state just written (one told before its write would tell
@@ -297,16 +306,14 @@ mod tests {
 
         // An image of a job that does not exist breaks the schema's rules: an error, and
         // nothing told.
-        let row = NewImage {
-            slot: Slot::Grid,
-            file: "jobs/404/grid.png",
-            thumb: "jobs/404/grid.thumb.jpg",
+        let saved = SavedImage {
+            file: "jobs/404/grid.png".into(),
+            thumb: "jobs/404/grid.thumb.jpg".into(),
             width: 2,
             height: 2,
             bytes: 10,
-            source_url: None,
         };
-        assert!(ledger.image(404, &row).is_err());
+        assert!(ledger.image(404, &saved, Slot::Grid, None).is_err());
         assert!(!ledger.progress(404, JobStatus::Running, None));
         assert_eq!(heard.lock().unwrap().len(), 5);
     }

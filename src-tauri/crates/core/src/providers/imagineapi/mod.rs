@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use serde_json::json;
+use strum::VariantArray;
 use url::Url;
 
 use super::{
@@ -182,7 +183,7 @@ impl Provider for ImagineApi {
 /// Every scale the service's Enhance offers.
 pub fn capabilities() -> Capabilities {
     Capabilities {
-        enhance: EnhanceScale::ALL.to_vec(),
+        enhance: EnhanceScale::VARIANTS.to_vec(),
         import_past: true,
     }
 }

@@ -2,6 +2,7 @@
 // offers it), starting one, and the library narrowed to a job's lineage.
 import { api, messageOf } from "./api";
 import { jobChanged } from "./library/actions";
+import { MAX_ENHANCED_PIXELS, WEBP_MAX_EDGE } from "./bindings/limits";
 import { formatCount } from "./numbers";
 import { setFilter } from "./library/query";
 import { accounts, viewer } from "./state";
@@ -23,13 +24,8 @@ export function enhanceScales(job: Job, image: ImageRecord): EnhanceScale[] {
   return account?.capabilities.enhance ?? [];
 }
 
-// The same limits as the core's (src-tauri/crates/core/src/media/ceiling.rs), which refuses
-// such an Enhance anyway: here they only explain, before the person asks, why it is not offered.
-/** No WebP is wider or taller (its edges are 14 bits), and an Enhance arrives as WebP. */
-const WEBP_MAX_EDGE = 16_383;
-/** The most pixels Atelier decodes (128 Mi, 512 MiB as RGBA). */
-const MAX_ENHANCED_PIXELS = 128 * 1024 * 1024;
-
+// The core's own limits (generated from media/ceiling.rs), which refuse such an Enhance anyway:
+// here they only explain, before the person asks, why a scale is not offered.
 /** Why Enhancing `image` by `scale` would make a picture Atelier cannot keep (so it is not
  * offered), with the largest of `scales` that fits; null when it fits. */
 export function enhanceTooLarge(

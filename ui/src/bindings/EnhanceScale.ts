@@ -2,6 +2,7 @@
 
 /**
  * How much larger Enhance makes an upscale. Named on the wire, in the store and in the web
- * view as the service names it ("2x"…).
+ * view as the service names it ("2x"…): serde and strum are given the same name, and a test
+ * holds them together.
  */
 export type EnhanceScale = "2x" | "4x" | "6x" | "8x" | "10x" | "12x";

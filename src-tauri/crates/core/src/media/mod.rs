@@ -16,7 +16,7 @@ mod trash;
 
 use std::path::{Path, PathBuf};
 
-pub use ceiling::{enhance_too_large, Ceiling, TooLarge};
+pub use ceiling::{enhance_too_large, Ceiling, TooLarge, MAX_ENHANCED_PIXELS, WEBP_MAX_EDGE};
 pub use compose::tile;
 pub use download::{DownloadLimits, SavedImage};
 pub use format::{extension, kept_format};

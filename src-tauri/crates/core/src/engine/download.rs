@@ -13,6 +13,7 @@ use super::blocking;
 use super::budget::SharedBudget;
 use super::context::Context;
 use super::enhance::download_ceiling;
+use super::ledger::Arrival;
 use super::transfers::Kind;
 use crate::job::{Job, JobStatus, Slot};
 use crate::media::{Ceiling, MediaError, SavedImage};
@@ -135,7 +136,11 @@ async fn compose(ctx: &Context, job_id: i64) -> Result<(), String> {
         .compose_grid(job_id, singles)
         .await
         .map_err(|e| e.to_string())?;
-    let recorded = ctx.ledger().image(job_id, saved, Slot::Grid, None).await;
+    let (slot, url) = (Slot::Grid, None);
+    let recorded = ctx
+        .ledger()
+        .image(job_id, Arrival { slot, saved, url })
+        .await;
     recorded.map_err(|e| e.to_string())
 }
 
@@ -213,10 +218,14 @@ impl JobDownload {
             .fetch(ctx, slot, &url)
             .await
             .map_err(|e| e.to_string())?;
-        let (ledger, url) = (ctx.ledger(), Some(url.into()));
+        let arrived = Arrival {
+            slot,
+            saved,
+            url: Some(url.into()),
+        };
         let recorded = match self.import {
-            Some(_) => ledger.import_image(self.job_id, saved, slot, url).await,
-            None => ledger.image(self.job_id, saved, slot, url).await,
+            Some(_) => ctx.ledger().import_image(self.job_id, arrived).await,
+            None => ctx.ledger().image(self.job_id, arrived).await,
         };
         recorded.map_err(|e| e.to_string())
     }

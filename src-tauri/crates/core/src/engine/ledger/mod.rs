@@ -23,6 +23,14 @@ use crate::store::{Store, StoreError};
 /// Receives every job after it changed.
 pub type JobSink = Arc<dyn Fn(&Job) + Send + Sync>;
 
+/// An image safely on disk, for its job's row: its slot, its files, and the address it came
+/// from (none for a grid made here).
+pub(super) struct Arrival {
+    pub slot: Slot,
+    pub saved: SavedImage,
+    pub url: Option<String>,
+}
+
 /// The ledger for async code: each method runs its SQLite work on the blocking pool.
 #[derive(Clone)]
 pub(super) struct Ledger {
@@ -115,27 +123,13 @@ impl Ledger {
     }
 
     /// An image of a live job is home, and announced.
-    pub async fn image(
-        &self,
-        job_id: i64,
-        image: SavedImage,
-        slot: Slot,
-        url: Option<String>,
-    ) -> Result<(), StoreError> {
-        self.run(move |l| l.image(job_id, &image, slot, url.as_deref()))
-            .await
+    pub async fn image(&self, job_id: i64, arrived: Arrival) -> Result<(), StoreError> {
+        self.run(move |l| l.image(job_id, &arrived)).await
     }
 
     /// An imported job's image, kept quiet like the job until `imported`.
-    pub async fn import_image(
-        &self,
-        job_id: i64,
-        image: SavedImage,
-        slot: Slot,
-        url: Option<String>,
-    ) -> Result<(), StoreError> {
-        self.run(move |l| l.import_image(job_id, &image, slot, url.as_deref()))
-            .await
+    pub async fn import_image(&self, job_id: i64, arrived: Arrival) -> Result<(), StoreError> {
+        self.run(move |l| l.import_image(job_id, &arrived)).await
     }
 
     /// An imported job is home (or some of its images could not come): announced once,

@@ -2,10 +2,9 @@
 //! code already on the blocking pool (the engine's own methods, and work inside
 //! `blocking::run`). Async code uses `Ledger`, which runs these there.
 
-use super::JobSink;
+use super::{Arrival, JobSink};
 use crate::accounts::Account;
 use crate::job::{Batch, Job, JobStatus, Slot};
-use crate::media::SavedImage;
 use crate::providers::{EnhanceScale, PastItem};
 use crate::store::{Layout, NewImage, PastJob, Store, StoreError};
 
@@ -146,17 +145,11 @@ impl BlockingLedger {
         tracing::info!("done");
     }
 
-    /// An image of the job is home; `url` is where it came from (none for a grid made here).
-    pub fn image(
-        &self,
-        job_id: i64,
-        image: &SavedImage,
-        slot: Slot,
-        url: Option<&str>,
-    ) -> Result<(), StoreError> {
-        self.store.put_image(job_id, &row(slot, url, image))?;
+    /// An image of the job is home.
+    pub fn image(&self, job_id: i64, arrived: &Arrival) -> Result<(), StoreError> {
+        self.import_image(job_id, arrived)?;
         self.announce(job_id);
-        tracing::debug!(?slot, "image saved");
+        tracing::debug!(slot = ?arrived.slot, "image saved");
         Ok(())
     }
 
@@ -198,14 +191,8 @@ impl BlockingLedger {
     }
 
     /// An imported job's image, kept quiet like the job until `imported`.
-    pub fn import_image(
-        &self,
-        job_id: i64,
-        image: &SavedImage,
-        slot: Slot,
-        url: Option<&str>,
-    ) -> Result<(), StoreError> {
-        self.store.put_image(job_id, &row(slot, url, image))
+    pub fn import_image(&self, job_id: i64, arrived: &Arrival) -> Result<(), StoreError> {
+        self.store.put_image(job_id, &row(arrived))
     }
 
     /// An imported job is home (or some of its images could not come): announced once,
@@ -255,9 +242,10 @@ impl BlockingLedger {
     }
 }
 
-fn row<'a>(slot: Slot, url: Option<&'a str>, saved: &'a SavedImage) -> NewImage<'a> {
+fn row(arrived: &Arrival) -> NewImage<'_> {
+    let (saved, url) = (&arrived.saved, arrived.url.as_deref());
     NewImage {
-        slot,
+        slot: arrived.slot,
         file: &saved.file,
         thumb: &saved.thumb,
         width: saved.width,
@@ -273,6 +261,7 @@ mod tests {
 
     use super::*;
     use crate::job::Slot;
+    use crate::media::SavedImage;
 
     /// A ledger and the statuses its listener heard, in order.
     fn listened(store: &Store) -> (BlockingLedger, Arc<Mutex<Vec<JobStatus>>>) {
@@ -313,7 +302,13 @@ mod tests {
             height: 2,
             bytes: 10,
         };
-        assert!(ledger.image(404, &saved, Slot::Grid, None).is_err());
+        let slot = Slot::Grid;
+        let arrived = Arrival {
+            slot,
+            saved,
+            url: None,
+        };
+        assert!(ledger.image(404, &arrived).is_err());
         assert!(!ledger.progress(404, JobStatus::Running, None));
         assert_eq!(heard.lock().unwrap().len(), 5);
     }

@@ -205,6 +205,8 @@ describe("Enhance of a large upscale", () => {
       "Try 10× or less.";
     expect(twelve.getAttribute("title")).toBe(why);
     expect(twelve.getAttribute("aria-description")).toBe(why);
+    // Also written out, where a disabled item's tooltip never shows.
+    expect(within(shown).getByTestId("enhance-note").textContent).toBe(why);
     fireEvent.click(twelve);
     expect(callsTo(core, "enhance_image")).toEqual([]);
     const ten = within(shown).getByTestId("enhance-10x");

@@ -9,6 +9,9 @@ export function EnhanceMenu({ job, image }: { job: Job; image: ImageRecord }) {
   const [open, setOpen] = useState(false);
   const scales = enhanceScales(job, image);
   if (scales.length === 0) return null;
+  // A disabled item shows no tooltip in every web view: the first refusal is also written under
+  // the scales, and it names the largest scale that fits.
+  const note = scales.map((s) => enhanceTooLarge(image, s, scales)).find((why) => why !== null);
   return (
     <span class="enhance-menu">
       <button
@@ -24,7 +27,7 @@ export function EnhanceMenu({ job, image }: { job: Job; image: ImageRecord }) {
         Enhance
       </button>
       {open && (
-        <span class="menu" role="menu">
+        <span class={note ? "menu noted" : "menu"} role="menu">
           {scales.map((scale) => {
             const tooLarge = enhanceTooLarge(image, scale, scales);
             return (
@@ -45,6 +48,11 @@ export function EnhanceMenu({ job, image }: { job: Job; image: ImageRecord }) {
               </button>
             );
           })}
+          {note && (
+            <span class="menu-note" data-testid="enhance-note">
+              {note}
+            </span>
+          )}
         </span>
       )}
     </span>

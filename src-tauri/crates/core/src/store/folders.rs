@@ -23,14 +23,21 @@ impl Store {
         Ok(exists.then(make))
     }
 
-    /// Which of `ids` are jobs of the history.
+    /// Which of `ids` are jobs of the history. Run at every start over every job folder: one
+    /// walk of the ids in their range, not a lookup per folder (100,000 of them).
     pub fn existing_jobs(&self, ids: &[i64]) -> Result<HashSet<i64>, StoreError> {
+        let (Some(&low), Some(&high)) = (ids.iter().min(), ids.iter().max()) else {
+            return Ok(HashSet::new());
+        };
+        let wanted: HashSet<i64> = ids.iter().copied().collect();
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached("SELECT 1 FROM jobs WHERE id = ?1")?;
+        let mut stmt = conn.prepare("SELECT id FROM jobs WHERE id BETWEEN ?1 AND ?2")?;
+        let rows = stmt.query_map(params![low, high], |r| r.get::<_, i64>(0))?;
         let mut found = HashSet::new();
-        for id in ids {
-            if stmt.exists(params![id])? {
-                found.insert(*id);
+        for id in rows {
+            let id = id?;
+            if wanted.contains(&id) {
+                found.insert(id);
             }
         }
         Ok(found)

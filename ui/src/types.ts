@@ -50,6 +50,7 @@ export const PROVIDER_NAMES: Record<ProviderKind, string> = {
   imagineapi: "ImagineAPI",
   aiclient: "AI-Client",
   demo: "Demo",
+  mjplus: "midjourney-proxy",
 };
 
 export const SLOT_LABELS: Record<Slot, string> = {

@@ -29,6 +29,11 @@ macro_rules! each_command {
             retry_job(job_id: i64) -> ();
             enhance_image(image_id: i64, scale: EnhanceScale) -> Job;
             job_enhancements(job_id: i64) -> Vec<EnhancedCopy>;
+            run_action(job_id: i64, custom_id: String, answer: Option<ModalAnswer>) -> Job;
+            confirm_action(job_id: i64, answer: ModalAnswer) -> Job;
+            describe_image(account_id: i64, source: DescribeSource) -> Job;
+            blend_images(account_id: i64, image_ids: Vec<i64>, shape: BlendShape) -> Job;
+            job_made_of(job_id: i64) -> Vec<MadeCopy>;
             preferences() -> Preferences;
             set_job_timeout(minutes: u32) -> Preferences;
             set_notifications(on: bool) -> Preferences;

@@ -7,6 +7,7 @@
 mod contract;
 
 mod accounts;
+mod actions;
 mod enhance;
 mod export;
 mod images;
@@ -29,6 +30,7 @@ use atelier_core::{Atelier, AtelierError, ErrorCode, ErrorReply};
 use tauri::State;
 
 pub use accounts::*;
+pub use actions::*;
 pub use enhance::*;
 pub use export::*;
 pub use images::*;

@@ -8,18 +8,18 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use atelier_core::accounts::{AccountView, HistoryChoice};
-use atelier_core::app::{AccountChange, NewAccount};
+use atelier_core::app::{AccountChange, DescribeSource, ModalAnswer, NewAccount};
 use atelier_core::engine::{EnhancedCopy, Job, Notice};
 use atelier_core::export::{ExportSummary, Progress as ExportProgress};
 use atelier_core::import::ImportProgress;
-use atelier_core::job::Batch;
+use atelier_core::job::{Batch, MadeCopy};
 use atelier_core::library::{
     Collection, Cursor, Deletion, Facets, Filter, LibraryQuery, Page, SavedSearch, Selection,
     Summary,
 };
 use atelier_core::media::{MAX_ENHANCED_PIXELS, WEBP_MAX_EDGE};
 use atelier_core::preferences::Preferences;
-use atelier_core::providers::{EnhanceScale, Health};
+use atelier_core::providers::{BlendShape, EnhanceScale, Health};
 use atelier_core::secrets::Secret;
 use atelier_core::store::SavedPrompt;
 use ts_rs::{Config, Dependency, TypeVisitor, TS};

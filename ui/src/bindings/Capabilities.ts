@@ -12,4 +12,18 @@ enhance: Array<EnhanceScale>,
 /**
  * The service lists the account's past images, so they can be imported.
  */
-importPast: boolean, };
+importPast: boolean, 
+/**
+ * The service offers Midjourney's actions on a result (the buttons each result carries),
+ * and Describe and Blend.
+ */
+actions: boolean, 
+/**
+ * The service takes pictures as data with a prompt (image prompts sent as files).
+ */
+imageData: boolean, 
+/**
+ * The service reads picture addresses in the prompt text (image prompts, `--sref`,
+ * `--oref` as links to pictures it can fetch).
+ */
+imageAddresses: boolean, };

@@ -4,4 +4,4 @@
  * Where a job is in its life. Stored by name (the same as its serde name); the order of
  * variants is the order of life.
  */
-export type JobStatus = "submitting" | "queued" | "running" | "downloading" | "done" | "failed" | "download_failed" | "timed_out" | "unknown" | "cancelled";
+export type JobStatus = "submitting" | "queued" | "running" | "downloading" | "done" | "failed" | "download_failed" | "timed_out" | "unknown" | "cancelled" | "awaiting_prompt";

@@ -4,4 +4,4 @@
  * Which service a job or account belongs to. Stored in the database by its `as_str` name,
  * the same as its serde name.
  */
-export type ProviderKind = "imagineapi" | "aiclient" | "demo";
+export type ProviderKind = "imagineapi" | "aiclient" | "demo" | "mjplus";

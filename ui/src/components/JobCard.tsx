@@ -25,6 +25,7 @@ const STATUS_TEXT: Record<JobStatus, string> = {
   timed_out: "Timed out",
   unknown: "Unconfirmed",
   cancelled: "Cancelled",
+  awaiting_prompt: "Waiting for your prompt",
 };
 
 /** Following the job again can still bring its images home. */

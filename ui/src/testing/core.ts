@@ -24,11 +24,18 @@ export const DEMO: Account = {
   providerName: "Demo",
   defaultBaseUrl: "",
   needsToken: false,
-  capabilities: { enhance: [], importPast: false },
+  capabilities: {
+    enhance: [],
+    importPast: false,
+    actions: false,
+    imageData: false,
+    imageAddresses: false,
+  },
   tokenSet: false,
   active: false,
   tokenProblem: null,
   allowUnencrypted: false,
+  options: { auth: "mj_api_secret", speed: null },
 };
 
 export const WORK: Account = {
@@ -39,11 +46,18 @@ export const WORK: Account = {
   providerName: "ImagineAPI",
   defaultBaseUrl: "https://cl.imagineapi.dev",
   needsToken: true,
-  capabilities: { enhance: ["2x", "4x", "6x", "8x", "10x", "12x"], importPast: true },
+  capabilities: {
+    enhance: ["2x", "4x", "6x", "8x", "10x", "12x"],
+    importPast: true,
+    actions: false,
+    imageData: false,
+    imageAddresses: true,
+  },
   tokenSet: true,
   active: true,
   tokenProblem: null,
   allowUnencrypted: false,
+  options: { auth: "mj_api_secret", speed: null },
 };
 
 const SLOTS = ["grid", "u1", "u2", "u3", "u4"] as const;
@@ -60,6 +74,10 @@ export function job(overrides: Partial<Job>): Job {
     batch: null,
     enhancement: null,
     enhanced: 0,
+    made: null,
+    madeOf: 0,
+    buttons: [],
+    described: [],
     status: "running",
     progress: 40,
     error: null,

@@ -1,7 +1,7 @@
 //! Accounts: one service address and one keychain token each. The built-in Demo account needs
 //! neither and cannot be deleted, so a fresh install always has something that works.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::providers::{Capabilities, ProviderKind};
@@ -20,6 +20,45 @@ pub struct Account {
     pub token_problem: Option<String>,
     /// The person confirmed that this plain `http://` address on another machine may be used.
     pub allow_unencrypted: bool,
+    /// How its service wants to be spoken to, where it can be asked more than one way
+    /// (midjourney-proxy); the default for the others.
+    pub options: AccountOptions,
+}
+
+/// An account's choices beyond its address and secret. Stored as JSON, so a choice added
+/// later reads as its default in older rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct AccountOptions {
+    pub auth: AuthStyle,
+    /// The speed mode the jobs are sent with, where the server offers the mode routes; none:
+    /// the server's own choice.
+    pub speed: Option<SpeedMode>,
+}
+
+/// How the secret goes to a midjourney-proxy server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AuthStyle {
+    /// `mj-api-secret: <secret>`: self-hosted servers.
+    #[default]
+    MjApiSecret,
+    /// `Authorization: Bearer <secret>`: relays built on one-api or new-api.
+    Bearer,
+    /// A server run with no secret: none is kept or sent.
+    NoSecret,
+}
+
+/// midjourney-proxy's speed modes, one route prefix each (`/mj-fast/…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum SpeedMode {
+    Fast,
+    Relax,
+    Turbo,
 }
 
 impl Account {

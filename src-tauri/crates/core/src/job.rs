@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use strum::VariantArray;
 use ts_rs::TS;
 
-use crate::providers::{EnhanceScale, ProviderKind};
+use crate::providers::{ActionButton, ActionKind, EnhanceScale, ProviderKind};
 
 /// Where a job is in its life. Stored by name (the same as its serde name); the order of
 /// variants is the order of life.
@@ -44,6 +44,9 @@ pub enum JobStatus {
     Unknown,
     /// The user stopped following it; the service may still finish it.
     Cancelled,
+    /// The service made the task and waits for the person's prompt (Remix, Custom Zoom) or
+    /// mask (Vary Region) before it starts: nothing happens until they send or cancel it.
+    AwaitingPrompt,
 }
 
 impl JobStatus {
@@ -55,7 +58,11 @@ impl JobStatus {
     pub fn is_finished(self) -> bool {
         !matches!(
             self,
-            JobStatus::Submitting | JobStatus::Queued | JobStatus::Running | JobStatus::Downloading
+            JobStatus::Submitting
+                | JobStatus::Queued
+                | JobStatus::Running
+                | JobStatus::Downloading
+                | JobStatus::AwaitingPrompt
         )
     }
 
@@ -153,6 +160,17 @@ pub struct Job {
     pub enhancement: Option<Enhancement>,
     /// How many Enhance jobs were started from this job's images (the viewer asks which).
     pub enhanced: u32,
+    /// Set when the job was made from pictures of the library by a Midjourney action
+    /// (Upscale, Vary, Zoom, Pan, Reroll, Vary Region), a Describe or a Blend.
+    pub made: Option<Made>,
+    /// How many jobs were made from this job's images by actions, Describes and Blends (the
+    /// viewer asks which).
+    pub made_of: u32,
+    /// The actions the service offers on this job's result, in its order; the card and the
+    /// viewer draw these, never a fixed list.
+    pub buttons: Vec<ActionButton>,
+    /// A Describe's answer: the prompts Midjourney reads in the picture.
+    pub described: Vec<String>,
     pub images: Vec<ImageRecord>,
 }
 
@@ -182,6 +200,64 @@ pub struct ParentImage {
     pub image_id: i64,
     pub job_id: i64,
     pub slot: Slot,
+}
+
+/// What a job was made from by an action, a Describe or a Blend.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Made {
+    pub action: ActionKind,
+    /// The button's label as the service showed it ("V2", "Zoom Out 2x"), or "Describe",
+    /// "Blend".
+    pub label: String,
+    /// The pictures it was made from, in order (one, or a Blend's 2–5); those deleted since
+    /// are left out. Empty for a Describe of a file from outside the library.
+    pub from: Vec<ParentImage>,
+}
+
+/// How a job's row links it to a picture of the library (`job_sources.role`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[ts(export)]
+pub enum SourceRole {
+    /// What an action, a Describe or a Blend was made from.
+    Parent,
+    /// Sent with a prompt as an image prompt.
+    ImagePrompt,
+    /// Sent with a prompt as a style reference (`--sref`).
+    Style,
+    /// Sent with a prompt as an omni reference (`--oref`).
+    Omni,
+}
+
+/// One job made of an image by an action, a Describe or a Blend: the reverse of [`Made`],
+/// for the viewer's "made of it".
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MadeCopy {
+    /// The image it was made from (one of the asking job's).
+    pub image_id: i64,
+    pub slot: Slot,
+    pub job_id: i64,
+    pub action: ActionKind,
+    pub label: String,
+    pub status: JobStatus,
 }
 
 /// One Enhance made of an image: the reverse of [`Enhancement`], for the viewer.

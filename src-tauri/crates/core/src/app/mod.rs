@@ -1,6 +1,7 @@
 //! The whole app without a window: what the Tauri shell's commands call.
 
 mod accounts;
+mod actions;
 mod enhance;
 mod export;
 mod imports;
@@ -28,6 +29,7 @@ use crate::providers::{Health, Provider, ProviderError, ProviderKind};
 use crate::secrets::{Secret, SecretError, SecretStore};
 use crate::store::{Store, StoreError};
 
+pub use actions::{ActionPlan, DescribeSource, ModalAnswer};
 pub use enhance::EnhancePlan;
 pub use export::Outgoing;
 use library::Removals;
@@ -344,6 +346,7 @@ impl Atelier {
             ProviderKind::ImagineApi => Arc::new(ImagineApi::new(http, base, token)?),
             ProviderKind::AiClient => Arc::new(AiClient::new(http, base, token)?),
             ProviderKind::Demo => self.demo.clone(),
+            ProviderKind::MjPlus => todo!("issue 19: the midjourney-proxy provider"),
         })
     }
 }

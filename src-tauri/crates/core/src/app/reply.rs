@@ -35,6 +35,10 @@ pub enum ErrorCode {
     NotSent,
     /// The server does not let its past images be listed: nothing to import there.
     ImportUnavailable,
+    /// The service's queue is full: nothing was started; try again later.
+    QueueFull,
+    /// Midjourney would refuse a word of the prompt: edit it.
+    Banned,
     DownloadInterrupted,
     NotAnImage,
     TooLarge,
@@ -146,6 +150,8 @@ fn provider(e: &ProviderError) -> ErrorCode {
         ProviderError::BadResponse { .. } => C::BadResponse,
         ProviderError::NotSent { .. } => C::NotSent,
         ProviderError::ListingUnavailable { .. } => C::ImportUnavailable,
+        ProviderError::QueueFull { .. } => C::QueueFull,
+        ProviderError::Banned { .. } => C::Banned,
     }
 }
 

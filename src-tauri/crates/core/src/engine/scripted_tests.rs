@@ -60,6 +60,7 @@ impl Provider for Scripted {
             None => Ok(RemoteJob {
                 remote_id: "remote-1".into(),
                 state: RemoteState::Queued,
+                ahead: None,
             }),
         }
     }

@@ -77,7 +77,11 @@ mod tests {
 
         async fn submit(&self, _: &str, _: &str) -> Result<RemoteJob, ProviderError> {
             let (remote_id, state) = ("remote-7".into(), RemoteState::Queued);
-            Ok(RemoteJob { remote_id, state })
+            Ok(RemoteJob {
+                remote_id,
+                state,
+                ahead: None,
+            })
         }
 
         async fn poll(&self, _: &str) -> Result<RemoteState, ProviderError> {
@@ -103,7 +107,11 @@ mod tests {
             _: EnhanceScale,
         ) -> Result<RemoteJob, ProviderError> {
             let (remote_id, state) = ("remote-8".into(), RemoteState::Queued);
-            Ok(RemoteJob { remote_id, state })
+            Ok(RemoteJob {
+                remote_id,
+                state,
+                ahead: None,
+            })
         }
 
         /// One finished image made before, on a page of its own.

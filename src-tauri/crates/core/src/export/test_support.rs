@@ -50,6 +50,10 @@ pub fn job(id: i64, prompt: &str) -> Job {
         batch: None,
         enhancement: None,
         enhanced: 0,
+        made: None,
+        made_of: 0,
+        buttons: Vec::new(),
+        described: Vec::new(),
         images: Vec::new(),
     }
 }

@@ -31,6 +31,16 @@ pub fn aiclient(url: &Url) -> Option<Url> {
     (cut < path.len()).then(|| with_path(url, &path[..cut]))
 }
 
+/// midjourney-proxy: the server's root, or whatever precedes `/mj/…` (or a speed mode's
+/// `/mj-fast/…`, `/mj-relax/…`, `/mj-turbo/…`), which are requests.
+pub fn mjplus(url: &Url) -> Option<Url> {
+    let path = segments(url);
+    let at = path
+        .iter()
+        .position(|s| matches!(*s, "mj" | "mj-fast" | "mj-relax" | "mj-turbo"))?;
+    Some(with_path(url, &path[..at]))
+}
+
 fn is_version(segment: &str) -> bool {
     segment
         .strip_prefix('v')

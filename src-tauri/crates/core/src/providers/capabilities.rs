@@ -12,6 +12,14 @@ pub struct Capabilities {
     pub enhance: Vec<EnhanceScale>,
     /// The service lists the account's past images, so they can be imported.
     pub import_past: bool,
+    /// The service offers Midjourney's actions on a result (the buttons each result carries),
+    /// and Describe and Blend.
+    pub actions: bool,
+    /// The service takes pictures as data with a prompt (image prompts sent as files).
+    pub image_data: bool,
+    /// The service reads picture addresses in the prompt text (image prompts, `--sref`,
+    /// `--oref` as links to pictures it can fetch).
+    pub image_addresses: bool,
 }
 
 /// How much larger Enhance makes an upscale. Named on the wire, in the store and in the web
@@ -101,11 +109,12 @@ mod tests {
         let caps = Capabilities {
             enhance: vec![EnhanceScale::X2],
             import_past: true,
+            ..Capabilities::default()
         };
         let json = serde_json::to_value(caps).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"enhance": ["2x"], "importPast": true})
+            serde_json::json!({"enhance": ["2x"], "importPast": true, "actions": false, "imageData": false, "imageAddresses": false})
         );
     }
 }

@@ -73,6 +73,16 @@ pub enum ProviderError {
         service: &'static str,
         detail: String,
     },
+    /// The service's queue is full (midjourney-proxy's code 23): nothing was started.
+    #[error("{service}'s queue is full, so it did not start the job and nothing was charged. Try again in a few minutes.")]
+    QueueFull { service: &'static str },
+    /// Midjourney would refuse the prompt (midjourney-proxy's code 24).
+    #[error("{}", banned_sentence(.word.as_deref()))]
+    Banned {
+        service: &'static str,
+        /// The word Midjourney objects to, where the service says.
+        word: Option<String>,
+    },
     /// A passing failure before the prompt itself left: nothing to reconcile, nothing charged.
     #[error(
         "{service} could not take the prompt just now ({detail}), so it was not sent and \
@@ -82,6 +92,15 @@ pub enum ProviderError {
         service: &'static str,
         detail: String,
     },
+}
+
+fn banned_sentence(word: Option<&str>) -> String {
+    match word {
+        Some(w) => {
+            format!("Midjourney would refuse the word “{w}”: change it and send the prompt again.")
+        }
+        None => "Midjourney would refuse this prompt: change it and send it again.".to_owned(),
+    }
 }
 
 impl ProviderError {

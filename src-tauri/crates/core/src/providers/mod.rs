@@ -4,6 +4,7 @@
 //! shape ([`RemoteState`]), whatever the service's own wire format. More services join by
 //! implementing [`Provider`].
 
+mod actions;
 pub mod address;
 pub mod aiclient;
 mod bases;
@@ -13,6 +14,7 @@ mod error;
 pub mod http;
 pub mod imagineapi;
 mod lenient;
+pub mod mjplus;
 mod past;
 pub mod service_text;
 
@@ -24,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use url::Url;
 
+pub use actions::{ActionButton, ActionKind, Asks, BlendShape, ImageData, Sent};
 pub use capabilities::{Capabilities, EnhanceScale, RemoteImage};
 pub use error::ProviderError;
 pub use http::HttpApi;
@@ -53,6 +56,9 @@ pub enum ProviderKind {
     AiClient,
     /// Built in and offline: makes pictures on this computer, for trying the app.
     Demo,
+    /// The midjourney-proxy API (self-hosted servers and the relays that speak it): every
+    /// Midjourney action.
+    MjPlus,
 }
 
 impl ProviderKind {
@@ -65,6 +71,7 @@ impl ProviderKind {
             ProviderKind::ImagineApi => "ImagineAPI",
             ProviderKind::AiClient => "AI-Client",
             ProviderKind::Demo => "Demo",
+            ProviderKind::MjPlus => "midjourney-proxy",
         }
     }
 
@@ -74,6 +81,7 @@ impl ProviderKind {
             ProviderKind::ImagineApi => imagineapi::DEFAULT_BASE_URL,
             ProviderKind::AiClient => aiclient::DEFAULT_BASE_URL,
             ProviderKind::Demo => "",
+            ProviderKind::MjPlus => mjplus::DEFAULT_BASE_URL,
         }
     }
 
@@ -85,6 +93,7 @@ impl ProviderKind {
                 ProviderKind::ImagineApi => bases::imagineapi,
                 ProviderKind::AiClient => bases::aiclient,
                 ProviderKind::Demo => |_| None,
+                ProviderKind::MjPlus => bases::mjplus,
             },
         }
     }
@@ -97,6 +106,7 @@ impl ProviderKind {
     pub fn capabilities(self) -> Capabilities {
         match self {
             ProviderKind::ImagineApi => imagineapi::capabilities(),
+            ProviderKind::MjPlus => mjplus::capabilities(),
             ProviderKind::AiClient | ProviderKind::Demo => Capabilities::default(),
         }
     }
@@ -107,6 +117,9 @@ impl ProviderKind {
 pub struct RemoteJob {
     pub remote_id: String,
     pub state: RemoteState,
+    /// How many jobs are ahead of it in the service's queue, where the service says
+    /// (midjourney-proxy's code 22): shown on the card until it starts.
+    pub ahead: Option<u32>,
 }
 
 /// A remote job's state, normalized across services.
@@ -133,6 +146,10 @@ pub struct Outputs {
     pub upscales: Vec<Url>,
     /// What the job cost, where the service says.
     pub credits: Option<u32>,
+    /// The actions the service offers on the result (Upscale, Vary, Zoom…), in its order.
+    pub buttons: Vec<ActionButton>,
+    /// A Describe's answer: the prompts Midjourney reads in the picture (usually four).
+    pub prompts: Vec<String>,
 }
 
 /// An asset's bytes on their way to the library: streamed from a server, or made in memory
@@ -214,6 +231,65 @@ pub trait Provider: Send + Sync {
             service: self.kind().display_name(),
             detail: "this service has no Enhance.".into(),
         })
+    }
+
+    /// Sends a prompt with pictures as data (image prompts), on services whose
+    /// [`Capabilities::image_data`] says they take them. Otherwise the same as `submit`.
+    async fn submit_with_images(
+        &self,
+        prompt: &str,
+        reference: &str,
+        images: &[ImageData],
+    ) -> Result<RemoteJob, ProviderError> {
+        if !images.is_empty() {
+            return Err(self.no_such("pictures sent with a prompt"));
+        }
+        self.submit(prompt, reference).await
+    }
+
+    /// Presses one of a finished result's buttons (`custom_id`, as the service sent it) on
+    /// the task `remote_id`: a new remote job, or one that waits for [`Provider::confirm`].
+    /// Like an Enhance, it carries no reference of ours.
+    async fn act(&self, remote_id: &str, custom_id: &str) -> Result<Sent, ProviderError> {
+        let _ = (remote_id, custom_id);
+        Err(self.no_such("Midjourney's actions"))
+    }
+
+    /// The modal step of a task waiting for it (Remix, Custom Zoom, Vary Region): the prompt,
+    /// and for Vary Region the mask (a PNG the size of the picture, white where it changes).
+    async fn confirm(
+        &self,
+        remote_id: &str,
+        prompt: &str,
+        mask: Option<&ImageData>,
+    ) -> Result<RemoteJob, ProviderError> {
+        let _ = (remote_id, prompt, mask);
+        Err(self.no_such("Midjourney's actions"))
+    }
+
+    /// Asks for the prompts Midjourney reads in a picture; they come back in
+    /// [`Outputs::prompts`].
+    async fn describe(&self, image: &ImageData) -> Result<RemoteJob, ProviderError> {
+        let _ = image;
+        Err(self.no_such("Describe"))
+    }
+
+    /// Blends 2–5 pictures into one grid of the given shape.
+    async fn blend(
+        &self,
+        images: &[ImageData],
+        shape: BlendShape,
+    ) -> Result<RemoteJob, ProviderError> {
+        let _ = (images, shape);
+        Err(self.no_such("Blend"))
+    }
+
+    /// The refusal of something this service does not offer.
+    fn no_such(&self, what: &str) -> ProviderError {
+        ProviderError::Rejected {
+            service: self.kind().display_name(),
+            detail: format!("this service has no {what}."),
+        }
     }
 
     /// How long a typical job takes; pacing hints for the poller.

@@ -13,7 +13,7 @@ impl Store {
     pub fn accounts(&self) -> Result<Vec<Account>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT id, provider, label, base_url, token_problem, unencrypted_ok FROM accounts \
+            "SELECT id, provider, label, base_url, token_problem, unencrypted_ok, options FROM accounts \
              ORDER BY id",
         )?;
         let rows = stmt.query_map([], account_from_row)?;
@@ -24,7 +24,7 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                "SELECT id, provider, label, base_url, token_problem, unencrypted_ok FROM accounts \
+                "SELECT id, provider, label, base_url, token_problem, unencrypted_ok, options FROM accounts \
                  WHERE id = ?1",
                 [id],
                 account_from_row,
@@ -131,6 +131,8 @@ fn account_from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
         base_url: r.get(3)?,
         token_problem: r.get(4)?,
         allow_unencrypted: r.get(5)?,
+        // Written by this code as JSON; a row it cannot read keeps the defaults.
+        options: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
     })
 }
 

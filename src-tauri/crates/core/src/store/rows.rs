@@ -5,8 +5,8 @@ use std::str::FromStr;
 
 use rusqlite::Row;
 
-use crate::job::{Batch, Enhancement, ImageRecord, Job, ParentImage, Slot};
-use crate::providers::EnhanceScale;
+use crate::job::{Batch, Enhancement, ImageRecord, Job, Made, ParentImage, Slot};
+use crate::providers::{ActionKind, EnhanceScale};
 
 /// The columns `job_from_row` reads, in its order, for a `jobs` table aliased `j`. The lineage
 /// comes with the row: the parent image's job and slot by its primary key, and how many
@@ -17,7 +17,12 @@ pub(super) const JOB_COLUMNS: &str = "j.id, j.reference, j.provider, j.remote_id
     j.account_label, j.credits, j.liked, j.seq, j.batch, j.enhance_scale, j.parent_image, \
     (SELECT p.job_id FROM images p WHERE p.id = j.parent_image), \
     (SELECT p.slot FROM images p WHERE p.id = j.parent_image), \
-    (SELECT COUNT(*) FROM images c JOIN jobs e ON e.parent_image = c.id WHERE c.job_id = j.id)";
+    (SELECT COUNT(*) FROM images c JOIN jobs e ON e.parent_image = c.id WHERE c.job_id = j.id), \
+    j.action, j.action_label, j.buttons, j.described, \
+    (SELECT group_concat(s.image_id || ':' || p.job_id || ':' || p.slot, ',') FROM job_sources s \
+        JOIN images p ON p.id = s.image_id WHERE s.job_id = j.id AND s.role = 'parent'), \
+    (SELECT COUNT(*) FROM images c JOIN job_sources s ON s.image_id = c.id AND s.role = 'parent' \
+        WHERE c.job_id = j.id)";
 /// The columns `image_from_row` reads, for an `images` table aliased `i`.
 pub(super) const IMAGE_COLUMNS: &str =
     "i.id, i.slot, i.file, i.thumb, i.width, i.height, i.bytes, i.source_url, i.liked";
@@ -45,12 +50,54 @@ pub(super) fn job_from_row(r: &Row<'_>) -> rusqlite::Result<Job> {
         batch: batch_from(r.get(16)?),
         enhancement: enhancement_from(r)?,
         enhanced: r.get(21)?,
+        made: made_from(r)?,
+        made_of: r.get(27)?,
+        buttons: json_list(r.get(24)?),
+        described: json_list(r.get(25)?),
         images: Vec::new(),
     })
 }
 
 /// How many columns `job_from_row` reads: where the image columns start in a joined row.
-pub(super) const JOB_WIDTH: usize = 22;
+pub(super) const JOB_WIDTH: usize = 28;
+
+/// Columns 22, 23 and 26: the action, its label, and the pictures it was made from as
+/// `image:job:slot` triples (in position order: `job_sources`' key is (job, position)).
+fn made_from(r: &Row<'_>) -> rusqlite::Result<Option<Made>> {
+    let Some(action) = r.get::<_, Option<String>>(22)? else {
+        return Ok(None);
+    };
+    let action: ActionKind = action.parse().unwrap_or(ActionKind::Other);
+    let label = r.get::<_, Option<String>>(23)?.unwrap_or_default();
+    let from = r
+        .get::<_, Option<String>>(26)?
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(parent_from)
+        .collect();
+    Ok(Some(Made {
+        action,
+        label,
+        from,
+    }))
+}
+
+fn parent_from(triple: &str) -> Option<ParentImage> {
+    let mut parts = triple.split(':').map(|p| p.parse::<i64>().ok());
+    let (image_id, job_id, slot) = (parts.next()??, parts.next()??, parts.next()??);
+    Some(ParentImage {
+        image_id,
+        job_id,
+        slot: Slot::from_index(u8::try_from(slot).ok()?)?,
+    })
+}
+
+/// A JSON list this code wrote; one it cannot read is dropped, not fatal.
+fn json_list<T: serde::de::DeserializeOwned>(stored: Option<String>) -> Vec<T> {
+    stored
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default()
+}
 
 /// Columns 17..=20: the scale, and the parent image with its job and slot when it still exists.
 fn enhancement_from(r: &Row<'_>) -> rusqlite::Result<Option<Enhancement>> {

@@ -141,6 +141,37 @@ const MIGRATIONS: &[Migration] = &[
         DELETE FROM deleted_remote_ids
         WHERE provider = NEW.provider AND remote_id = NEW.remote_id;
     END;"),
+    // 10: every Midjourney action. An account's options (how a midjourney-proxy server takes
+    // its secret, its speed mode) as JSON. A job made by an action, a Describe or a Blend
+    // says which (`action`, an `ActionKind` name, and the button's label); a finished job
+    // keeps the buttons its service offers (JSON), a Describe its prompts (JSON). What a job
+    // was made from, or sent with as references, is in `job_sources`, by position; as for
+    // `parent_image`, no foreign key on the image (ids are never reused, and Undo brings
+    // images back under theirs). A job waiting for the person's prompt is in flight: the
+    // phase is made again to say so (virtual, so no row is rewritten).
+    sql(
+        "ALTER TABLE accounts ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE jobs ADD COLUMN action TEXT;
+    ALTER TABLE jobs ADD COLUMN action_label TEXT;
+    ALTER TABLE jobs ADD COLUMN buttons TEXT;
+    ALTER TABLE jobs ADD COLUMN described TEXT;
+    CREATE TABLE job_sources (
+        job_id   INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        image_id INTEGER NOT NULL,
+        role     TEXT NOT NULL,
+        PRIMARY KEY (job_id, position)
+    ) WITHOUT ROWID;
+    CREATE INDEX job_sources_by_image ON job_sources(image_id, role);
+    DROP INDEX jobs_by_phase;
+    ALTER TABLE jobs DROP COLUMN phase;
+    ALTER TABLE jobs ADD COLUMN phase TEXT GENERATED ALWAYS AS (CASE
+        WHEN status IN ('submitting', 'queued', 'running', 'downloading', 'awaiting_prompt')
+            THEN 'in_flight'
+        WHEN status IN ('done', 'cancelled') THEN status
+        ELSE 'failed' END) VIRTUAL;
+    CREATE INDEX jobs_by_phase ON jobs(phase, seq);",
+    ),
 ];
 
 /// Jobs created in the same millisecond get consecutive `seq`s: `created_at * SEQ_PER_MS + n`.

@@ -143,7 +143,7 @@ mod tests {
         Outputs {
             grid: Some(Url::parse(urls[0]).unwrap()),
             upscales: urls[1..].iter().map(|u| Url::parse(u).unwrap()).collect(),
-            credits: None,
+            ..Outputs::default()
         }
     }
 

@@ -59,6 +59,7 @@ impl Provider for AiClient {
         Ok(RemoteJob {
             remote_id: guid,
             state: self.api.tame(state_of(&[entry.data])),
+            ahead: None,
         })
     }
 

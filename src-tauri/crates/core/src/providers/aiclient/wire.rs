@@ -85,6 +85,7 @@ fn completed(response: &Entry) -> RemoteState {
         grid: None,
         upscales,
         credits,
+        ..Outputs::default()
     })
 }
 

@@ -56,6 +56,7 @@ impl Provider for Demo {
             }
             .encode(),
             state: RemoteState::Queued,
+            ahead: None,
         })
     }
 
@@ -79,7 +80,7 @@ impl Provider for Demo {
         Ok(RemoteState::Completed(Outputs {
             grid: None,
             upscales,
-            credits: None,
+            ..Outputs::default()
         }))
     }
 

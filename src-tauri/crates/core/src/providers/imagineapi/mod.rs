@@ -73,6 +73,7 @@ impl ImagineApi {
         RemoteJob {
             remote_id: image.id.clone(),
             state: self.api.tame(image.state(self.api.base())),
+            ahead: None,
         }
     }
 }
@@ -185,6 +186,8 @@ pub fn capabilities() -> Capabilities {
     Capabilities {
         enhance: EnhanceScale::VARIANTS.to_vec(),
         import_past: true,
+        image_addresses: true,
+        ..Capabilities::default()
     }
 }
 

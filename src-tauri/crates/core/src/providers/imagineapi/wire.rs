@@ -84,7 +84,7 @@ impl Image {
         RemoteState::Completed(Outputs {
             grid,
             upscales,
-            credits: None,
+            ..Outputs::default()
         })
     }
 }

@@ -7,9 +7,9 @@ use super::schema::SEQ_PER_MS;
 use super::{Layout, Store, StoreError};
 use crate::accounts::Account;
 use crate::clock::now_ms;
-use crate::job::{Batch, EnhancedCopy, ImageRecord, Job, JobStatus, Slot};
+use crate::job::{Batch, EnhancedCopy, ImageRecord, Job, JobStatus, Slot, SourceRole};
 use crate::library::{fts_text, PromptParams};
-use crate::providers::EnhanceScale;
+use crate::providers::{ActionKind, EnhanceScale};
 
 pub struct NewImage<'a> {
     pub slot: Slot,
@@ -70,6 +70,26 @@ impl Store {
         self.insert_new(reference, account, prompt, None, enhance)
     }
 
+    /// Records a job made by an action, a Describe or a Blend (`made`: what, and the button's
+    /// label) from the `sources` pictures, before it is sent; or a prompt's job sent with
+    /// pictures as references (no `made`). One transaction: the job never exists without
+    /// its sources.
+    pub fn insert_job_from(
+        &self,
+        reference: &str,
+        account: &Account,
+        prompt: &str,
+        made: Option<(ActionKind, &str)>,
+        sources: &[(i64, SourceRole)],
+        batch: Option<&Batch>,
+    ) -> Result<Job, StoreError> {
+        self.insert_row(NewJobRow {
+            made,
+            sources,
+            ..NewJobRow::submitting(reference, account, prompt, batch)
+        })
+    }
+
     /// A job about to be sent, its row and its search entry in one transaction.
     fn insert_new(
         &self,
@@ -79,19 +99,16 @@ impl Store {
         batch: Option<&Batch>,
         enhance: Option<(EnhanceScale, i64)>,
     ) -> Result<Job, StoreError> {
+        self.insert_row(NewJobRow {
+            enhance,
+            ..NewJobRow::submitting(reference, account, prompt, batch)
+        })
+    }
+
+    fn insert_row(&self, row: NewJobRow<'_>) -> Result<Job, StoreError> {
         let id = {
             let mut conn = self.conn();
             let tx = conn.transaction()?;
-            let row = NewJobRow {
-                reference,
-                account,
-                prompt,
-                status: JobStatus::Submitting,
-                remote_id: None,
-                created_at: now_ms(),
-                batch,
-                enhance,
-            };
             let id = insert_job_row(&tx, &row)?;
             tx.commit()?;
             id
@@ -140,6 +157,8 @@ impl Store {
                 created_at: job.created_at,
                 batch: None,
                 enhance: None,
+                made: None,
+                sources: &[],
             };
             let id = insert_job_row(&tx, &row)?;
             if let Some(error) = job.error {
@@ -283,6 +302,33 @@ struct NewJobRow<'a> {
     batch: Option<&'a Batch>,
     /// An Enhance: its scale and the image it is made from.
     enhance: Option<(EnhanceScale, i64)>,
+    /// An action, Describe or Blend: what it is and the button's label.
+    made: Option<(ActionKind, &'a str)>,
+    /// The pictures it is made from or sent with, in order.
+    sources: &'a [(i64, SourceRole)],
+}
+
+impl<'a> NewJobRow<'a> {
+    /// A job about to be sent.
+    fn submitting(
+        reference: &'a str,
+        account: &'a Account,
+        prompt: &'a str,
+        batch: Option<&'a Batch>,
+    ) -> Self {
+        NewJobRow {
+            reference,
+            account,
+            prompt,
+            status: JobStatus::Submitting,
+            remote_id: None,
+            created_at: now_ms(),
+            batch,
+            enhance: None,
+            made: None,
+            sources: &[],
+        }
+    }
 }
 
 /// The job row, in its place in time, filed under its prompt's parameters and in the search
@@ -315,6 +361,17 @@ fn insert_job_row(conn: &Connection, job: &NewJobRow<'_>) -> Result<i64, StoreEr
     let id = conn.last_insert_rowid();
     conn.prepare_cached("INSERT INTO jobs_fts (rowid, text) VALUES (?1, ?2)")?
         .execute(params![seq, fts_text(job.prompt)])?;
+    if let Some((action, label)) = job.made {
+        conn.prepare_cached("UPDATE jobs SET action = ?2, action_label = ?3 WHERE id = ?1")?
+            .execute(params![id, action.as_str(), label])?;
+    }
+    let mut source = conn.prepare_cached(
+        "INSERT INTO job_sources (job_id, position, image_id, role) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (position, (image_id, role)) in job.sources.iter().enumerate() {
+        let role: &str = (*role).into();
+        source.execute(params![id, position as i64, image_id, role])?;
+    }
     Ok(id)
 }
 

@@ -22,7 +22,7 @@ pub struct ActionButton {
     pub label: String,
     /// As the service decorates it ("🔄", "⬅️"); may be empty.
     pub emoji: String,
-    #[serde(default = "ActionKind::other")]
+    #[serde(default)]
     pub kind: ActionKind,
     /// Which picture of a grid it acts on: 1–4 for U1–U4, V1–V4; none for the others.
     #[serde(default)]
@@ -53,6 +53,7 @@ impl ActionButton {
     Debug,
     Clone,
     Copy,
+    Default,
     PartialEq,
     Eq,
     Hash,
@@ -94,10 +95,6 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
-    fn other() -> Self {
-        ActionKind::Other
-    }
-
     pub fn as_str(self) -> &'static str {
         self.into()
     }

@@ -91,6 +91,7 @@ pub enum ActionKind {
     Describe,
     /// Not a button: 2–5 pictures made into one.
     Blend,
+    #[default]
     Other,
 }
 

@@ -2,10 +2,13 @@
 // Images are named by id, never by path: the web view does not learn where files live.
 import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { Commands, Events } from "./bindings/commands";
 import type {
   AccountChange,
+  BlendShape,
   Cursor,
+  DescribeSource,
   EnhanceScale,
   ExportFormat,
   ExportProgress,
@@ -16,8 +19,10 @@ import type {
   ImportProgress,
   Job,
   LibraryQuery,
+  ModalAnswer,
   NewAccount,
   Notice,
+  PromptReference,
   Selection,
 } from "./types";
 
@@ -45,15 +50,33 @@ export const api = {
   deleteAccount: (id: number, history: HistoryChoice) => call("delete_account", { id, history }),
   accountJobCount: (id: number) => call("account_job_count", { id }),
   testConnection: (id: number) => call("test_connection", { id }),
-  /** `batch`: the id shared by the jobs of one permutation or repeat send, else null. */
-  submit: (accountId: number, prompt: string, batch: string | null = null) =>
-    call("submit_prompt", { accountId, prompt, batch }),
+  /** `batch`: the id shared by the jobs of one permutation or repeat send, else null;
+   * `references`: library pictures sent with it (image prompts, --sref, --oref). */
+  submit: (
+    accountId: number,
+    prompt: string,
+    batch: string | null = null,
+    references: PromptReference[] = [],
+  ) => call("submit_prompt", { accountId, prompt, references, batch }),
   cancel: (jobId: number) => call("cancel_job", { jobId }),
   retry: (jobId: number) => call("retry_job", { jobId }),
   /** A new job: the upscale `imageId` enhanced by `scale` on its account's service. */
   enhance: (imageId: number, scale: EnhanceScale) => call("enhance_image", { imageId, scale }),
   /** The Enhance jobs made of a job's images. */
   enhancements: (jobId: number) => call("job_enhancements", { jobId }),
+  /** A new job: the action `customId` of job `jobId`'s result; `answer` for one that asks. */
+  runAction: (jobId: number, customId: string, answer: ModalAnswer | null = null) =>
+    call("run_action", { jobId, customId, answer }),
+  /** Sends the prompt (and mask) a job waiting for it asked for. */
+  confirmAction: (jobId: number, answer: ModalAnswer) => call("confirm_action", { jobId, answer }),
+  /** A new job: the prompts Midjourney reads in a picture. */
+  describe: (accountId: number, source: DescribeSource) =>
+    call("describe_image", { accountId, source }),
+  /** A new job: 2–5 pictures of the library blended into one grid. */
+  blend: (accountId: number, imageIds: number[], shape: BlendShape) =>
+    call("blend_images", { accountId, imageIds, shape }),
+  /** The jobs made of a job's images by actions, Describes and Blends. */
+  madeOf: (jobId: number) => call("job_made_of", { jobId }),
   /** Distinct prompts of the history, newest first, containing `query` (any case). */
   recentPrompts: (query: string, limit: number) => call("recent_prompts", { query, limit }),
   savedPrompts: () => call("saved_prompts"),
@@ -131,6 +154,14 @@ export type MenuItem = Events["menu"];
 export const onMenu = (handler: (item: MenuItem) => void) => on("menu", handler);
 
 export const onNotice = (handler: (notice: Notice) => void) => on("notice", handler);
+
+/** Files dropped on the window from outside it: their paths, and where (CSS pixels). */
+export const onFilesDropped = (handler: (paths: string[], at: { x: number; y: number }) => void) =>
+  getCurrentWebview().onDragDropEvent(({ payload }) => {
+    if (payload.type !== "drop" || payload.paths.length === 0) return;
+    const at = payload.position.toLogical(window.devicePixelRatio || 1);
+    handler(payload.paths, { x: at.x, y: at.y });
+  });
 
 // `atelier://` URLs differ by platform (atelier://localhost/ or http://atelier.localhost/);
 // Tauri knows which, so ask it for the root once.

@@ -17,8 +17,9 @@ import { confirming, loadOrganizers, jobChanged } from "./library/actions";
 import { exportProgressed } from "./library/export";
 import { followQuery } from "./library/follow";
 import { jobsOf, planJobs, type Plan } from "./permutations";
+import { references, referencesSent } from "./references";
 import { attempt, toast } from "./toasts";
-import type { Account, Job, Notice, Preferences } from "./types";
+import type { Account, Job, Notice, Preferences, PromptReference } from "./types";
 
 export type SettingsPage = "accounts" | "general";
 
@@ -126,8 +127,12 @@ export async function sendDraft() {
     return;
   }
   sending.value = true;
+  const refs = references.value;
   // Whatever was typed meanwhile stays.
-  if ((await submit(plan.prompts[0])) && draft.value.trim() === prompt) draft.value = "";
+  if ((await submit(plan.prompts[0], undefined, refs)) && draft.value.trim() === prompt) {
+    draft.value = "";
+    referencesSent(refs);
+  }
   sending.value = false;
 }
 
@@ -147,13 +152,15 @@ export async function sendBatch(plan: Plan) {
   const jobs = jobsOf(plan);
   if (!account || jobs.length === 0 || plan.problem || sending.value) return;
   const typed = draft.value;
+  // Every job of the batch goes with the same pictures.
+  const refs = references.value;
   const batch = crypto.randomUUID();
   sending.value = true;
   let accepted = 0;
   let sent = 0;
   for (const prompt of jobs) {
     batchProgress.value = { sent, total: jobs.length };
-    const outcome = await send(account, prompt, batch);
+    const outcome = await send(account, prompt, batch, refs);
     if (outcome === "error") break;
     sent++;
     if (outcome === "accepted") accepted++;
@@ -163,7 +170,10 @@ export async function sendBatch(plan: Plan) {
   if (sent < jobs.length && sent > 0) {
     toast(`${sent} of ${jobs.length} jobs were sent; the others were not.`);
   }
-  if (accepted === jobs.length && draft.value === typed) draft.value = "";
+  if (accepted === jobs.length && draft.value === typed) {
+    draft.value = "";
+    referencesSent(refs);
+  }
   if (sent === jobs.length) repeatDone(plan);
 }
 
@@ -181,13 +191,17 @@ export function menuChosen(item: MenuItem) {
 }
 
 /**
- * Sends a prompt with the active account (or the given one); resolves true when the service
- * accepted it (the job shows either way).
+ * Sends a prompt with the active account (or the given one), with library pictures as
+ * references if given; resolves true when the service accepted it (the job shows either way).
  */
-export async function submit(prompt: string, accountId?: number): Promise<boolean> {
+export async function submit(
+  prompt: string,
+  accountId?: number,
+  refs: PromptReference[] = [],
+): Promise<boolean> {
   const account = accounts.value.find((a) => a.id === accountId) ?? activeAccount.value;
   if (!account) return false;
-  return (await send(account, prompt, null)) === "accepted";
+  return (await send(account, prompt, null, refs)) === "accepted";
 }
 
 /** Accepted, refused by the service (a failed job shows), or not sent at all. */
@@ -195,9 +209,10 @@ async function send(
   account: Account,
   prompt: string,
   batch: string | null,
+  refs: PromptReference[] = [],
 ): Promise<"accepted" | "refused" | "error"> {
   try {
-    const job: Job = await api.submit(account.id, prompt, batch);
+    const job: Job = await api.submit(account.id, prompt, batch, refs);
     jobChanged(job);
     clearTrouble(account.id);
     if (job.status === "failed" && job.error) toast(job.error);

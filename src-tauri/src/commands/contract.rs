@@ -20,7 +20,7 @@ macro_rules! each_command {
             delete_account(id: i64, history: HistoryChoice) -> ();
             account_job_count(id: i64) -> u32;
             test_connection(id: i64) -> Health;
-            submit_prompt(account_id: i64, prompt: String, batch: Option<Batch>) -> Job;
+            submit_prompt(account_id: i64, prompt: String, references: Vec<PromptReference>, batch: Option<Batch>) -> Job;
             recent_prompts(query: String, limit: u32) -> Vec<String>;
             saved_prompts() -> Vec<SavedPrompt>;
             save_prompt(name: String, text: String) -> SavedPrompt;

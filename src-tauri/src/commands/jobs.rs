@@ -1,5 +1,6 @@
 //! Prompts sent as jobs, and the person's hand on a running job.
 
+use atelier_core::app::PromptReference;
 use atelier_core::engine::Job;
 use atelier_core::job::Batch;
 
@@ -10,10 +11,11 @@ pub async fn submit_prompt(
     app: App<'_>,
     account_id: i64,
     prompt: String,
+    references: Vec<PromptReference>,
     batch: Option<Batch>,
 ) -> Result<Job> {
     let connection = blocking(&app, move |app| app.connect(account_id)).await?;
-    app.submit_with(connection, &prompt, batch)
+    app.submit_referencing(connection, &prompt, &references, batch)
         .await
         .map_err(fail)
 }

@@ -14,6 +14,11 @@ const MODULES: &[(&str, &[&str])] = &[
         "@tauri-apps/api/event",
         &["core:event:allow-listen", "core:event:allow-unlisten"],
     ),
+    // Only for files dropped on the window, which arrive as webview events.
+    (
+        "@tauri-apps/api/webview",
+        &["core:event:allow-listen", "core:event:allow-unlisten"],
+    ),
 ];
 
 macro_rules! allowed {

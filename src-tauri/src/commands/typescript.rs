@@ -8,7 +8,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use atelier_core::accounts::{AccountView, HistoryChoice};
-use atelier_core::app::{AccountChange, DescribeSource, ModalAnswer, NewAccount};
+use atelier_core::app::{AccountChange, DescribeSource, ModalAnswer, NewAccount, PromptReference};
 use atelier_core::engine::{EnhancedCopy, Job, Notice};
 use atelier_core::export::{ExportSummary, Progress as ExportProgress};
 use atelier_core::import::ImportProgress;
@@ -131,7 +131,7 @@ fn writes_the_web_views_command_table() {
     std::fs::create_dir_all(cfg.out_dir()).expect("the bindings folder can be made");
     std::fs::write(&path, &text).expect("commands.ts can be written");
     assert!(text.contains(
-        "submit_prompt: { args: { accountId: number; prompt: string; batch: Batch | null }; reply: Job };"
+        "submit_prompt: { args: { accountId: number; prompt: string; references: Array<PromptReference>; batch: Batch | null }; reply: Job };"
     ));
     assert!(text.contains("cancel_export: { args: Record<string, never>; reply: null };"));
     assert!(text.contains("\"menu\": MenuItem;"));

@@ -32,6 +32,7 @@ model: string | null, liked: boolean, collection: number | null,
  */
 batch: Batch | null, 
 /**
- * A job and the Enhance jobs made of its images: its lineage, from either end.
+ * A job and the jobs made of its images (Enhances, actions, Describes and Blends): its
+ * lineage, from either end.
  */
 lineage: number | null, };

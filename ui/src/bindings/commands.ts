@@ -26,6 +26,7 @@ import type { NewAccount } from "./NewAccount";
 import type { Notice } from "./Notice";
 import type { Page } from "./Page";
 import type { Preferences } from "./Preferences";
+import type { PromptReference } from "./PromptReference";
 import type { SavedPrompt } from "./SavedPrompt";
 import type { SavedSearch } from "./SavedSearch";
 import type { Secret } from "./Secret";
@@ -42,7 +43,7 @@ export type Commands = {
   delete_account: { args: { id: number; history: HistoryChoice }; reply: null };
   account_job_count: { args: { id: number }; reply: number };
   test_connection: { args: { id: number }; reply: Health };
-  submit_prompt: { args: { accountId: number; prompt: string; batch: Batch | null }; reply: Job };
+  submit_prompt: { args: { accountId: number; prompt: string; references: Array<PromptReference>; batch: Batch | null }; reply: Job };
   recent_prompts: { args: { query: string; limit: number }; reply: Array<string> };
   saved_prompts: { args: Record<string, never>; reply: Array<SavedPrompt> };
   save_prompt: { args: { name: string; text: string }; reply: SavedPrompt };

@@ -5,10 +5,11 @@ import { api, codeOf, messageOf } from "../api";
 import { clearTrouble, markTrouble, serviceNote } from "../accounts";
 import { refresh } from "../library/results";
 import { activate, activeAccount, refreshAccounts } from "../state";
-import type { Account, HistoryChoice } from "../types";
+import type { Account, AccountOptions, HistoryChoice } from "../types";
 import { addressProblem, AddressField, type AddressProblem } from "./AddressField";
 import { ConfirmUnencrypted } from "./ConfirmUnencrypted";
 import { ImportPast } from "./ImportPast";
+import { ProxyOptions, takesSecret } from "./ProxyOptions";
 
 /** `https://host:port` of an address, or null while it is not one. */
 function originOf(address: string): string | null {
@@ -40,6 +41,7 @@ export function AccountEditor({ account, added = false, onDeleted }: Props) {
   const label = useSignal(account.label);
   const baseUrl = useSignal(account.baseUrl);
   const token = useSignal("");
+  const options = useSignal<AccountOptions>(account.options);
   const status = useSignal<Status | null>(null);
   /** Just added, and nothing done since: say where prompts go meanwhile. */
   const fresh = useSignal(added);
@@ -94,6 +96,7 @@ export function AccountEditor({ account, added = false, onDeleted }: Props) {
           baseUrl: baseUrl.value.trim(),
           allowUnencrypted,
           token: token.value.trim() || null,
+          options: options.value,
         });
         token.value = "";
       },
@@ -129,7 +132,14 @@ export function AccountEditor({ account, added = false, onDeleted }: Props) {
 
   const field = (sig: { value: string }) => (e: Event) =>
     (sig.value = (e.target as HTMLInputElement).value);
-  const changed = label.value.trim() !== account.label || baseUrl.value.trim() !== account.baseUrl;
+  const optionsChanged =
+    options.value.auth !== account.options.auth || options.value.speed !== account.options.speed;
+  const changed =
+    label.value.trim() !== account.label ||
+    baseUrl.value.trim() !== account.baseUrl ||
+    optionsChanged;
+  /** A midjourney-proxy server may take no secret: then no token is asked for. */
+  const secret = account.provider !== "mjplus" || takesSecret(options.value);
   const said = (of: Source) =>
     status.value?.of === of && (
       <p class={status.value.ok ? "ok" : "error"} data-testid="settings-status" role="status">
@@ -165,17 +175,20 @@ export function AccountEditor({ account, added = false, onDeleted }: Props) {
               address.value = null;
             }}
           />
+          {account.provider === "mjplus" && (
+            <ProxyOptions options={options.value} onChange={(o) => (options.value = o)} />
+          )}
           <div class="row">
             <button
               data-testid="save-account"
-              disabled={busy.value || !changed || (otherServer && !token.value.trim())}
+              disabled={busy.value || !changed || (secret && otherServer && !token.value.trim())}
               onClick={() => save()}
             >
               Save changes
             </button>
           </div>
           {said("save")}
-          {changed && otherServer && (
+          {changed && otherServer && secret && (
             <p class="muted" data-testid="token-again">
               This is another server: paste the account's token below, and Save changes sends it
               with the new address. The saved token never goes there on its own.
@@ -194,8 +207,8 @@ export function AccountEditor({ account, added = false, onDeleted }: Props) {
               network where others can read them.
             </p>
           )}
-          <label>
-            API token
+          <label hidden={!secret}>
+            {account.provider === "mjplus" ? "Secret" : "API token"}
             <div class="row">
               <input
                 ref={tokenField}
@@ -224,7 +237,7 @@ export function AccountEditor({ account, added = false, onDeleted }: Props) {
             </p>
           )}
           {said("token")}
-          <p class="muted" data-testid="token-state">
+          <p class="muted" data-testid="token-state" hidden={!secret}>
             {account.tokenSet ? "A token is saved in your system keychain." : "No token saved yet."}
           </p>
           {account.tokenProblem && (

@@ -1,13 +1,15 @@
 import { useSignal } from "@preact/signals";
 import { api, codeOf, messageOf } from "../api";
 import { refreshAccounts } from "../state";
-import { PROVIDER_NAMES, type ProviderKind } from "../types";
+import { PROVIDER_NAMES, type AccountOptions, type ProviderKind } from "../types";
 import { addressProblem, AddressField, type AddressProblem } from "./AddressField";
 import { ConfirmUnencrypted } from "./ConfirmUnencrypted";
+import { DEFAULT_OPTIONS, ProxyOptions, takesSecret } from "./ProxyOptions";
 
 const DEFAULT_URLS: Partial<Record<ProviderKind, string>> = {
   imagineapi: "https://cl.imagineapi.dev",
   aiclient: "https://app.ai-client.com/api/v1",
+  mjplus: "http://127.0.0.1:8080",
 };
 
 /**
@@ -19,6 +21,9 @@ export function AddAccountForm({ onAdded }: { onAdded: (id: number) => void }) {
   const label = useSignal("");
   const baseUrl = useSignal("");
   const token = useSignal("");
+  const options = useSignal<AccountOptions>(DEFAULT_OPTIONS);
+  /** A midjourney-proxy server may take no secret: then none is asked for. */
+  const secret = provider.value !== "mjplus" || takesSecret(options.value);
   const error = useSignal<string | null>(null);
   const address = useSignal<AddressProblem | null>(null);
   const busy = useSignal(false);
@@ -36,8 +41,9 @@ export function AddAccountForm({ onAdded }: { onAdded: (id: number) => void }) {
         provider: provider.value,
         label: label.value.trim() || PROVIDER_NAMES[provider.value],
         baseUrl: baseUrl.value.trim(),
-        token: token.value.trim(),
+        token: secret ? token.value.trim() : "",
         allowUnencrypted,
+        options: provider.value === "mjplus" ? options.value : DEFAULT_OPTIONS,
       });
       await refreshAccounts();
       onAdded(account.id);
@@ -65,6 +71,7 @@ export function AddAccountForm({ onAdded }: { onAdded: (id: number) => void }) {
         >
           <option value="imagineapi">ImagineAPI</option>
           <option value="aiclient">AI-Client</option>
+          <option value="mjplus">midjourney-proxy</option>
         </select>
       </label>
       <label>
@@ -86,8 +93,11 @@ export function AddAccountForm({ onAdded }: { onAdded: (id: number) => void }) {
           address.value = null;
         }}
       />
-      <label>
-        API token
+      {provider.value === "mjplus" && (
+        <ProxyOptions options={options.value} onChange={(o) => (options.value = o)} />
+      )}
+      <label hidden={!secret}>
+        {provider.value === "mjplus" ? "Secret" : "API token"}
         <input
           type="password"
           autoComplete="off"
@@ -97,11 +107,11 @@ export function AddAccountForm({ onAdded }: { onAdded: (id: number) => void }) {
           onInput={field(token)}
         />
       </label>
-      <p class="muted">The token is kept in your system keychain, never on disk.</p>
+      {secret && <p class="muted">The token is kept in your system keychain, never on disk.</p>}
       <button
         class="primary"
         data-testid="create-account"
-        disabled={busy.value || !token.value.trim()}
+        disabled={busy.value || (secret && !token.value.trim())}
         onClick={() => create()}
       >
         Add account

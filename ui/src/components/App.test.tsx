@@ -97,7 +97,7 @@ describe("App", () => {
     fireEvent.click(screen.getByTestId("submit"));
     await waitFor(() => expect(screen.getAllByTestId("job")).toHaveLength(3));
     expect(callsTo(core, "submit_prompt")).toEqual([
-      { accountId: 2, prompt: "a fox --chaos 140", batch: null },
+      { accountId: 2, prompt: "a fox --chaos 140", references: [], batch: null },
     ]);
     expect(box.value).toBe("");
 
@@ -128,6 +128,7 @@ describe("App", () => {
     expect(callsTo(core, "submit_prompt")[1]).toEqual({
       accountId: 2,
       prompt: "a red fox --ar 16:9",
+      references: [],
       batch: null,
     });
   });
@@ -316,7 +317,12 @@ describe("App", () => {
     expect(screen.queryByTestId("settings-status")).toBeNull();
     fireEvent.click(screen.getByTestId("allow-unencrypted"));
     await waitFor(() => expect(screen.getByTestId("settings-status").textContent).toBe("Saved."));
-    const change = { label: "Work", baseUrl: "http://192.0.2.7", token: "tok-9" };
+    const change = {
+      label: "Work",
+      baseUrl: "http://192.0.2.7",
+      token: "tok-9",
+      options: WORK.options,
+    };
     expect(callsTo(core, "update_account")).toEqual([
       { id: 2, change: { ...change, allowUnencrypted: false } },
       { id: 2, change: { ...change, allowUnencrypted: true } },
@@ -446,7 +452,7 @@ describe("App", () => {
     await emit("menu", "send");
     await waitFor(() =>
       expect(callsTo(core, "submit_prompt")).toEqual([
-        { accountId: 2, prompt: "a heron at dawn", batch: null },
+        { accountId: 2, prompt: "a heron at dawn", references: [], batch: null },
       ]),
     );
     await waitFor(() => expect(box.value).toBe(""));

@@ -1,5 +1,6 @@
 import { loaded, openSettings, settingsOpen, viewer } from "../state";
 import { AccountSwitcher } from "./AccountSwitcher";
+import { ActionDialogs } from "./ActionDialogs";
 import { ConfirmBatch } from "./ConfirmBatch";
 import { ConfirmDelete } from "./ConfirmDelete";
 import { ExportPanel } from "./ExportPanel";
@@ -36,6 +37,7 @@ export function App() {
       {viewer.value && <Viewer />}
       <ConfirmDelete />
       <ConfirmBatch />
+      <ActionDialogs />
       <ExportPanel />
       <Toasts />
     </div>

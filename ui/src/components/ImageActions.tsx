@@ -2,6 +2,8 @@ import { api, messageOf } from "../api";
 import { toast } from "../toasts";
 import type { ImageRecord, Job } from "../types";
 import { EnhanceMenu } from "./Lineage";
+import { UseAsReference } from "./UseAsReference";
+import { actionsAccount, describe } from "../actions";
 
 /** Save a copy, copy to the clipboard (the pixels, or the file), show in the file manager;
  * Enhance an upscale where the account's service offers it. Copies that leave as files
@@ -43,6 +45,26 @@ export function ImageActions({ image, job }: { image: ImageRecord; job: Job }) {
         Reveal
       </button>
       <EnhanceMenu job={job} image={image} />
+      <DescribeButton image={image} />
+      <UseAsReference image={image} />
     </div>
+  );
+}
+
+/** Describe: the prompts Midjourney reads in the picture, on an account whose service has it. */
+function DescribeButton({ image }: { image: ImageRecord }) {
+  const account = actionsAccount();
+  if (!account) return null;
+  return (
+    <button
+      title={`The prompts Midjourney reads in this picture (a new job with “${account.label}”)`}
+      data-testid="describe"
+      onClick={(e) => {
+        e.stopPropagation();
+        void describe(account, { kind: "image", imageId: image.id });
+      }}
+    >
+      Describe
+    </button>
   );
 }

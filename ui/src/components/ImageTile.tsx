@@ -3,6 +3,7 @@ import { api, smallUrl, thumbUrl } from "../api";
 import { marks } from "../library/marks";
 import { opened } from "../library/results";
 import { dragIds } from "../library/selection";
+import { draggingFromLibrary } from "../references";
 import { attempt } from "../toasts";
 import { imageLabel, type ImageRecord, type Job } from "../types";
 import { ImageActions } from "./ImageActions";
@@ -31,7 +32,10 @@ export function useReleasedImage() {
 export function dragOut(imageId: number) {
   return (e: DragEvent) => {
     e.preventDefault();
-    void attempt(() => api.drag(dragIds(imageId)));
+    const ids = dragIds(imageId);
+    // A drop on the prompt box comes back as files: remember which pictures they are.
+    draggingFromLibrary(ids);
+    void attempt(() => api.drag(ids));
   };
 }
 

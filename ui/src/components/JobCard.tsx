@@ -12,6 +12,8 @@ import { isActive, isProblem, PROVIDER_NAMES, type Job, type JobStatus, type Slo
 import { ImageTile } from "./ImageTile";
 import { enhance } from "../enhance";
 import { CardLineage } from "./Lineage";
+import { CardActions } from "./ActionButtons";
+import { Described } from "./Described";
 import { PromptMenu } from "./PromptActions";
 
 const STATUS_TEXT: Record<JobStatus, string> = {
@@ -88,7 +90,9 @@ export function JobCard({ id, index, width }: Props) {
       </header>
 
       <div class="picture" style={{ height: `${picture}px` }}>
-        {grid ? (
+        {job.described.length > 0 ? (
+          <Described job={job} />
+        ) : grid ? (
           <ImageTile
             image={grid}
             job={job}
@@ -96,34 +100,57 @@ export function JobCard({ id, index, width }: Props) {
             onOpen={() => open("grid")}
             actions
           />
-        ) : active ? (
+        ) : active || job.status === "awaiting_prompt" ? (
           <Placeholder job={job} />
         ) : (
           <p class="no-picture">{job.images.length > 0 ? "No grid" : "No images"}</p>
         )}
       </div>
 
-      <div class="upscales">
-        {UPSCALES.map((slot) => {
-          const img = job.images.find((i) => i.slot === slot);
-          return img ? (
-            <ImageTile
-              key={slot}
-              image={img}
-              job={job}
-              pixels={(width - 42) / 4}
-              onOpen={() => open(slot)}
-            />
-          ) : job.enhancement ? null : (
-            // An Enhance has one picture and never upscales: no empty frames for them.
-            <div key={slot} class="tile missing" />
-          );
-        })}
-      </div>
+      {hasActions(job) ? (
+        <CardActions job={job} height={Math.round((width - 42) / 4)} />
+      ) : (
+        <Upscales job={job} width={width} open={open} />
+      )}
 
       <StatusLine job={job} />
       <Footer job={job} />
     </article>
+  );
+}
+
+/** A job whose service offers actions shows them under the grid: its pictures are one. */
+function hasActions(job: Job): boolean {
+  const upscaled = job.images.some((i) => i.slot !== "grid");
+  return !upscaled && (job.buttons.length > 0 || job.status === "awaiting_prompt");
+}
+
+interface UpscalesProps {
+  job: Job;
+  width: number;
+  open: (slot: Slot) => void;
+}
+
+function Upscales({ job, width, open }: UpscalesProps) {
+  return (
+    <div class="upscales">
+      {UPSCALES.map((slot) => {
+        const img = job.images.find((i) => i.slot === slot);
+        return img ? (
+          <ImageTile
+            key={slot}
+            image={img}
+            job={job}
+            pixels={(width - 42) / 4}
+            onOpen={() => open(slot)}
+          />
+        ) : job.enhancement || job.provider === "mjplus" ? null : (
+          // An Enhance has one picture and never upscales, and a midjourney-proxy job's
+          // upscales are jobs of their own: no empty frames for them.
+          <div key={slot} class="tile missing" />
+        );
+      })}
+    </div>
   );
 }
 

@@ -2,7 +2,15 @@ import { useEffect, useState } from "preact/hooks";
 import { api, messageOf } from "../api";
 import { enhance, enhanceScales, enhanceTooLarge, showLineage } from "../enhance";
 import { toast } from "../toasts";
-import { SLOT_LABELS, scaleText, type EnhancedCopy, type ImageRecord, type Job } from "../types";
+import {
+  SLOT_LABELS,
+  scaleText,
+  type EnhancedCopy,
+  type ImageRecord,
+  type Job,
+  type MadeCopy,
+} from "../types";
+import { jobSignal } from "../library/jobs";
 
 /** "Enhance" with the scales the account's service offers, on an upscale. */
 export function EnhanceMenu({ job, image }: { job: Job; image: ImageRecord }) {
@@ -64,8 +72,83 @@ export function EnhanceMenu({ job, image }: { job: Job; image: ImageRecord }) {
  * the enhancements made of it (asked for when shown, so pages never pay for it).
  */
 export function ViewerLineage({ job, image }: { job: Job; image: ImageRecord }) {
-  if (job.enhancement) return <EnhancedFrom job={job} />;
-  return <EnhancedInto job={job} image={image} />;
+  return (
+    <>
+      {job.enhancement ? <EnhancedFrom job={job} /> : <EnhancedInto job={job} image={image} />}
+      {job.made && <MadeFrom job={job} />}
+      <MadeInto job={job} image={image} />
+    </>
+  );
+}
+
+/** "V2 · made from the grid of “a red fox”": each source links to its lineage. */
+function MadeFrom({ job }: { job: Job }) {
+  const made = job.made!;
+  return (
+    <p class="lineage" data-testid="made-lineage">
+      {made.label || made.action} ·{" "}
+      {made.from.length === 0
+        ? "made from a picture outside the library or since deleted"
+        : "made from "}
+      {made.from.map((p, i) => (
+        <>
+          {i > 0 && ", "}
+          <button
+            key={p.imageId}
+            class="link"
+            data-testid="made-from"
+            title="Show the job it was made from, with what was made of it"
+            onClick={() => showLineage(p.jobId)}
+          >
+            {SLOT_LABELS[p.slot]} of {promptOf(p.jobId)}
+          </button>
+        </>
+      ))}
+    </p>
+  );
+}
+
+/** The job's prompt where it is loaded, else its number. */
+function promptOf(jobId: number): string {
+  const prompt = jobSignal(jobId)?.value.prompt;
+  return prompt ? `“${prompt}”` : `job ${jobId}`;
+}
+
+/** What actions, Describes and Blends made of this picture, each with where it is. */
+function MadeInto({ job, image }: { job: Job; image: ImageRecord }) {
+  const [copies, setCopies] = useState<MadeCopy[]>([]);
+  useEffect(() => {
+    if (job.madeOf === 0) return setCopies([]);
+    let current = true;
+    api
+      .madeOf(job.id)
+      .then((all) => current && setCopies(all))
+      .catch((err) => toast(messageOf(err)));
+    return () => {
+      current = false;
+    };
+  }, [job.id, job.madeOf]);
+  const mine = copies.filter((c) => c.imageId === image.id);
+  if (mine.length === 0) return null;
+  return (
+    <p class="lineage" data-testid="made-into-lineage">
+      Made of it:{" "}
+      {mine.map((c, i) => (
+        <>
+          {i > 0 && ", "}
+          <button
+            key={c.jobId}
+            class={`link ${c.status}`}
+            data-testid="made-into"
+            title={`${c.label} (${c.status.replace("_", " ")}): show the lineage`}
+            onClick={() => showLineage(job.id)}
+          >
+            {c.label || c.action}
+          </button>
+        </>
+      ))}
+    </p>
+  );
 }
 
 function EnhancedFrom({ job }: { job: Job }) {
@@ -126,8 +209,33 @@ function EnhancedInto({ job, image }: { job: Job; image: ImageRecord }) {
   );
 }
 
-/** A card's link to its lineage: "Enhance 4× of U2", or "2 enhanced". */
+/** A card's link to its lineage: "Enhance 4× of U2", "2 enhanced", "V2", "3 made of it". */
 export function CardLineage({ job }: { job: Job }) {
+  if (!job.enhancement && (job.made || job.madeOf > 0)) return <CardMade job={job} />;
+  return <CardEnhanced job={job} />;
+}
+
+function CardMade({ job }: { job: Job }) {
+  const made = job.made;
+  const to = made ? (made.from[0]?.jobId ?? null) : job.id;
+  const text = made ? made.label || made.action : `${job.madeOf} made of it`;
+  if (to === null) return <span data-testid="card-lineage">{text}</span>;
+  return (
+    <button
+      class="link"
+      data-testid="card-lineage"
+      title="Show this job's lineage: what it was made from and what was made of it"
+      onClick={(e) => {
+        e.stopPropagation();
+        showLineage(to);
+      }}
+    >
+      {text}
+    </button>
+  );
+}
+
+function CardEnhanced({ job }: { job: Job }) {
   const made = job.enhancement;
   const to = made ? made.parent?.jobId : job.enhanced > 0 ? job.id : undefined;
   const text = made

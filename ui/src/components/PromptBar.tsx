@@ -13,8 +13,10 @@ import {
   sendDraft,
   sending,
 } from "../state";
+import { referenceAdded } from "../references";
 import { Composer } from "./Composer";
 import { RecentPrompts, SavedPrompts } from "./PromptMemory";
+import { ReferenceChips } from "./ReferenceChips";
 
 type Panel = NonNullable<typeof promptPanel.value>;
 
@@ -33,9 +35,9 @@ export function PromptBar() {
   const progress = batchProgress.value;
   const box = useRef<HTMLTextAreaElement>(null);
 
-  // At launch, and after "Use prompt", "Edit and run again" or a picked prompt: the keyboard
-  // goes to the box, the caret to its end.
-  const wanted = promptWanted.value;
+  // At launch, and after "Use prompt", "Edit and run again", a picked prompt or a picture put
+  // in the prompt: the keyboard goes to the box, the caret to its end.
+  const wanted = promptWanted.value + referenceAdded.value;
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -72,6 +74,7 @@ export function PromptBar() {
 
   return (
     <section class="promptbar">
+      <ReferenceChips />
       <div class="prompt-row">
         <textarea
           ref={box}

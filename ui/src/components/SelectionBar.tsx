@@ -17,6 +17,7 @@ import {
   selectionPayload,
 } from "../library/selection";
 import { ExportPicker } from "./ExportPicker";
+import { actionsAccount, askBlend, blendSelection } from "../actions";
 import { counted, formatCount } from "../numbers";
 
 /** What can be done to the selection: like, collect, export, delete; shown while there is one. */
@@ -90,6 +91,15 @@ export function SelectionBar() {
           onClick={() => void collect(inCollection, selectionPayload(), false)}
         >
           Remove from “{inCollection.name}”
+        </button>
+      )}
+      {blendSelection() && actionsAccount() && (
+        <button
+          data-testid="bulk-blend"
+          title="Mix these pictures into one new grid with Midjourney's Blend (2–5 pictures)"
+          onClick={askBlend}
+        >
+          Blend…
         </button>
       )}
       <ExportPicker

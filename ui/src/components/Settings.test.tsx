@@ -108,6 +108,7 @@ describe("Settings", () => {
           baseUrl: "https://cl.imagineapi.dev",
           token: "tok-1",
           allowUnencrypted: false,
+          options: { auth: "mj_api_secret", speed: null },
         },
       },
     ]);

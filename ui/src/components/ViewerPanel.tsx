@@ -5,6 +5,8 @@ import { parseParams, promptText } from "../prompt";
 import { PROVIDER_NAMES, imageLabel, type ImageRecord, type Job } from "../types";
 import { ImageActions } from "./ImageActions";
 import { ViewerLineage } from "./Lineage";
+import { ViewerActions } from "./ActionButtons";
+import { Described } from "./Described";
 import { PromptButtons } from "./PromptActions";
 
 interface Props {
@@ -45,8 +47,14 @@ export function ViewerPanel({ job, image, remove }: Props) {
           )}
         </dl>
         <ViewerLineage job={job} image={image} />
+        <Described job={job} />
       </div>
       <div class="viewer-actions">
+        {(job.buttons.length > 0 || job.status === "awaiting_prompt") && (
+          <section role="group" aria-label="Midjourney">
+            <ViewerActions job={job} image={image} />
+          </section>
+        )}
         <section role="group" aria-label="Image">
           <ImageActions image={image} job={job} />
         </section>

@@ -21,6 +21,7 @@ import {
   settingsPage,
   viewer,
 } from "../state";
+import { references } from "../references";
 import { toasts } from "../toasts";
 
 /** For `beforeEach`: the app as it is before it starts. */
@@ -30,6 +31,7 @@ export function freshApp() {
   settingsPage.value = "accounts";
   troubles.value = new Map();
   draft.value = "";
+  references.value = [];
   repeat.value = 1;
   promptPanel.value = null;
   pendingBatch.value = null;

@@ -28,7 +28,8 @@ export const DEMO: Account = {
     enhance: [],
     importPast: false,
     actions: false,
-    imageData: false,
+    // Demo takes image prompts as data (it tints its pictures by them).
+    imageData: true,
     imageAddresses: false,
   },
   tokenSet: false,
@@ -58,6 +59,25 @@ export const WORK: Account = {
   tokenProblem: null,
   allowUnencrypted: false,
   options: { auth: "mj_api_secret", speed: null },
+};
+
+/** A midjourney-proxy account: the one with Midjourney's actions, Describe and Blend. */
+export const PROXY: Account = {
+  ...WORK,
+  id: 3,
+  provider: "mjplus",
+  label: "Proxy",
+  baseUrl: "http://127.0.0.1:8080",
+  providerName: "midjourney-proxy",
+  defaultBaseUrl: "http://127.0.0.1:8080",
+  capabilities: {
+    enhance: [],
+    importPast: false,
+    actions: true,
+    imageData: true,
+    imageAddresses: false,
+  },
+  active: false,
 };
 
 const SLOTS = ["grid", "u1", "u2", "u3", "u4"] as const;
@@ -111,9 +131,14 @@ export function done(id: number, overrides: Partial<Job> = {}): Job {
   });
 }
 
-/** The job itself, or an Enhance made of one of its images (as the core's lineage filter). */
+/** The job itself, or an Enhance or action made of one of its images (as the core's lineage
+ * filter). */
 function inLineage(j: Job, of: number): boolean {
-  return j.id === of || j.enhancement?.parent?.jobId === of;
+  return (
+    j.id === of ||
+    j.enhancement?.parent?.jobId === of ||
+    (j.made?.from.some((p) => p.jobId === of) ?? false)
+  );
 }
 
 export interface Call {
@@ -210,6 +235,20 @@ export function fakeCore(jobs: Job[], extra: Handlers = {}): Core {
       return { jobs, images, next: all[start + limit]?.seq ?? null };
     },
     get_job: ({ id }: { id: number }) => core.jobs.find((j) => j.id === id) ?? null,
+    // The reverse of each job's `made`, as the store's job_sources answer it.
+    job_made_of: ({ jobId }: { jobId: number }) =>
+      core.jobs.flatMap((j) =>
+        (j.made?.from ?? [])
+          .filter((p) => p.jobId === jobId)
+          .map((p) => ({
+            imageId: p.imageId,
+            slot: p.slot,
+            jobId: j.id,
+            action: j.made!.action,
+            label: j.made!.label,
+            status: j.status,
+          })),
+      ),
     // Distinct prompts, newest first, containing the query in any case.
     recent_prompts: ({ query, limit }: { query: string; limit: number }) =>
       [

@@ -1,17 +1,18 @@
-//! Prints how soon a finished ImagineAPI job's images are on disk, and how many requests each
-//! job costs, for Atelier's engine (default settings, as users get it) and for the seed guide's
-//! loop (check every 5 s, one job per script), each against a fresh stand-in server with the
-//! same submissions. `cargo bench -p atelier-core --bench polling`
+//! Prints how soon a finished job's images are on disk, and how many requests each job costs,
+//! for Atelier's engine (default settings, as users get it) against an ImagineAPI and a
+//! midjourney-proxy (mj-plus) stand-in, and for the seed guide's loop against ImagineAPI
+//! (check every 5 s, one job per script); each run gets a fresh server with the same
+//! submissions. `cargo bench -p atelier-core --bench polling`
 //!
-//! The delay runs from the instant the server turns a job `completed` (the stand-in computes it
-//! from the job's creation and its phase timings) to the instant its last image is on disk:
-//! for Atelier, the job reaching `Done` (images verified, thumbnails made); for the seed loop,
-//! the last file written.
+//! The delay runs from the instant the server turns a job `completed` / `SUCCESS` (the stand-in
+//! computes it from the job's creation and its phase timings) to the instant its last image is
+//! on disk: for Atelier, the job reaching `Done` (images verified, thumbnails made); for the seed
+//! loop, the last file written.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use atelier_core::app::ImageSize;
 use atelier_core::app::NewAccount;
@@ -20,7 +21,7 @@ use atelier_core::library::LibraryQuery;
 use atelier_core::providers::ProviderKind;
 use atelier_core::secrets::MemoryStore;
 use atelier_core::Atelier;
-use atelier_standin::{ImagineApi, ImagineApiConfig};
+use atelier_standin::{ImagineApi, ImagineApiConfig, MjPlus, MjPlusConfig};
 use serde_json::{json, Value};
 
 /// How many jobs go out; `ATELIER_BENCH_JOBS` changes it (16 by default).
@@ -49,7 +50,7 @@ const SUBJECTS: [&str; 4] = [
 /// Drawing takes 3.5 to 8.5 s (6 s on average), varying by prompt: with fixed phases a
 /// per-job loop would meet every completion at the same point of its cycle, and the delays
 /// would all be the same number, set by the chosen timings rather than by the client.
-fn config() -> ImagineApiConfig {
+fn imagineapi_config() -> ImagineApiConfig {
     ImagineApiConfig {
         token: TOKEN.into(),
         pending: Duration::from_millis(1500),
@@ -57,6 +58,21 @@ fn config() -> ImagineApiConfig {
         running_spread: Duration::from_secs(5),
         grid_size: 1024,
         ..ImagineApiConfig::default()
+    }
+}
+
+/// midjourney-proxy with the same pending time and the ImagineAPI runs' average drawing time
+/// (it has no per-prompt spread); slots and queue wide enough that every job is in flight at
+/// once, as on a proxy with many Discord accounts behind it.
+fn mjplus_config() -> MjPlusConfig {
+    MjPlusConfig {
+        secret: TOKEN.into(),
+        pending: Duration::from_millis(1500),
+        running: Duration::from_secs(6),
+        grid_size: 1024,
+        concurrency: 256,
+        queue_size: 256,
+        ..MjPlusConfig::default()
     }
 }
 
@@ -103,7 +119,8 @@ struct Outcome {
     delays: Vec<Duration>,
     api: usize,
     assets: usize,
-    previews: usize,
+    /// Of the assets, partial previews (the mj-plus stand-in does not count them apart).
+    previews: Option<usize>,
 }
 
 impl Outcome {
@@ -112,27 +129,40 @@ impl Outcome {
         server: &ImagineApi,
         finished: &HashMap<String, Instant>,
     ) -> Outcome {
-        let mut delays: Vec<Duration> = finished
-            .iter()
-            .map(|(id, at)| {
-                let completed = server.completed_at(id).expect("the stand-in completes it");
-                at.saturating_duration_since(completed)
-            })
-            .collect();
-        delays.sort();
+        let completed_at = |id: &str| server.completed_at(id).expect("the stand-in completes it");
         Outcome {
             name,
-            delays,
+            delays: delays(finished, completed_at),
             api: server.requests() - server.asset_requests(),
             assets: server.asset_requests(),
-            previews: server.preview_requests(),
+            previews: Some(server.preview_requests()),
+        }
+    }
+
+    /// The API's requests (the submissions included) and the CDN's, which serves the pictures.
+    fn measure_mjplus(
+        name: &'static str,
+        server: &MjPlus,
+        finished: &HashMap<String, Instant>,
+    ) -> Outcome {
+        let completed_at = |id: &str| {
+            let task = server.task(id).expect("the stand-in knows the task");
+            let millis = task["finishTime"].as_u64().expect("a finished task's time");
+            instant_of(UNIX_EPOCH + Duration::from_millis(millis))
+        };
+        Outcome {
+            name,
+            delays: delays(finished, completed_at),
+            api: server.all_requests(),
+            assets: server.cdn_requests(),
+            previews: None,
         }
     }
 
     fn row(&self) -> String {
         let per_job = |n: usize| n as f64 / jobs() as f64;
         format!(
-            "| {} | {}/{} | {:.2} s | {:.2} s | {:.1} | {:.1} ({:.1} previews) |",
+            "| {} | {}/{} | {:.2} s | {:.2} s | {:.1} | {:.1}{} |",
             self.name,
             self.delays.len(),
             jobs(),
@@ -140,8 +170,33 @@ impl Outcome {
             secs(percentile(&self.delays, 95)),
             per_job(self.api),
             per_job(self.assets),
-            per_job(self.previews),
+            self.previews
+                .map(|p| format!(" ({:.1} previews)", per_job(p)))
+                .unwrap_or_default(),
         )
+    }
+}
+
+/// Each finished job's delay from its server-side completion, sorted.
+fn delays(
+    finished: &HashMap<String, Instant>,
+    completed_at: impl Fn(&str) -> Instant,
+) -> Vec<Duration> {
+    let mut delays: Vec<Duration> = finished
+        .iter()
+        .map(|(id, at)| at.saturating_duration_since(completed_at(id)))
+        .collect();
+    delays.sort();
+    delays
+}
+
+/// A wall-clock time (the proxy's `finishTime`, in ms) on the monotonic clock; read right
+/// after the run, so the two clocks have not drifted apart in between.
+fn instant_of(at: SystemTime) -> Instant {
+    let now = (SystemTime::now(), Instant::now());
+    match now.0.duration_since(at) {
+        Ok(ago) => now.1 - ago,
+        Err(ahead) => now.1 + ahead.duration(),
     }
 }
 
@@ -164,7 +219,8 @@ fn main() {
         .build()
         .expect("tokio runtime");
     let plan = Plan::new();
-    let c = config();
+    let c = imagineapi_config();
+    let m = mjplus_config();
     println!(
         "ImagineAPI stand-in: pending {:.1} s, running {:.1} to {:.1} s by prompt, grid {} px; \
          {} jobs sent at random over {} s (seed {SEED:#x})",
@@ -175,7 +231,15 @@ fn main() {
         jobs(),
         WINDOW.as_secs(),
     );
-    let atelier = runtime.block_on(run_atelier(&plan));
+    println!(
+        "mj-plus stand-in: pending {:.1} s, running {:.1} s, grid {} px, pictures from a second \
+         origin (its CDN)",
+        secs(m.pending),
+        secs(m.running),
+        m.grid_size,
+    );
+    let atelier = runtime.block_on(run_imagineapi(&plan));
+    let mjplus = runtime.block_on(run_mjplus(&plan));
     let seed = runtime.block_on(run_seed_loop(&plan));
     println!();
     println!(
@@ -183,10 +247,11 @@ fn main() {
     );
     println!("|---|---|---|---|---|---|");
     println!("{}", atelier.row());
+    println!("{}", mjplus.row());
     println!("{}", seed.row());
     println!();
     println!("delay: server-side completion to every image on disk; p95 is nearest-rank");
-    for outcome in [&atelier, &seed] {
+    for outcome in [&atelier, &mjplus, &seed] {
         let all: Vec<String> = outcome
             .delays
             .iter()
@@ -196,11 +261,32 @@ fn main() {
     }
 }
 
-/// Atelier as users get it: default engine settings, an ImagineAPI account, `submit`.
-async fn run_atelier(plan: &Plan) -> Outcome {
-    let server = ImagineApi::start(config(), 0)
+/// Atelier as users get it with an ImagineAPI account.
+async fn run_imagineapi(plan: &Plan) -> Outcome {
+    let server = ImagineApi::start(imagineapi_config(), 0)
         .await
         .expect("stand-in starts");
+    let done = run_atelier(plan, ProviderKind::ImagineApi, server.base_url(), 5).await;
+    Outcome::measure("Atelier engine, ImagineAPI", &server, &done)
+}
+
+/// Atelier as users get it with a midjourney-proxy account (secret in `mj-api-secret`).
+async fn run_mjplus(plan: &Plan) -> Outcome {
+    let server = MjPlus::start(mjplus_config(), 0)
+        .await
+        .expect("stand-in starts");
+    let done = run_atelier(plan, ProviderKind::MjPlus, server.base_url(), 1).await;
+    Outcome::measure_mjplus("Atelier engine, mj-plus", &server, &done)
+}
+
+/// Atelier as users get it: default engine settings, one account, `submit`; when each job's
+/// `images` pictures were all on disk, by remote id.
+async fn run_atelier(
+    plan: &Plan,
+    provider: ProviderKind,
+    base_url: String,
+    images: usize,
+) -> HashMap<String, Instant> {
     let dir = tempfile::tempdir().expect("temp dir");
     let done: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let ended: Arc<Mutex<HashMap<i64, JobStatus>>> = Arc::default();
@@ -228,10 +314,11 @@ async fn run_atelier(plan: &Plan) -> Outcome {
     let account = app
         .add_account(&NewAccount {
             allow_unencrypted: false,
-            provider: ProviderKind::ImagineApi,
+            provider,
             label: "Stand-in".into(),
-            base_url: server.base_url(),
+            base_url,
             token: TOKEN.into(),
+            options: Default::default(),
         })
         .expect("account added")
         .account
@@ -257,8 +344,8 @@ async fn run_atelier(plan: &Plan) -> Outcome {
         };
         match job.status {
             JobStatus::Done => assert!(
-                job.images.len() == 5 && job.images.iter().all(|i| on_disk(i.id)),
-                "job {} is done without its five images",
+                job.images.len() == images && job.images.iter().all(|i| on_disk(i.id)),
+                "job {} is done without its {images} images",
                 job.id
             ),
             other => eprintln!("atelier: job {} ended {other:?}: {:?}", job.id, job.error),
@@ -266,7 +353,7 @@ async fn run_atelier(plan: &Plan) -> Outcome {
     }
     let done = done.lock().unwrap().clone();
     app.shutdown();
-    Outcome::measure("Atelier engine (default config)", &server, &done)
+    done
 }
 
 /// The seed guide's client, one script per prompt: send it, check it at once and then after
@@ -274,7 +361,7 @@ async fn run_atelier(plan: &Plan) -> Outcome {
 /// its `send_request` opens one. The guide stops at printing the URLs; fetching the grid and then
 /// the four upscales one after another, each written to disk, is the straight continuation.
 async fn run_seed_loop(plan: &Plan) -> Outcome {
-    let server = ImagineApi::start(config(), 0)
+    let server = ImagineApi::start(imagineapi_config(), 0)
         .await
         .expect("stand-in starts");
     let dir = tempfile::tempdir().expect("temp dir");

@@ -62,6 +62,11 @@ pub enum SpeedMode {
 }
 
 impl Account {
+    /// Whether a token is asked for and kept: not for Demo, nor for a server run without one.
+    pub fn needs_token(&self) -> bool {
+        self.provider.needs_token() && self.options.auth != AuthStyle::NoSecret
+    }
+
     /// The keychain entry that holds this account's token.
     pub fn keychain_name(&self) -> String {
         format!("account:{}", self.id)

@@ -315,8 +315,9 @@ pub struct ImageRecord {
     pub width: u32,
     pub height: u32,
     pub bytes: u64,
-    /// Where the service served it: provenance only, never loaded again (nor sent to the web
-    /// view).
+    /// Where the service served it: provenance, and the address a prompt names the picture by
+    /// on a service that reads addresses (after a HEAD says it still answers). Never loaded
+    /// again, nor sent to the web view.
     #[serde(skip)]
     pub source_url: Option<String>,
     pub liked: bool,

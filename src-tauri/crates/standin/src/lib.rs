@@ -6,11 +6,13 @@ mod art;
 mod clock;
 mod codec;
 pub mod imagineapi;
+pub mod mjplus;
 mod prompt;
 mod server;
 mod time;
 
 pub use aiclient::{AiClient, AiClientConfig};
 pub use imagineapi::{ImagineApi, ImagineApiConfig, PastImages};
+pub use mjplus::{MjPlus, MjPlusConfig, SecretStyle, TaskFault};
 pub use server::tls::Authority;
 pub use server::Fault;

@@ -4,14 +4,20 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use atelier_standin::{AiClient, AiClientConfig, ImagineApi, ImagineApiConfig, PastImages};
+use atelier_standin::{
+    AiClient, AiClientConfig, ImagineApi, ImagineApiConfig, MjPlus, MjPlusConfig, PastImages,
+    SecretStyle,
+};
 
 const USAGE: &str = "usage:
   atelier-standin imagineapi [--port 8787] [--token T] [--pending-ms N] [--running-ms N] \
 [--grid-size N] [--bot-status S] [--past N] [--hide-user-created true] \
 [--ignore-page true]
   atelier-standin aiclient [--port 8788] [--token T] [--pending-ms N] [--running-ms N] \
-[--image-size N] [--credits N]";
+[--image-size N] [--credits N]
+  atelier-standin mjplus [--port 8789] [--secret S] [--auth header|bearer|none] \
+[--modes true] [--pending-ms N] [--running-ms N] [--grid-size N] [--remix true] \
+[--concurrency N] [--queue-size N] [--banned w1,w2] [--link-ttl-ms N]";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -19,6 +25,7 @@ async fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("imagineapi") => imagineapi(&args[1..]).await,
         Some("aiclient") => aiclient(&args[1..]).await,
+        Some("mjplus") => mjplus(&args[1..]).await,
         Some("-h" | "--help") | None => Err(USAGE.to_owned()),
         Some(other) => Err(format!("unknown service \"{other}\"\n{USAGE}")),
     };
@@ -82,6 +89,43 @@ async fn aiclient(args: &[String]) -> Result<(), String> {
         .await
         .map_err(|e| cannot_listen(port, &e))?;
     announce_and_wait(&server.base_url()).await
+}
+
+async fn mjplus(args: &[String]) -> Result<(), String> {
+    let mut config = MjPlusConfig::default();
+    let mut port = 8789;
+    for (flag, value) in pairs(args)? {
+        match flag {
+            "--port" => port = number(flag, value)?,
+            "--secret" => config.secret = value.to_owned(),
+            "--auth" => config.auth = secret_style(value)?,
+            "--modes" => config.modes = value == "true",
+            "--pending-ms" => config.pending = millis(flag, value)?,
+            "--running-ms" => config.running = millis(flag, value)?,
+            "--grid-size" => config.grid_size = number(flag, value)?,
+            "--remix" => config.remix = value == "true",
+            "--concurrency" => config.concurrency = number(flag, value)?,
+            "--queue-size" => config.queue_size = number(flag, value)?,
+            "--banned" => config.banned = value.split(',').map(str::to_owned).collect(),
+            "--link-ttl-ms" => config.link_ttl = millis(flag, value)?,
+            other => return Err(format!("unknown flag {other}\n{USAGE}")),
+        }
+    }
+    let server = MjPlus::start(config, port)
+        .await
+        .map_err(|e| cannot_listen(port, &e))?;
+    announce_and_wait(&server.base_url()).await
+}
+
+fn secret_style(value: &str) -> Result<SecretStyle, String> {
+    match value {
+        "header" => Ok(SecretStyle::Header),
+        "bearer" => Ok(SecretStyle::Bearer),
+        "none" => Ok(SecretStyle::None),
+        other => Err(format!(
+            "--auth takes header, bearer or none, not \"{other}\""
+        )),
+    }
 }
 
 /// Every flag takes one value: `--flag value` pairs in order.

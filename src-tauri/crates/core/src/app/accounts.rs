@@ -2,7 +2,8 @@
 
 use super::{Atelier, AtelierError};
 use crate::accounts::{
-    clean_label, clean_token, trim_pasted, Account, AccountView, Address, HistoryChoice,
+    clean_label, clean_token, trim_pasted, Account, AccountOptions, AccountView, Address,
+    AuthStyle, HistoryChoice,
 };
 use crate::app::{AccountChange, NewAccount};
 use crate::library::{Filter, LibraryQuery};
@@ -27,19 +28,31 @@ impl Atelier {
             ));
         }
         let label = clean_label(&new.label).map_err(AtelierError::Invalid)?;
-        let token = clean_token(&new.token).map_err(AtelierError::Invalid)?;
+        let options = options_for(new.provider, &new.options);
+        let token = match options.auth {
+            AuthStyle::NoSecret => None,
+            _ => Some(clean_token(&new.token).map_err(AtelierError::Invalid)?),
+        };
         let address = checked_address(new.provider, &new.base_url, new.allow_unencrypted)?;
         // Prompts keep going where they went until the person picks the new account (its
         // token is untested yet). Pinned, since the store's fallback is the first account.
         let active = self.store.active_account()?.id;
         let account = self.store.insert_account(new.provider, &label, &address)?;
-        if let Err(e) = self.secrets.set(&account.keychain_name(), &token) {
+        let kept = self
+            .store
+            .set_account_options(account.id, &options)
+            .map_err(AtelierError::from)
+            .and_then(|()| match &token {
+                Some(token) => Ok(self.secrets.set(&account.keychain_name(), token)?),
+                None => Ok(()),
+            });
+        if let Err(e) = kept {
             // No token, no account: never leave one behind that cannot work.
             self.store.delete_account(account.id)?;
-            return Err(e.into());
+            return Err(e);
         }
         self.store.set_active_account(active)?;
-        self.view(account, active)
+        self.view(self.account(account.id)?, active)
     }
 
     /// Renames, moves or re-tokens an account. A token never follows an address to another
@@ -58,20 +71,29 @@ impl Atelier {
         }
         let address =
             checked_address(account.provider, &change.base_url, change.allow_unencrypted)?;
+        let options = options_for(account.provider, &change.options);
+        let keeps_secret = options.auth != AuthStyle::NoSecret;
         let token = match &change.token {
-            Some(raw) => Some(clean_token(raw).map_err(AtelierError::Invalid)?),
-            None => None,
+            Some(raw) if keeps_secret => Some(clean_token(raw).map_err(AtelierError::Invalid)?),
+            _ => None,
         };
-        if token.is_none() && !address::same_origin(&account.base_url, &address.url) {
+        let moved_away = !address::same_origin(&account.base_url, &address.url);
+        if keeps_secret && token.is_none() && moved_away {
             let to = address::parse(&address.url)?.origin().ascii_serialization();
             return Err(AtelierError::TokenNeeded(to));
         }
         if let Some(token) = &token {
             self.secrets.set(&account.keychain_name(), token)?;
         }
+        if !keeps_secret {
+            // None is kept for a server that takes none.
+            self.secrets.delete(&account.keychain_name())?;
+        }
         self.store.update_account(id, &label, &address)?;
+        self.store.set_account_options(id, &options)?;
         let moved = address.url != account.base_url
-            || address.allow_unencrypted != account.allow_unencrypted;
+            || address.allow_unencrypted != account.allow_unencrypted
+            || options != account.options;
         if moved || token.is_some() {
             self.refresh_provider(&self.account(id)?)?;
         }
@@ -83,6 +105,13 @@ impl Atelier {
         if !account.provider.needs_token() {
             return Err(AtelierError::Invalid(
                 "The Demo account needs no token.".into(),
+            ));
+        }
+        if !account.needs_token() {
+            return Err(AtelierError::Invalid(
+                "This account is set to send no secret: choose how the server takes it \
+                 (mj-api-secret or Authorization: Bearer) in the account first."
+                    .into(),
             ));
         }
         let token = clean_token(raw).map_err(AtelierError::Invalid)?;
@@ -160,16 +189,26 @@ impl Atelier {
 
     fn view(&self, account: Account, active: i64) -> Result<AccountView, AtelierError> {
         let kind = account.provider;
-        let token_set = kind.needs_token() && self.secrets.get(&account.keychain_name())?.is_some();
+        let needs_token = account.needs_token();
+        let token_set = needs_token && self.secrets.get(&account.keychain_name())?.is_some();
         Ok(AccountView {
             provider_name: kind.display_name(),
             default_base_url: kind.default_base_url(),
-            needs_token: kind.needs_token(),
+            needs_token,
             capabilities: kind.capabilities(),
             token_set,
             active: account.id == active,
             account,
         })
+    }
+}
+
+/// The options kept for an account: only midjourney-proxy has a choice; the others speak one
+/// way, so whatever came with them is not kept (a "no secret" must not reach them).
+fn options_for(kind: ProviderKind, asked: &AccountOptions) -> AccountOptions {
+    match kind {
+        ProviderKind::MjPlus => asked.clone(),
+        _ => AccountOptions::default(),
     }
 }
 

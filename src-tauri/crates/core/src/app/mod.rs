@@ -7,6 +7,7 @@ mod export;
 mod imports;
 mod library;
 mod prompts;
+mod references;
 mod reply;
 
 use std::collections::HashMap;
@@ -23,8 +24,9 @@ use crate::preferences::Preferences;
 use crate::providers::address::{self, AddressError};
 use crate::providers::aiclient::AiClient;
 use crate::providers::demo::Demo;
-use crate::providers::http::shared_client;
+use crate::providers::http::Clients;
 use crate::providers::imagineapi::ImagineApi;
+use crate::providers::mjplus::MjPlus;
 use crate::providers::{Health, Provider, ProviderError, ProviderKind};
 use crate::secrets::{Secret, SecretError, SecretStore};
 use crate::store::{Store, StoreError};
@@ -33,6 +35,7 @@ pub use actions::{ActionPlan, DescribeSource, ModalAnswer};
 pub use enhance::EnhancePlan;
 pub use export::Outgoing;
 use library::Removals;
+pub use references::PromptReference;
 pub use reply::{ErrorCode, ErrorReply};
 
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +82,9 @@ pub struct NewAccount {
     /// The person confirmed a plain `http://` address on another machine.
     #[serde(default)]
     pub allow_unencrypted: bool,
+    /// How its service wants to be spoken to (midjourney-proxy); the default for the others.
+    #[serde(default)]
+    pub options: crate::accounts::AccountOptions,
 }
 
 /// What the account editor saves.
@@ -96,6 +102,9 @@ pub struct AccountChange {
     #[serde(default)]
     #[ts(type = "string | null")]
     pub token: Option<Secret>,
+    /// How its service wants to be spoken to (midjourney-proxy); the default for the others.
+    #[serde(default)]
+    pub options: crate::accounts::AccountOptions,
 }
 
 /// An account with the provider that serves it, ready to send to (see [`Atelier::connect`]).
@@ -131,7 +140,7 @@ pub struct Atelier {
     importer: Importer,
     /// What the job timeout is until the person picks another.
     default_timeout: std::time::Duration,
-    http: reqwest::Client,
+    http: Clients,
     demo: Arc<Demo>,
     /// Deletions that Undo can still bring back.
     removals: Removals,
@@ -164,7 +173,7 @@ impl Atelier {
             importer,
             engine,
             default_timeout,
-            http: shared_client(),
+            http: Clients::shared(),
             demo: Arc::new(Demo::default()),
             removals: Removals::default(),
             _folder: folder,
@@ -181,7 +190,7 @@ impl Atelier {
     }
 
     /// Replaces the HTTP client every provider shares (tests use one with short timeouts).
-    pub fn with_http(mut self, http: reqwest::Client) -> Self {
+    pub fn with_http(mut self, http: Clients) -> Self {
         self.http = http;
         self
     }
@@ -212,15 +221,8 @@ impl Atelier {
         prompt: &str,
         batch: Option<Batch>,
     ) -> Result<Job, AtelierError> {
-        let prompt = prompt.trim();
-        if prompt.is_empty() {
-            return Err(AtelierError::Invalid("Write a prompt first.".into()));
-        }
-        let Connection { account, provider } = connection;
-        Ok(self
-            .engine
-            .submit(provider, &account, prompt, batch)
-            .await?)
+        self.submit_referencing(connection, prompt, &[], batch)
+            .await
     }
 
     pub fn cancel(&self, job_id: i64) -> Result<(), AtelierError> {
@@ -337,16 +339,26 @@ impl Atelier {
         }
         let url = address::parse(&account.base_url)?;
         address::require_encryption(&url, account.allow_unencrypted)?;
-        let token = self
-            .secrets
-            .get(&account.keychain_name())?
-            .ok_or_else(|| AtelierError::NoToken(account.label.clone()))?;
-        let (http, base) = (self.http.clone(), account.base_url.as_str());
+        // None for an account whose server takes no secret.
+        let token = match account.needs_token() {
+            true => Some(self.secrets.get(&account.keychain_name())?),
+            false => None,
+        };
+        let required = || {
+            token
+                .clone()
+                .flatten()
+                .ok_or_else(|| AtelierError::NoToken(account.label.clone()))
+        };
+        let (http, base) = (&self.http, account.base_url.as_str());
         Ok(match account.provider {
-            ProviderKind::ImagineApi => Arc::new(ImagineApi::new(http, base, token)?),
-            ProviderKind::AiClient => Arc::new(AiClient::new(http, base, token)?),
+            ProviderKind::ImagineApi => Arc::new(ImagineApi::new(http, base, required()?)?),
+            ProviderKind::AiClient => Arc::new(AiClient::new(http, base, required()?)?),
             ProviderKind::Demo => self.demo.clone(),
-            ProviderKind::MjPlus => todo!("issue 19: the midjourney-proxy provider"),
+            ProviderKind::MjPlus => {
+                let secret = token.is_some().then(required).transpose()?;
+                Arc::new(MjPlus::new(http, base, secret, &account.options)?)
+            }
         })
     }
 }

@@ -83,7 +83,7 @@ async fn all(ctx: &Arc<Context>, provider: &Arc<dyn Provider>, job_id: i64, outp
         enhanced,
     };
     let mut failed = download.run(ctx).await;
-    if failed.is_none() && outputs.grid.is_none() {
+    if failed.is_none() && needs_composing(outputs) {
         if let Err(e) = compose(ctx, job_id).await {
             failed = Some(format!(
                 "Could not download {}: {e}",
@@ -100,10 +100,19 @@ async fn all(ctx: &Arc<Context>, provider: &Arc<dyn Provider>, job_id: i64, outp
     }
 }
 
-/// Marks the job `downloading` and says which images it lacks and how large they may be.
-/// Blocking: SQLite and the disk.
+/// Only singles came: a grid is made of them. A job that makes one picture (an Enhance, an
+/// action's upscale) has it as the grid; a Describe may come with no picture at all, only
+/// its prompts.
+fn needs_composing(outputs: &Outputs) -> bool {
+    let described = outputs.upscales.is_empty() && !outputs.prompts.is_empty();
+    outputs.grid.is_none() && !described
+}
+
+/// Records what the finished job offers next, marks it `downloading`, and says which images
+/// it lacks and how large they may be. Blocking: SQLite and the disk.
 fn prepare(ctx: &Context, job_id: i64, outputs: &Outputs) -> (Vec<(Slot, Url)>, Ceiling, bool) {
     let ledger = ctx.ledger().blocking();
+    ledger.outputs(job_id, &outputs.buttons, &outputs.prompts);
     ledger.downloading(job_id);
     ctx.media().remove_preview(job_id);
     let job = ledger.job(job_id);

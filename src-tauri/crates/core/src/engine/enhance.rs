@@ -59,7 +59,7 @@ impl Engine {
             // Turned away before it was looked at: nothing was started.
             Err(e @ ProviderError::RateLimited { .. }) => self.not_started(&job, &e).await,
             Err(e) if e.answer_lost() => {
-                let why = format!("{e} {}", lost(provider.kind()));
+                let why = format!("{e} {}", lost(provider.kind(), "Enhance"));
                 self.ctx().finish(job.id, JobStatus::Unknown, why).await;
             }
             Err(e) => self.refused(&job, &e).await,

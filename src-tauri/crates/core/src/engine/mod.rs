@@ -15,6 +15,9 @@
 //! the blocking face of the ledger and context (`.blocking()`). Its tasks are async and use
 //! the async methods, which do the SQLite work on the blocking pool (`blocking::run`).
 
+mod actions;
+#[cfg(test)]
+mod actions_tests;
 mod blocking;
 mod budget;
 mod config;
@@ -33,6 +36,7 @@ mod tracker;
 mod transfers;
 mod wording;
 
+pub use actions::{ActionRequest, Answer, MadeFrom};
 pub use config::EngineConfig;
 pub use context::{Notice, NoticeSink};
 pub use enhance::EnhanceSource;
@@ -118,20 +122,32 @@ impl Engine {
     fn resume_one(&self, provider: Arc<dyn Provider>, job: &Job) {
         let _span = job_span(job.id).entered();
         tracing::info!(status = job.status.as_str(), "resumed");
+        // An action's modal step leaves while the job is `submitting` with the task's id:
+        // whether it arrived cannot be told, so it is never sent again.
+        let confirming = job.made.is_some() && job.status == JobStatus::Submitting;
         match &job.remote_id {
+            Some(_) if confirming => self.lost(&provider, job),
             Some(remote_id) => {
                 let deadline = self.deadline_of(job);
-                self.follow(&provider, job, remote_id.clone(), deadline, Instant::now());
+                let now = Instant::now();
+                self.follow(&provider, job, remote_id.clone(), deadline, now, None);
             }
-            // An Enhance carries no reference to look it up by: never sent again.
-            None if job.enhancement.is_some() => {
-                let why = wording::lost(provider.kind());
-                self.ctx()
-                    .blocking()
-                    .finish(job.id, JobStatus::Unknown, &why);
-            }
+            // An Enhance or an action carries no reference to look it up by: never sent again.
+            None if job.enhancement.is_some() || job.made.is_some() => self.lost(&provider, job),
             None => self.settle_later(provider, job),
         }
+    }
+
+    fn lost(&self, provider: &Arc<dyn Provider>, job: &Job) {
+        let what = if job.made.is_some() {
+            "action"
+        } else {
+            "Enhance"
+        };
+        let why = wording::lost(provider.kind(), what);
+        self.ctx()
+            .blocking()
+            .finish(job.id, JobStatus::Unknown, &why);
     }
 
     /// Follows a job again that the person gave up on, or whose images did not all arrive:
@@ -148,22 +164,24 @@ impl Engine {
             .reopen(job.id, JobStatus::Queued)?;
         // Asked for by the person: a whole new wait.
         let deadline = Instant::now() + self.ctx().job_timeout();
-        self.follow(&provider, job, remote_id, deadline, Instant::now());
+        self.follow(&provider, job, remote_id, deadline, Instant::now(), None);
         Ok(true)
     }
 
     /// The service has the job: record its id and follow it (unless the person cancelled it
-    /// meanwhile; then "Resume" can still pick it up).
+    /// meanwhile; then "Resume" can still pick it up). Where the service says how many are
+    /// ahead of it, the job says so until it starts.
     pub(super) async fn accepted(
         &self,
         provider: &Arc<dyn Provider>,
         job_id: i64,
         remote: RemoteJob,
     ) -> Result<(), StoreError> {
+        let note = remote.ahead.map(wording::ahead);
         let job = self
             .ctx()
             .ledger()
-            .accepted(job_id, &remote.remote_id)
+            .accepted(job_id, &remote.remote_id, note.clone())
             .await?;
         if let Some(job) = job.filter(|j| j.status != JobStatus::Cancelled) {
             let deadline = self.deadline_of(&job);
@@ -172,7 +190,8 @@ impl Engine {
                 RemoteState::Queued => Instant::now() + self.ctx().config().pace().queued(),
                 _ => Instant::now(),
             };
-            self.follow(provider, &job, remote.remote_id, deadline, first_look);
+            let (remote_id, look) = (remote.remote_id, first_look);
+            self.follow(provider, &job, remote_id, deadline, look, note);
         }
         Ok(())
     }
@@ -183,6 +202,7 @@ impl Engine {
         Instant::now() + self.ctx().job_timeout().saturating_sub(age)
     }
 
+    /// Hands the job to its account's tracker; `note` stays on it while it is queued.
     fn follow(
         &self,
         provider: &Arc<dyn Provider>,
@@ -190,6 +210,7 @@ impl Engine {
         remote_id: String,
         deadline: Instant,
         first_look: Instant,
+        note: Option<String>,
     ) {
         let account_id = job.account_id.unwrap_or_default();
         let mut trackers = self.lock_trackers();
@@ -203,6 +224,7 @@ impl Engine {
             remote_id,
             deadline,
             first_look,
+            note,
         };
         if tracker.tx.send(follow).is_err() {
             tracing::error!("the tracker of account {account_id} has stopped");
@@ -241,7 +263,7 @@ impl Engine {
         {
             if let Some(remote_id) = job.remote_id.clone() {
                 let deadline = self.deadline_of(job);
-                self.follow(&provider, job, remote_id, deadline, Instant::now());
+                self.follow(&provider, job, remote_id, deadline, Instant::now(), None);
             }
         }
     }
@@ -260,11 +282,18 @@ impl Engine {
         let Some(job) = self.ctx().ledger().blocking().read(job_id)? else {
             return Ok(());
         };
-        if !job.status.is_finished() {
-            let why = wording::cancelled(job.provider);
-            self.ctx()
-                .blocking()
-                .finish(job_id, JobStatus::Cancelled, &why);
+        match job.status {
+            JobStatus::AwaitingPrompt => {
+                let why = wording::cancelled_waiting(job.provider);
+                self.ctx().ledger().blocking().abandon_waiting(job_id, &why);
+            }
+            status if !status.is_finished() => {
+                let why = wording::cancelled(job.provider);
+                self.ctx()
+                    .blocking()
+                    .finish(job_id, JobStatus::Cancelled, &why);
+            }
+            _ => {}
         }
         Ok(())
     }

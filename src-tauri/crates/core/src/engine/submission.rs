@@ -10,7 +10,7 @@ use tracing::Instrument;
 use super::spans::job_span;
 use super::Engine;
 use crate::accounts::Account;
-use crate::job::{Batch, Job, JobStatus};
+use crate::job::{Batch, Job, JobStatus, SourceRole};
 use crate::providers::{Provider, ProviderError, RemoteJob};
 use crate::store::StoreError;
 
@@ -28,6 +28,24 @@ impl Engine {
         batch: Option<Batch>,
     ) -> Result<Job, StoreError> {
         let job = self.ctx().ledger().open(account, prompt, batch).await?;
+        let span = job_span(job.id);
+        self.send(provider, job, prompt).instrument(span).await
+    }
+
+    /// As [`Engine::submit`], the job recorded with the library pictures sent as its
+    /// references (`sources`); `provider` is the one that carries them to the service.
+    pub async fn submit_referencing(
+        &self,
+        provider: Arc<dyn Provider>,
+        account: &Account,
+        prompt: &str,
+        sources: Vec<(i64, SourceRole)>,
+        batch: Option<Batch>,
+    ) -> Result<Job, StoreError> {
+        let ledger = self.ctx().ledger();
+        let job = ledger
+            .open_referencing(account, prompt, sources, batch)
+            .await?;
         let span = job_span(job.id);
         self.send(provider, job, prompt).instrument(span).await
     }

@@ -27,6 +27,8 @@ pub(super) enum Command {
         /// When to look first: at once after a restart, later when the service just said
         /// the job is queued.
         first_look: Instant,
+        /// Shown on the job while it is queued (how many are ahead of it), gone once it runs.
+        note: Option<String>,
     },
     Forget(i64),
     /// A new token or address: use it, and wake up if a rejected token paused everything.
@@ -88,6 +90,8 @@ struct Flight {
     clock: ProgressClock,
     /// Partial previews are a nicety: fetched now and then, not on every poll.
     last_preview: Option<Instant>,
+    /// What the job says while queued (its place in the queue); dropped once it runs.
+    queued_note: Option<String>,
 }
 
 const PREVIEW_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
@@ -131,6 +135,7 @@ impl Follower {
                 remote_id,
                 deadline,
                 first_look,
+                note,
             } => {
                 let flight = Flight {
                     remote_id,
@@ -139,6 +144,7 @@ impl Follower {
                     failures: 0,
                     clock: ProgressClock::default(),
                     last_preview: None,
+                    queued_note: note,
                 };
                 self.flights.insert(job_id, flight);
             }
@@ -260,14 +266,17 @@ impl Follower {
         match state {
             RemoteState::Queued => {
                 flight.due = now + pace.queued();
-                let ledger = self.ctx.ledger();
-                ledger.progress(job_id, JobStatus::Queued, None).await;
+                let (ledger, note) = (self.ctx.ledger(), flight.queued_note.clone());
+                ledger.progress(job_id, JobStatus::Queued, None, note).await;
             }
             RemoteState::Running { progress, preview } => {
                 flight.clock.observe(now, progress);
                 flight.due = now + pace.running(&flight.clock, now);
+                flight.queued_note = None;
                 let ledger = self.ctx.ledger();
-                let changed = ledger.progress(job_id, JobStatus::Running, progress).await;
+                let changed = ledger
+                    .progress(job_id, JobStatus::Running, progress, None)
+                    .await;
                 let stale = flight
                     .last_preview
                     .is_none_or(|at| now.duration_since(at) >= PREVIEW_EVERY);

@@ -2,13 +2,30 @@
 
 use crate::providers::ProviderKind;
 
-/// Why an Enhance whose answer may have been lost is left alone.
-pub(super) fn lost(kind: ProviderKind) -> String {
+/// Why an Enhance or an action (`what`) whose answer may have been lost is left alone.
+pub(super) fn lost(kind: ProviderKind, what: &str) -> String {
     let service = kind.display_name();
     format!(
-        "Atelier cannot tell whether {service} started this Enhance, and it cannot be looked up \
-         there, so it was not sent again. Check your {service} history before enhancing this \
-         image again, so you do not pay twice."
+        "Atelier cannot tell whether {service} started this {what}, and it cannot be looked up \
+         there, so it was not sent again. Check your {service} history before trying it again, \
+         so you do not pay twice."
+    )
+}
+
+/// Where a job is in the service's queue (midjourney-proxy's code 22), until it starts.
+pub(super) fn ahead(jobs: u32) -> String {
+    match jobs {
+        1 => "1 job is ahead of yours in the service's queue.".into(),
+        n => format!("{n} jobs are ahead of yours in the service's queue."),
+    }
+}
+
+/// Why a job that waited for the person's prompt stopped: its modal step never left.
+pub(super) fn cancelled_waiting(kind: ProviderKind) -> String {
+    format!(
+        "Cancelled before it started: the prompt was never sent, so {} made nothing and \
+         charged nothing.",
+        kind.display_name()
     )
 }
 

@@ -42,7 +42,8 @@ pub struct Filter {
     pub collection: Option<i64>,
     /// The jobs sent together from one prompt.
     pub batch: Option<Batch>,
-    /// A job and the Enhance jobs made of its images: its lineage, from either end.
+    /// A job and the jobs made of its images (Enhances, actions, Describes and Blends): its
+    /// lineage, from either end.
     pub lineage: Option<i64>,
 }
 

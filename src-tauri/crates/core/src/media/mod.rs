@@ -10,6 +10,7 @@ mod compose;
 mod download;
 mod folders;
 mod format;
+mod sendable;
 mod temp;
 mod thumbnail;
 mod trash;
@@ -20,6 +21,7 @@ pub use ceiling::{enhance_too_large, Ceiling, TooLarge, MAX_ENHANCED_PIXELS, WEB
 pub use compose::tile;
 pub use download::{DownloadLimits, SavedImage};
 pub use format::{extension, kept_format};
+pub use sendable::{decoded, library_picture, outside_picture, MAX_SENT_BYTES};
 pub use thumbnail::{make_thumbnail, make_thumbnails, Thumbnails, SMALL_EDGE, THUMB_EDGE};
 pub use trash::CAN_UNTRASH;
 

@@ -123,4 +123,64 @@ mod tests {
             assert_eq!(base(aiclient, text), None, "{text}");
         }
     }
+
+    #[test]
+    fn mjplus_request_paths_point_back_at_the_server() {
+        for text in [
+            "http://127.0.0.1:8080/mj",
+            "http://127.0.0.1:8080/mj/submit/imagine",
+            "http://127.0.0.1:8080/mj/task/1712/fetch",
+            "http://127.0.0.1:8080/mj-fast/submit/imagine",
+            "http://127.0.0.1:8080/mj-relax/task/list-by-condition",
+            "http://127.0.0.1:8080/mj-turbo",
+        ] {
+            assert_eq!(
+                base(mjplus, text).as_deref(),
+                Some("http://127.0.0.1:8080"),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            base(mjplus, "https://relay.example/proxy/mj/submit/action").as_deref(),
+            Some("https://relay.example/proxy")
+        );
+    }
+
+    #[test]
+    fn mjplus_bases_are_left_alone() {
+        for text in [
+            "http://127.0.0.1:8080",
+            "https://relay.example/",
+            "https://relay.example/proxy",
+            "https://relay.example/mjx",
+        ] {
+            assert_eq!(base(mjplus, text), None, "{text}");
+        }
+    }
+
+    /// Self-hosted servers are often on this computer or the LAN: the plain-http rules of the
+    /// other services apply unchanged.
+    #[test]
+    fn mjplus_on_this_computer_needs_no_confirmation_and_on_the_lan_asks() {
+        use crate::providers::address::{parse_for, require_encryption_as_typed, AddressError};
+        use crate::providers::ProviderKind;
+        let rules = ProviderKind::MjPlus.address_rules();
+        for text in ["http://127.0.0.1:8080", "http://localhost:8080"] {
+            let url = parse_for(text, &rules).unwrap();
+            assert_eq!(
+                require_encryption_as_typed(text, &url, false),
+                Ok(()),
+                "{text}"
+            );
+        }
+        let lan = "http://192.168.1.20:8080";
+        let url = parse_for(lan, &rules).unwrap();
+        assert_eq!(
+            require_encryption_as_typed(lan, &url, false),
+            Err(AddressError::Unencrypted(lan.into()))
+        );
+        assert_eq!(require_encryption_as_typed(lan, &url, true), Ok(()));
+        let pasted = parse_for("http://127.0.0.1:8080/mj/submit/imagine", &rules).unwrap_err();
+        assert_eq!(pasted.suggestion(), Some("http://127.0.0.1:8080"));
+    }
 }

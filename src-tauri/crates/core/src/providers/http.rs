@@ -27,23 +27,79 @@ const ERROR_BODY_TIME: Duration = Duration::from_secs(10);
 
 /// One service account's endpoint: where it is, who we are, what to call it in messages.
 pub struct HttpApi {
-    client: reqwest::Client,
+    clients: Clients,
     base: Url,
-    token: Secret,
+    credential: Credential,
     service: &'static str,
 }
 
-/// The client every provider shares, so connections are reused across jobs and accounts.
-/// It trusts the system's certificate store (a company's or a self-hosted server's own
-/// authority) besides the public roots, and never follows a redirect to plain HTTP.
-pub fn shared_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .read_timeout(Duration::from_secs(30))
-        .user_agent(concat!("Atelier/", env!("CARGO_PKG_VERSION")))
-        .redirect(Policy::custom(follow))
-        .build()
-        .expect("the TLS backend is compiled in")
+/// How requests to the service's own host say who we are.
+#[derive(Clone)]
+pub enum Credential {
+    /// `Authorization: Bearer <token>`.
+    Bearer(Secret),
+    /// The token in a header of the service's own (midjourney-proxy's `mj-api-secret`).
+    Header(&'static str, Secret),
+    /// A server run without a secret.
+    Nothing,
+}
+
+impl Credential {
+    fn secret(&self) -> &str {
+        match self {
+            Credential::Bearer(s) | Credential::Header(_, s) => s.expose(),
+            Credential::Nothing => "",
+        }
+    }
+
+    fn attach(&self, req: RequestBuilder) -> RequestBuilder {
+        match self {
+            Credential::Bearer(s) => req.bearer_auth(s.expose()),
+            Credential::Header(name, s) => req.header(*name, s.expose()),
+            Credential::Nothing => req,
+        }
+    }
+}
+
+/// The HTTP clients every provider shares, made once, so connections are reused across jobs
+/// and accounts. Both trust the system's certificate store (a company's or a self-hosted
+/// server's own authority) besides the public roots. `following` follows redirects, never to
+/// plain HTTP; `staying` follows none, for calls carrying a secret in a header of the
+/// service's own, which reqwest (unlike `Authorization`) would carry on to another host.
+#[derive(Clone)]
+pub struct Clients {
+    following: reqwest::Client,
+    staying: reqwest::Client,
+}
+
+impl Clients {
+    /// What the app uses.
+    pub fn shared() -> Self {
+        Self::with_timeouts(Duration::from_secs(10), Duration::from_secs(30))
+    }
+
+    /// Tests use shorter ones.
+    pub fn with_timeouts(connect: Duration, read: Duration) -> Self {
+        let client = |redirects| {
+            reqwest::Client::builder()
+                .connect_timeout(connect)
+                .read_timeout(read)
+                .user_agent(concat!("Atelier/", env!("CARGO_PKG_VERSION")))
+                .redirect(redirects)
+                .build()
+                .expect("the TLS backend is compiled in")
+        };
+        Self {
+            following: client(Policy::custom(follow)),
+            staying: client(Policy::none()),
+        }
+    }
+
+    /// The client that follows redirects (as `follow` allows), for requests without a secret
+    /// of the service's own header.
+    pub fn following(&self) -> &reqwest::Client {
+        &self.following
+    }
 }
 
 /// Redirects to another server are followed without the token (reqwest drops
@@ -71,9 +127,9 @@ enum RefusedRedirect {
 
 impl HttpApi {
     pub fn new(
-        client: reqwest::Client,
+        clients: &Clients,
         base: &str,
-        token: Secret,
+        credential: Credential,
         service: &'static str,
     ) -> Result<Self, ProviderError> {
         let base = address::parse(base).map_err(|e| ProviderError::Rejected {
@@ -81,11 +137,31 @@ impl HttpApi {
             detail: e.to_string(),
         })?;
         Ok(Self {
-            client,
+            clients: clients.clone(),
             base,
-            token,
+            credential,
             service,
         })
+    }
+
+    /// The same endpoint, saying who we are another way (to find the way a server takes).
+    pub fn speaking_as(&self, credential: Credential) -> Self {
+        Self {
+            clients: self.clients.clone(),
+            base: self.base.clone(),
+            credential,
+            service: self.service,
+        }
+    }
+
+    /// The client for a request that carries the credential: reqwest drops `Authorization`
+    /// on a redirect to another host, but not a header of the service's own, so such
+    /// requests follow no redirect at all.
+    fn client_with_credential(&self) -> &reqwest::Client {
+        match self.credential {
+            Credential::Header(..) => &self.clients.staying,
+            _ => &self.clients.following,
+        }
     }
 
     pub fn service(&self) -> &'static str {
@@ -106,14 +182,15 @@ impl HttpApi {
     pub fn tame(&self, state: RemoteState) -> RemoteState {
         match state {
             RemoteState::Failed { message } => RemoteState::Failed {
-                message: clip(&hide_token(&message, self.token.expose()), MAX_CHARS),
+                message: clip(&hide_token(&message, self.credential.secret()), MAX_CHARS),
             },
             other => other,
         }
     }
 
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ProviderError> {
-        self.send_json(self.client.get(self.url(path))).await
+        self.send_json(self.client_with_credential().get(self.url(path)))
+            .await
     }
 
     pub async fn post_json<T: DeserializeOwned>(
@@ -121,8 +198,12 @@ impl HttpApi {
         path: &str,
         body: &impl serde::Serialize,
     ) -> Result<T, ProviderError> {
-        self.send_json(self.client.post(self.url(path)).json(body))
-            .await
+        self.send_json(
+            self.client_with_credential()
+                .post(self.url(path))
+                .json(body),
+        )
+        .await
     }
 
     pub async fn post_form<T: DeserializeOwned>(
@@ -130,16 +211,22 @@ impl HttpApi {
         path: &str,
         form: &[(&str, &str)],
     ) -> Result<T, ProviderError> {
-        self.send_json(self.client.post(self.url(path)).form(form))
-            .await
+        self.send_json(
+            self.client_with_credential()
+                .post(self.url(path))
+                .form(form),
+        )
+        .await
     }
 
     /// Starts a download. The token goes only to the service's own host.
     pub async fn fetch(&self, url: &Url) -> Result<Response, ProviderError> {
-        let mut req = self.client.get(url.clone());
-        if url.origin() == self.base.origin() {
-            req = req.bearer_auth(self.token.expose());
-        }
+        let req = if url.origin() == self.base.origin() {
+            let req = self.client_with_credential().get(url.clone());
+            self.credential.attach(req)
+        } else {
+            self.clients.following.get(url.clone())
+        };
         let resp = req.send().await.map_err(|e| self.transport_error(e))?;
         match resp.status().as_u16() {
             200..=299 => Ok(resp),
@@ -155,8 +242,9 @@ impl HttpApi {
         &self,
         req: RequestBuilder,
     ) -> Result<T, ProviderError> {
-        let resp = req
-            .bearer_auth(self.token.expose())
+        let resp = self
+            .credential
+            .attach(req)
             .header(header::ACCEPT, "application/json")
             .timeout(API_TIMEOUT)
             .send()
@@ -172,6 +260,9 @@ impl HttpApi {
                 ),
             });
         }
+        if resp.status().is_redirection() {
+            return Err(self.unfollowed(&resp));
+        }
         if !resp.status().is_success() {
             return Err(self.status_error(resp).await);
         }
@@ -185,12 +276,29 @@ impl HttpApi {
             });
         }
         serde_json::from_slice(&body).map_err(|e| {
-            let text = hide_token(&String::from_utf8_lossy(&body), self.token.expose());
+            let text = hide_token(&String::from_utf8_lossy(&body), self.credential.secret());
             ProviderError::BadResponse {
                 service: self.service,
                 detail: format!("{e}; the reply began with {:?}", snippet(&text)),
             }
         })
+    }
+
+    /// A redirect the call did not follow, so the secret stayed home.
+    fn unfollowed(&self, resp: &Response) -> ProviderError {
+        let to = resp
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("another address");
+        ProviderError::Rejected {
+            service: self.service,
+            detail: format!(
+                "it redirected to {}, where Atelier does not send the secret; if that is the \
+                 server's address, put it in the account",
+                clip(to, MAX_CHARS)
+            ),
+        }
     }
 
     fn transport_error(&self, e: reqwest::Error) -> ProviderError {
@@ -221,7 +329,7 @@ impl HttpApi {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let body = error_body(resp, ERROR_BODY_TIME).await;
-        let body = hide_token(&body, self.token.expose());
+        let body = hide_token(&body, self.credential.secret());
         classify(self.service, status, retry_after, &body)
     }
 }
@@ -409,7 +517,13 @@ mod tests {
     }
 
     fn api(base: &str) -> HttpApi {
-        HttpApi::new(shared_client(), base, Secret::new("t"), "Svc").unwrap()
+        HttpApi::new(
+            &Clients::shared(),
+            base,
+            Credential::Bearer(Secret::new("t")),
+            "Svc",
+        )
+        .unwrap()
     }
 
     /// A loopback port nothing listens on.
@@ -445,6 +559,45 @@ mod tests {
         assert!(err.answer_lost());
     }
 
+    /// Answers every request with `reply`, and sends what each request's head said.
+    fn answering(reply: String) -> (String, std::sync::mpsc::Receiver<String>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (heard, heads) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                let mut buf = [0; 8192];
+                let n = std::io::Read::read(&mut conn, &mut buf).unwrap_or(0);
+                let _ = heard.send(String::from_utf8_lossy(&buf[..n]).to_lowercase());
+                let _ = std::io::Write::write_all(&mut conn, reply.as_bytes());
+            }
+        });
+        (base, heads)
+    }
+
+    /// reqwest drops `Authorization` on a redirect to another host, not a header of the
+    /// service's own: such a call is not followed, and says where it was sent.
+    #[tokio::test]
+    async fn a_secret_in_a_header_of_its_own_never_follows_a_redirect_elsewhere() {
+        let ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+        let (elsewhere, heard_elsewhere) = answering(ok.into());
+        let moved = format!(
+            "HTTP/1.1 302 Found\r\nLocation: {elsewhere}/x\r\nContent-Length: 0\r\n\
+             Connection: close\r\n\r\n"
+        );
+        let (base, heard) = answering(moved);
+        let secret = Credential::Header("mj-api-secret", Secret::new("s3cret-value"));
+        let api = HttpApi::new(&Clients::shared(), &base, secret, "Svc").unwrap();
+        let err = api.post_json::<Value>("/mj/x", &1).await.unwrap_err();
+        assert!(err.to_string().contains(&elsewhere), "{err}");
+        assert!(heard
+            .recv()
+            .unwrap()
+            .contains("mj-api-secret: s3cret-value"));
+        let followed = heard_elsewhere.recv_timeout(Duration::from_millis(300));
+        assert!(followed.is_err(), "followed: {followed:?}");
+    }
+
     #[tokio::test]
     async fn an_error_body_that_drips_is_read_for_a_while_only() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -462,7 +615,12 @@ mod tests {
                 std::thread::sleep(Duration::from_millis(100));
             }
         });
-        let resp = shared_client().get(&base).send().await.unwrap();
+        let resp = Clients::shared()
+            .following()
+            .get(&base)
+            .send()
+            .await
+            .unwrap();
         let read = error_body(resp, Duration::from_millis(500));
         let body = tokio::time::timeout(Duration::from_secs(5), read)
             .await

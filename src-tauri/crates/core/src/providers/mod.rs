@@ -107,7 +107,8 @@ impl ProviderKind {
         match self {
             ProviderKind::ImagineApi => imagineapi::capabilities(),
             ProviderKind::MjPlus => mjplus::capabilities(),
-            ProviderKind::AiClient | ProviderKind::Demo => Capabilities::default(),
+            ProviderKind::Demo => demo::capabilities(),
+            ProviderKind::AiClient => Capabilities::default(),
         }
     }
 }

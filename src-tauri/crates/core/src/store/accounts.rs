@@ -3,7 +3,7 @@
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{Store, StoreError};
-use crate::accounts::{Account, Address};
+use crate::accounts::{Account, AccountOptions, Address};
 use crate::clock::now_ms;
 use crate::providers::ProviderKind;
 
@@ -66,6 +66,17 @@ impl Store {
         self.conn().execute(
             "UPDATE accounts SET label = ?2, base_url = ?3, unencrypted_ok = ?4 WHERE id = ?1",
             params![id, label, address.url, address.allow_unencrypted],
+        )?;
+        Ok(())
+    }
+
+    /// How the account's service is spoken to; stored as JSON so later choices read as their
+    /// defaults in older rows.
+    pub fn set_account_options(&self, id: i64, options: &AccountOptions) -> Result<(), StoreError> {
+        let json = serde_json::to_string(options).expect("options always serialize");
+        self.conn().execute(
+            "UPDATE accounts SET options = ?2 WHERE id = ?1",
+            params![id, json],
         )?;
         Ok(())
     }
@@ -200,5 +211,25 @@ mod tests {
             ProviderKind::Demo,
             "falls back to Demo"
         );
+    }
+
+    #[test]
+    fn an_accounts_options_are_kept() {
+        use crate::accounts::{AuthStyle, SpeedMode};
+        let store = Store::open_in_memory().unwrap();
+        let proxy = store
+            .insert_account(
+                ProviderKind::MjPlus,
+                "Proxy",
+                &Address::checked("http://127.0.0.1:8080"),
+            )
+            .unwrap();
+        assert_eq!(proxy.options, AccountOptions::default());
+        let options = AccountOptions {
+            auth: AuthStyle::NoSecret,
+            speed: Some(SpeedMode::Relax),
+        };
+        store.set_account_options(proxy.id, &options).unwrap();
+        assert_eq!(store.account(proxy.id).unwrap().unwrap().options, options);
     }
 }

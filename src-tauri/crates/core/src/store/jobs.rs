@@ -192,6 +192,16 @@ impl Store {
         Ok(())
     }
 
+    /// The job no longer has a task at the service worth following (one that waited for a
+    /// prompt that was never sent): nothing can be resumed.
+    pub fn clear_remote_id(&self, id: i64) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE jobs SET remote_id = NULL, updated_at = ?2 WHERE id = ?1",
+            params![id, now_ms()],
+        )?;
+        Ok(())
+    }
+
     /// Moves a job along; `error` is the latest problem worth showing (or none).
     pub fn set_status(
         &self,

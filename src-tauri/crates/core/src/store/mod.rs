@@ -14,11 +14,15 @@ mod library;
 mod library_tests;
 #[cfg(test)]
 mod lineage_tests;
+mod made;
+#[cfg(test)]
+mod made_tests;
 mod organize;
 #[cfg(test)]
 mod organize_tests;
 mod plan;
 mod prompts;
+mod references;
 mod removal;
 mod rows;
 mod schema;

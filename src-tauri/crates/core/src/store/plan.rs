@@ -98,10 +98,15 @@ impl Plan {
         }
         if let Some(job) = filter.lineage {
             // A short list of ids (by the parent index), like a collection's.
+            // Enhancements by their parent image; actions, Describes and Blends by their
+            // sources (`job_sources_by_image`).
             w.push(
                 "j.id IN (SELECT ? UNION ALL SELECT e.id FROM images c
-                          JOIN jobs e ON e.parent_image = c.id WHERE c.job_id = ?)",
-                [job.into(), job.into()],
+                          JOIN jobs e ON e.parent_image = c.id WHERE c.job_id = ?
+                          UNION ALL SELECT s.job_id FROM images c
+                          JOIN job_sources s ON s.image_id = c.id AND s.role = 'parent'
+                          WHERE c.job_id = ?)",
+                [job.into(), job.into(), job.into()],
             );
         }
         Plan {

@@ -14,9 +14,11 @@ use crate::job::Slot;
 // `liked` and `wall_count` are left out: the triggers rebuild them as the images come back.
 // An enhancement's link to its parent image comes back with it; a parent's own enhancements
 // keep theirs while it is away (image ids are never reused), so Undo restores the lineage.
+// The same holds for what an action, a Describe or a Blend was made from (`job_sources`).
 const JOB_COLUMNS: &str = "id, reference, provider, account_id, account_label, credits, \
     remote_id, prompt, status, progress, error, preview_rev, created_at, updated_at, aspect, \
-    model, seq, batch, enhance_scale, parent_image";
+    model, seq, batch, enhance_scale, parent_image, action, action_label, buttons, described";
+const SOURCE_COLUMNS: &str = "job_id, position, image_id, role";
 const IMAGE_COLUMNS: &str =
     "id, job_id, slot, file, thumb, width, height, bytes, source_url, liked";
 const MEMBER_COLUMNS: &str = "collection_id, job_id, added_at";
@@ -38,6 +40,8 @@ pub struct Removed {
     members: Vec<Vec<Value>>,
     /// Slots deleted earlier from the jobs that went whole.
     withheld: Vec<Vec<Value>>,
+    /// What the jobs that went whole were made from or sent with.
+    sources: Vec<Vec<Value>>,
     /// Relative to the media folder: whole job folders, or single files. Once the deletion is
     /// done, only those that were there and went to the trash.
     pub paths: Vec<String>,
@@ -194,6 +198,9 @@ fn take_jobs(
         &found,
     )?);
     removed
+        .sources
+        .extend(select(tx, "job_sources", SOURCE_COLUMNS, "job_id", &found)?);
+    removed
         .paths
         .extend(found.iter().map(|id| files.job_dir(*id)));
     removed.job_count += jobs.len() as u32;
@@ -201,7 +208,8 @@ fn take_jobs(
     removed.jobs.extend(jobs);
     removed.images.extend(images);
     delete(tx, "jobs_fts", "rowid", &seqs)?;
-    // Images, collection places and withheld slots go with the job (ON DELETE CASCADE).
+    // Images, collection places, withheld slots and sources go with the job (ON DELETE
+    // CASCADE).
     delete(tx, "jobs", "id", &found)
 }
 
@@ -210,6 +218,7 @@ fn take_jobs(
 fn put_back(tx: &Transaction<'_>, removed: &Removed) -> Result<(), StoreError> {
     insert(tx, "jobs", JOB_COLUMNS, &removed.jobs)?;
     insert(tx, "withheld_slots", WITHHELD_COLUMNS, &removed.withheld)?;
+    insert(tx, "job_sources", SOURCE_COLUMNS, &removed.sources)?;
     insert(tx, "images", IMAGE_COLUMNS, &removed.images)?;
     insert(tx, "collection_jobs", MEMBER_COLUMNS, &removed.members)?;
     let mut index = tx.prepare_cached("INSERT INTO jobs_fts (rowid, text) VALUES (?1, ?2)")?;

@@ -49,6 +49,7 @@ pub(crate) async fn child(
                 label: "Stand-in".into(),
                 base_url: url.into(),
                 token: TOKEN.into(),
+                options: Default::default(),
             };
             app.add_account(&new)
                 .expect("adding the account")

@@ -24,6 +24,7 @@ fn new_account(token: &str) -> NewAccount {
         base_url: String::new(),
         token: token.into(),
         allow_unencrypted: false,
+        options: Default::default(),
     }
 }
 
@@ -33,6 +34,7 @@ fn change(base_url: &str, token: Option<&str>, allow_unencrypted: bool) -> Accou
         base_url: base_url.into(),
         allow_unencrypted,
         token: token.map(Secret::from),
+        options: Default::default(),
     }
 }
 

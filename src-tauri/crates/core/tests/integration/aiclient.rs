@@ -9,7 +9,7 @@ use crate::harness::lab::{aiclient_config, aiclient_with, Lab, TOKEN};
 use crate::harness::{finished, poll_to_completion};
 use atelier_core::engine::{JobStatus, Slot};
 use atelier_core::providers::aiclient::AiClient;
-use atelier_core::providers::http::shared_client;
+use atelier_core::providers::http::Clients;
 use atelier_core::providers::{Provider, ProviderError, RemoteState};
 use atelier_core::secrets::Secret;
 use atelier_standin::{AiClientConfig, Fault};
@@ -24,7 +24,7 @@ async fn server() -> Arc<atelier_standin::AiClient> {
 }
 
 fn provider(server: &atelier_standin::AiClient, token: &str) -> AiClient {
-    AiClient::new(shared_client(), &server.base_url(), Secret::new(token)).unwrap()
+    AiClient::new(&Clients::shared(), &server.base_url(), Secret::new(token)).unwrap()
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ use std::time::Duration;
 use atelier_core::app::AccountChange;
 use atelier_core::engine::{Job, JobStatus};
 use atelier_core::media::DownloadLimits;
+use atelier_core::providers::http::Clients;
 use atelier_core::secrets::Secret;
 use atelier_standin::Fault;
 
@@ -41,6 +42,11 @@ macro_rules! for_each_provider {
             #[tokio::test]
             async fn aiclient() {
                 super::$test::<atelier_standin::AiClient>().await
+            }
+
+            #[tokio::test]
+            async fn mjplus() {
+                super::$test::<atelier_standin::MjPlus>().await
             }
         }
     )*};
@@ -120,11 +126,7 @@ async fn connection_resets_while_polling_and_downloading_are_retried<S: Service>
 }
 
 async fn a_poll_slower_than_the_client_allows_times_out_and_is_retried<S: Service>() {
-    let http = reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(2))
-        .read_timeout(Duration::from_millis(500))
-        .build()
-        .unwrap();
+    let http = Clients::with_timeouts(Duration::from_secs(2), Duration::from_millis(500));
     let lab = Lab::build(S::start().await).http(http).open();
     let notes = done_through(&lab, "a slow river", |poll| {
         Fault::new(poll, 200, 1).with_delay_ms(1500)
@@ -286,8 +288,7 @@ async fn a_download_still_going_at_the_job_timeout_ends_and_a_retry_finishes_it<
 
     lab.app.retry(job.id).unwrap();
     let done = finished(&lab.app, job.id).await;
-    assert_eq!(done.status, JobStatus::Done, "{done:?}");
-    assert_eq!(done.images.len(), 5);
+    assert_done(&done);
     lab.assert_media_consistent();
 }
 
@@ -333,6 +334,7 @@ async fn a_job_that_could_not_reach_the_service_failed_unsent() {
         base_url: format!("http://127.0.0.1:{closed}"),
         allow_unencrypted: false,
         token: Some(Secret::from(TOKEN)),
+        options: Default::default(),
     };
     lab.app.update_account(lab.account, &moved).unwrap();
     let job = lab.submit("a lighthouse in fog").await;

@@ -9,7 +9,7 @@ use crate::harness::lab::{imagineapi_config, imagineapi_with, walk, Lab, TOKEN};
 use crate::harness::{finished, poll_to_completion};
 use atelier_core::engine::{JobStatus, Slot};
 use atelier_core::library::LibraryQuery;
-use atelier_core::providers::http::shared_client;
+use atelier_core::providers::http::Clients;
 use atelier_core::providers::imagineapi::ImagineApi;
 use atelier_core::providers::{Provider, ProviderError, RemoteState};
 use atelier_core::secrets::Secret;
@@ -25,7 +25,7 @@ async fn server() -> Arc<atelier_standin::ImagineApi> {
 }
 
 fn provider(server: &atelier_standin::ImagineApi, token: &str) -> ImagineApi {
-    ImagineApi::new(shared_client(), &server.base_url(), Secret::new(token)).unwrap()
+    ImagineApi::new(&Clients::shared(), &server.base_url(), Secret::new(token)).unwrap()
 }
 
 /// Every file under `dir`, as text.

@@ -5,6 +5,7 @@
 mod harness;
 
 mod accounts;
+mod actions;
 mod aiclient;
 mod engine;
 mod enhance;
@@ -13,4 +14,6 @@ mod faults;
 mod imagineapi;
 mod import;
 mod library;
+mod mjplus;
+mod references;
 mod tls;

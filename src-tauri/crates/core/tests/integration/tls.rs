@@ -11,14 +11,14 @@ use std::sync::Arc;
 use crate::harness::lab::{imagineapi, imagineapi_config, Lab, TOKEN};
 use crate::harness::{finished, trusted_authorities};
 use atelier_core::engine::JobStatus;
-use atelier_core::providers::http::shared_client;
+use atelier_core::providers::http::Clients;
 use atelier_core::providers::imagineapi::ImagineApi;
 use atelier_core::providers::{Provider, ProviderError};
 use atelier_core::secrets::Secret;
 use atelier_standin::{Authority, Fault};
 
 fn provider(base: &str) -> ImagineApi {
-    ImagineApi::new(shared_client(), base, Secret::new(TOKEN)).unwrap()
+    ImagineApi::new(&Clients::shared(), base, Secret::new(TOKEN)).unwrap()
 }
 
 #[tokio::test]

@@ -13,11 +13,12 @@ mod writes;
 use std::sync::Arc;
 
 pub(super) use self::writes::BlockingLedger;
+use super::actions::MadeFrom;
 use super::blocking;
 use crate::accounts::Account;
-use crate::job::{Batch, Job, JobStatus, Slot};
+use crate::job::{Batch, Job, JobStatus, Slot, SourceRole};
 use crate::media::SavedImage;
-use crate::providers::EnhanceScale;
+use crate::providers::{EnhanceScale, ProviderKind};
 use crate::store::{Store, StoreError};
 
 /// Receives every job after it changed.
@@ -75,6 +76,23 @@ impl Ledger {
             .await
     }
 
+    /// Records a prompt's job with its references (library pictures sent with it), in the
+    /// job's own transaction.
+    pub async fn open_referencing(
+        &self,
+        account: &Account,
+        prompt: &str,
+        sources: Vec<(i64, SourceRole)>,
+        batch: Option<Batch>,
+    ) -> Result<Job, StoreError> {
+        let (account, prompt) = (account.clone(), prompt.to_owned());
+        let reference = uuid::Uuid::new_v4().to_string();
+        let open = move |l: &BlockingLedger| {
+            l.open_referencing(&reference, &account, &prompt, &sources, batch.as_ref())
+        };
+        self.run(open).await
+    }
+
     /// Records an Enhance of `parent_image` before it is sent; its prompt is the parent's.
     pub async fn open_enhancement(
         &self,
@@ -91,19 +109,74 @@ impl Ledger {
         self.run(open).await
     }
 
-    /// The service has the job under `remote_id`; returns the job as it now stands.
-    pub async fn accepted(&self, job_id: i64, remote_id: &str) -> Result<Option<Job>, StoreError> {
+    /// Records a job made by an action, a Describe or a Blend before it is sent.
+    pub async fn open_made(&self, account: &Account, made: &MadeFrom) -> Result<Job, StoreError> {
+        let (account, made) = (account.clone(), made.clone());
+        let reference = uuid::Uuid::new_v4().to_string();
+        let open = move |l: &BlockingLedger| {
+            let what = (made.action, made.label.as_str());
+            l.open_made(&reference, &account, &made.prompt, what, &made.sources)
+        };
+        self.run(open).await
+    }
+
+    /// The service has the job under `remote_id`; returns the job as it now stands. `note`
+    /// says how far back in the service's queue it is.
+    pub async fn accepted(
+        &self,
+        job_id: i64,
+        remote_id: &str,
+        note: Option<String>,
+    ) -> Result<Option<Job>, StoreError> {
         let remote_id = remote_id.to_owned();
         let accept = move |l: &BlockingLedger| {
-            l.accepted(job_id, &remote_id)?;
+            l.accepted(job_id, &remote_id, note.as_deref())?;
             l.read(job_id)
         };
         self.run(accept).await
     }
 
+    /// The service made task `remote_id` and waits for the person's prompt.
+    pub async fn awaiting_prompt(&self, job_id: i64, remote_id: &str, note: String) {
+        let remote_id = remote_id.to_owned();
+        self.run(move |l| l.awaiting_prompt(job_id, &remote_id, &note))
+            .await
+    }
+
+    /// The modal step of task `remote_id` is about to leave.
+    pub async fn confirming(&self, job_id: i64, remote_id: &str) -> Result<(), StoreError> {
+        let remote_id = remote_id.to_owned();
+        self.run(move |l| l.confirming(job_id, &remote_id)).await
+    }
+
+    /// The person answered the modal step with `prompt`.
+    pub async fn prompted(&self, job_id: i64, prompt: &str) -> Result<(), StoreError> {
+        let prompt = prompt.to_owned();
+        self.run(move |l| l.prompted(job_id, &prompt)).await
+    }
+
+    /// Another job of `provider` that already has the service's task `remote_id`.
+    pub async fn follower_of(
+        &self,
+        provider: ProviderKind,
+        remote_id: &str,
+        except: i64,
+    ) -> Option<i64> {
+        let remote_id = remote_id.to_owned();
+        self.run(move |l| l.follower_of(provider, &remote_id, except))
+            .await
+    }
+
     /// A new status or progress; returns whether anything changed (and was announced).
-    pub async fn progress(&self, job_id: i64, status: JobStatus, progress: Option<u8>) -> bool {
-        self.run(move |l| l.progress(job_id, status, progress))
+    /// `note`: what still holds while it waits (its place in the queue), or none.
+    pub async fn progress(
+        &self,
+        job_id: i64,
+        status: JobStatus,
+        progress: Option<u8>,
+        note: Option<String>,
+    ) -> bool {
+        self.run(move |l| l.progress(job_id, status, progress, note.as_deref()))
             .await
     }
 

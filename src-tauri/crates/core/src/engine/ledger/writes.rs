@@ -4,8 +4,8 @@
 
 use super::{Arrival, JobSink};
 use crate::accounts::Account;
-use crate::job::{Batch, Job, JobStatus, Slot};
-use crate::providers::{EnhanceScale, PastItem};
+use crate::job::{Batch, Job, JobStatus, Slot, SourceRole};
+use crate::providers::{ActionButton, ActionKind, EnhanceScale, PastItem, ProviderKind};
 use crate::store::{Layout, NewImage, PastJob, Store, StoreError};
 
 #[derive(Clone)]
@@ -57,6 +57,23 @@ impl BlockingLedger {
         Ok(job)
     }
 
+    /// Records a prompt's job with the library pictures sent as its references (`sources`,
+    /// in order), all in one transaction: the job never exists without them.
+    pub fn open_referencing(
+        &self,
+        reference: &str,
+        account: &Account,
+        prompt: &str,
+        sources: &[(i64, SourceRole)],
+        batch: Option<&Batch>,
+    ) -> Result<Job, StoreError> {
+        let job = self
+            .store
+            .insert_job_from(reference, account, prompt, None, sources, batch)?;
+        self.announce(job.id);
+        Ok(job)
+    }
+
     /// Records an Enhance of `parent_image` before it is sent; its prompt is the parent's.
     pub fn open_enhancement(
         &self,
@@ -73,14 +90,85 @@ impl BlockingLedger {
         Ok(job)
     }
 
-    /// The service has the job under `remote_id`.
-    pub fn accepted(&self, job_id: i64, remote_id: &str) -> Result<(), StoreError> {
+    /// Records a job made by an action, a Describe or a Blend (`made`: what, and the
+    /// button's label) from the `sources` pictures, before it is sent.
+    pub fn open_made(
+        &self,
+        reference: &str,
+        account: &Account,
+        prompt: &str,
+        made: (ActionKind, &str),
+        sources: &[(i64, SourceRole)],
+    ) -> Result<Job, StoreError> {
+        let job =
+            self.store
+                .insert_job_from(reference, account, prompt, Some(made), sources, None)?;
+        self.announce(job.id);
+        Ok(job)
+    }
+
+    /// The service has the job under `remote_id`; `note` says how far back in its queue.
+    pub fn accepted(
+        &self,
+        job_id: i64,
+        remote_id: &str,
+        note: Option<&str>,
+    ) -> Result<(), StoreError> {
         self.store.set_remote_id(job_id, remote_id)?;
         self.store
-            .set_status(job_id, JobStatus::Queued, None, None)?;
+            .set_status(job_id, JobStatus::Queued, None, note)?;
         self.announce(job_id);
         tracing::info!(remote_id, "accepted");
         Ok(())
+    }
+
+    /// The service made task `remote_id` and waits for the person's prompt; `note` says so.
+    pub fn awaiting_prompt(&self, job_id: i64, remote_id: &str, note: &str) {
+        self.write(job_id, "the wait for a prompt", || {
+            self.store.set_remote_id(job_id, remote_id)?;
+            let status = JobStatus::AwaitingPrompt;
+            self.store.set_status(job_id, status, None, Some(note))
+        });
+        tracing::info!(remote_id, "awaiting a prompt");
+    }
+
+    /// The modal step of task `remote_id` is about to leave: the id is kept first, so a crash
+    /// before the answer arrives is known to have reached the service's task.
+    pub fn confirming(&self, job_id: i64, remote_id: &str) -> Result<(), StoreError> {
+        self.store.set_remote_id(job_id, remote_id)?;
+        self.store
+            .set_status(job_id, JobStatus::Submitting, None, None)?;
+        self.announce(job_id);
+        Ok(())
+    }
+
+    /// The person answered the modal step with `prompt`: the job shows it from now on.
+    pub fn prompted(&self, job_id: i64, prompt: &str) -> Result<(), StoreError> {
+        self.store.set_prompt(job_id, prompt)?;
+        self.store
+            .set_status(job_id, JobStatus::Submitting, None, None)?;
+        self.announce(job_id);
+        Ok(())
+    }
+
+    /// Another job of `provider` that already has the service's task `remote_id`.
+    pub fn follower_of(&self, provider: ProviderKind, remote_id: &str, except: i64) -> Option<i64> {
+        self.store
+            .job_with_remote_id(provider, remote_id, except)
+            .inspect_err(|e| tracing::error!("looking for task {remote_id}: {e}"))
+            .ok()
+            .flatten()
+    }
+
+    /// What a finished job offers next and, for a Describe, what it read; written before its
+    /// pictures come, announced with `downloading`.
+    pub fn outputs(&self, job_id: i64, buttons: &[ActionButton], prompts: &[String]) {
+        if buttons.is_empty() && prompts.is_empty() {
+            return;
+        }
+        if let Err(e) = self.store.set_outputs(job_id, buttons, prompts) {
+            tracing::error!("recording the buttons of job {job_id}: {e}");
+        }
     }
 
     /// Followed again at the person's request.
@@ -92,16 +180,23 @@ impl BlockingLedger {
     }
 
     /// A new status or progress; returns whether anything changed (and was announced). A
-    /// passing problem shown on the job is cleared by it.
-    pub fn progress(&self, job_id: i64, status: JobStatus, progress: Option<u8>) -> bool {
+    /// passing problem shown on the job is replaced by `note` (what still holds: its place in
+    /// the queue), or cleared.
+    pub fn progress(
+        &self,
+        job_id: i64,
+        status: JobStatus,
+        progress: Option<u8>,
+        note: Option<&str>,
+    ) -> bool {
         let Some(job) = self.job(job_id) else {
             return false;
         };
-        if job.status == status && job.progress == progress && job.error.is_none() {
+        if job.status == status && job.progress == progress && job.error.as_deref() == note {
             return false;
         }
         let changed = self.write(job_id, "progress", || {
-            self.store.set_status(job_id, status, progress, None)
+            self.store.set_status(job_id, status, progress, note)
         });
         tracing::debug!(status = status.as_str(), progress, "progress");
         changed
@@ -127,6 +222,18 @@ impl BlockingLedger {
             self.store.set_status(job_id, status, None, Some(message))
         });
         // The reason stays in the store, which scrubs tokens from it; the log has the status.
+        tracing::info!(status = status.as_str(), "ended");
+    }
+
+    /// A job whose service task waited for a prompt that will never be sent: cancelled, and
+    /// without the task's id, so it is not offered to be followed again (the task would only
+    /// wait until the timeout).
+    pub fn abandon_waiting(&self, job_id: i64, message: &str) {
+        let status = JobStatus::Cancelled;
+        self.write(job_id, status.as_str(), || {
+            self.store.clear_remote_id(job_id)?;
+            self.store.set_status(job_id, status, None, Some(message))
+        });
         tracing::info!(status = status.as_str(), "ended");
     }
 
@@ -279,10 +386,10 @@ mod tests {
         let account = store.accounts().unwrap().remove(0);
         let (ledger, heard) = listened(&store);
         let job = ledger.open("ref-1", &account, "a kite", None).unwrap();
-        ledger.accepted(job.id, "remote-1").unwrap();
-        assert!(ledger.progress(job.id, JobStatus::Running, Some(40)));
+        ledger.accepted(job.id, "remote-1", None).unwrap();
+        assert!(ledger.progress(job.id, JobStatus::Running, Some(40), None));
         assert!(
-            !ledger.progress(job.id, JobStatus::Running, Some(40)),
+            !ledger.progress(job.id, JobStatus::Running, Some(40), None),
             "no change"
         );
         ledger.note(job.id, "HTTP 503, trying again");
@@ -309,7 +416,7 @@ mod tests {
             url: None,
         };
         assert!(ledger.image(404, &arrived).is_err());
-        assert!(!ledger.progress(404, JobStatus::Running, None));
+        assert!(!ledger.progress(404, JobStatus::Running, None, None));
         assert_eq!(heard.lock().unwrap().len(), 5);
     }
 }

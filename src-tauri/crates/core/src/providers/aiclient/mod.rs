@@ -7,6 +7,7 @@ mod wire;
 use async_trait::async_trait;
 use url::Url;
 
+use super::http::{Clients, Credential};
 use super::{
     Asset, Health, HttpApi, Provider, ProviderError, ProviderKind, RemoteJob, RemoteState,
 };
@@ -21,13 +22,9 @@ pub struct AiClient {
 }
 
 impl AiClient {
-    pub fn new(
-        client: reqwest::Client,
-        base_url: &str,
-        token: Secret,
-    ) -> Result<Self, ProviderError> {
+    pub fn new(clients: &Clients, base_url: &str, token: Secret) -> Result<Self, ProviderError> {
         Ok(Self {
-            api: HttpApi::new(client, base_url, token, SERVICE)?,
+            api: HttpApi::new(clients, base_url, Credential::Bearer(token), SERVICE)?,
         })
     }
 }

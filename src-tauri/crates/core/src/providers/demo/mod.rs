@@ -4,7 +4,9 @@
 //!
 //! It keeps no state: a job's id carries its start time, seed and prompt, so a Demo job
 //! still finishes after the app restarts. Each job gets a new seed, as on a real service,
-//! unless the prompt names one with `--seed`.
+//! unless the prompt names one with `--seed`. It takes image prompts as data, as
+//! midjourney-proxy does: their average colour tints the pictures (and rides in the id too),
+//! so a reference visibly changes what comes back.
 
 pub mod art;
 
@@ -16,7 +18,8 @@ use image::ImageEncoder;
 use url::Url;
 
 use super::{
-    Asset, Health, Outputs, Provider, ProviderError, ProviderKind, RemoteJob, RemoteState,
+    Asset, Capabilities, Health, ImageData, Outputs, Provider, ProviderError, ProviderKind,
+    RemoteJob, RemoteState,
 };
 use crate::clock::now_ms;
 
@@ -46,18 +49,27 @@ impl Provider for Demo {
     }
 
     async fn submit(&self, prompt: &str, reference: &str) -> Result<RemoteJob, ProviderError> {
-        // The reference is new for every job, so repeats of a prompt differ.
-        let seed = seed_of(prompt).unwrap_or(art::fnv1a(reference.as_bytes()) as u32);
-        Ok(RemoteJob {
-            remote_id: JobId {
-                started_ms: now_ms(),
-                seed,
-                prompt: prompt.to_owned(),
-            }
-            .encode(),
-            state: RemoteState::Queued,
-            ahead: None,
-        })
+        Ok(started(prompt, reference, None))
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        capabilities()
+    }
+
+    async fn submit_with_images(
+        &self,
+        prompt: &str,
+        reference: &str,
+        images: &[ImageData],
+    ) -> Result<RemoteJob, ProviderError> {
+        if images.is_empty() {
+            return self.submit(prompt, reference).await;
+        }
+        let images = images.to_vec();
+        let tint = tokio::task::spawn_blocking(move || average_colour(&images))
+            .await
+            .map_err(|e| bad_response(e.to_string()))??;
+        Ok(started(prompt, reference, Some(tint)))
     }
 
     async fn poll(&self, remote_id: &str) -> Result<RemoteState, ProviderError> {
@@ -118,9 +130,71 @@ impl Provider for Demo {
     }
 }
 
+/// What the Demo takes beyond a prompt: image prompts as data, as midjourney-proxy does.
+pub fn capabilities() -> Capabilities {
+    Capabilities {
+        image_data: true,
+        ..Capabilities::default()
+    }
+}
+
+/// A new Demo job, queued from now.
+fn started(prompt: &str, reference: &str, tint: Option<[u8; 3]>) -> RemoteJob {
+    // The reference is new for every job, so repeats of a prompt differ.
+    let seed = seed_of(prompt).unwrap_or(art::fnv1a(reference.as_bytes()) as u32);
+    let id = JobId {
+        started_ms: now_ms(),
+        seed,
+        tint,
+        prompt: prompt.to_owned(),
+    };
+    RemoteJob {
+        remote_id: id.encode(),
+        state: RemoteState::Queued,
+        ahead: None,
+    }
+}
+
+fn bad_response(detail: String) -> ProviderError {
+    ProviderError::BadResponse {
+        service: SERVICE,
+        detail,
+    }
+}
+
+/// The average colour of the pictures, each weighed alike.
+fn average_colour(images: &[ImageData]) -> Result<[u8; 3], ProviderError> {
+    let mut sum = [0u64; 3];
+    let mut pixels = 0u64;
+    for data in images {
+        let img = image::load_from_memory(&data.bytes)
+            .map_err(|e| bad_response(format!("an image prompt is not a picture: {e}")))?;
+        // A small copy is as good for an average and far cheaper.
+        for px in img.thumbnail(32, 32).to_rgb8().pixels() {
+            for (total, channel) in sum.iter_mut().zip(px.0) {
+                *total += u64::from(channel);
+            }
+            pixels += 1;
+        }
+    }
+    Ok(sum.map(|total| (total / pixels.max(1)) as u8))
+}
+
+/// How far the pictures lean to an image prompt's colour: enough to see at a glance.
+const TINT_WEIGHT: f32 = 0.45;
+
 fn picture(job: &JobId, index: u32) -> Result<Vec<u8>, ProviderError> {
     let (w, h) = art::size_for(aspect_of(&job.prompt));
-    let img = art::render(&job.prompt, job.seed, index, w, h);
+    let mut img = art::render(&job.prompt, job.seed, index, w, h);
+    if let Some(tint) = job.tint {
+        for px in img.pixels_mut() {
+            for (channel, toward) in px.0.iter_mut().zip(tint) {
+                let mixed =
+                    f32::from(*channel) + (f32::from(toward) - f32::from(*channel)) * TINT_WEIGHT;
+                *channel = mixed.round() as u8;
+            }
+        }
+    }
     let mut png = Vec::new();
     PngEncoder::new_with_quality(&mut png, CompressionType::Fast, FilterType::Adaptive)
         .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
@@ -163,22 +237,30 @@ pub fn seed_of(prompt: &str) -> Option<u32> {
 struct JobId {
     started_ms: i64,
     seed: u32,
+    /// The average colour of the image prompts sent with it, if any.
+    tint: Option<[u8; 3]>,
     prompt: String,
 }
 
 impl JobId {
-    /// `{ms}s{seed}-{prompt as hex}`.
+    /// `{ms}s{seed}-{prompt as hex}`, or `{ms}s{seed}t{rrggbb}-{prompt as hex}` with a tint.
     fn encode(&self) -> String {
         let hex: String = self.prompt.bytes().map(|b| format!("{b:02x}")).collect();
-        format!("{}s{}-{hex}", self.started_ms, self.seed)
+        let tint = self
+            .tint
+            .map_or(String::new(), |[r, g, b]| format!("t{r:02x}{g:02x}{b:02x}"));
+        format!("{}s{}{tint}-{hex}", self.started_ms, self.seed)
     }
 
     fn decode(id: &str) -> Option<JobId> {
         let (head, hex) = id.split_once('-')?;
         // Ids made before seeds (`{ms}-{hex}`) draw what they drew then: seed 0.
-        let (ms, seed) = match head.split_once('s') {
-            Some((ms, seed)) => (ms, seed.parse().ok()?),
-            None => (head, 0),
+        let (ms, seed, tint) = match head.split_once('s') {
+            Some((ms, rest)) => match rest.split_once('t') {
+                Some((seed, tint)) => (ms, seed.parse().ok()?, Some(colour(tint)?)),
+                None => (ms, rest.parse().ok()?, None),
+            },
+            None => (head, 0, None),
         };
         let bytes = (0..hex.len())
             .step_by(2)
@@ -190,9 +272,17 @@ impl JobId {
         Some(JobId {
             started_ms: ms.parse().ok()?,
             seed,
+            tint,
             prompt: String::from_utf8(bytes).ok()?,
         })
     }
+}
+
+/// `rrggbb` as a colour.
+fn colour(hex: &str) -> Option<[u8; 3]> {
+    let channel = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+    (hex.len() == 6).then_some(())?;
+    Some([channel(0)?, channel(2)?, channel(4)?])
 }
 
 #[cfg(test)]
@@ -212,6 +302,7 @@ mod tests {
         let id = JobId {
             started_ms: 42,
             seed: 4_294_967_295,
+            tint: None,
             prompt: "ünïcode — fox --ar 16:9".into(),
         }
         .encode();
@@ -223,6 +314,11 @@ mod tests {
         assert!(JobId::decode("nonsense").is_none());
         assert!(JobId::decode("1-zz").is_none());
         assert!(JobId::decode("1sx-66").is_none());
+        assert!(JobId::decode("1s2tzz0000-66").is_none());
+        assert_eq!(
+            JobId::decode("1s2tff8000-66").unwrap().tint,
+            Some([255, 128, 0])
+        );
         let old = JobId::decode("42-666f78").unwrap();
         assert_eq!(
             (old.started_ms, old.seed, old.prompt.as_str()),
@@ -240,8 +336,17 @@ mod tests {
     }
 
     async fn finished(demo: &Demo, prompt: &str) -> Vec<image::DynamicImage> {
+        finished_with(demo, prompt, &[]).await
+    }
+
+    async fn finished_with(
+        demo: &Demo,
+        prompt: &str,
+        images: &[ImageData],
+    ) -> Vec<image::DynamicImage> {
         let reference = uuid::Uuid::new_v4().to_string();
-        let job = demo.submit(prompt, &reference).await.unwrap();
+        let job = demo.submit_with_images(prompt, &reference, images).await;
+        let job = job.unwrap();
         let RemoteState::Completed(out) = demo.poll(&job.remote_id).await.unwrap() else {
             panic!("an instant demo should be done");
         };
@@ -288,6 +393,47 @@ mod tests {
                 );
             }
         }
+    }
+
+    fn solid_png(colour: [u8; 3]) -> ImageData {
+        let img = image::RgbImage::from_pixel(8, 8, image::Rgb(colour));
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
+        ImageData {
+            mime: "image/png",
+            bytes: bytes.into_inner(),
+        }
+    }
+
+    /// How red the picture is on average, less how green and blue.
+    fn redness(img: &image::DynamicImage) -> f64 {
+        let rgb = img.thumbnail(32, 32).to_rgb8();
+        let sum: f64 = rgb
+            .pixels()
+            .map(|p| f64::from(p[0]) - (f64::from(p[1]) + f64::from(p[2])) / 2.0)
+            .sum();
+        sum / rgb.pixels().len() as f64
+    }
+
+    #[tokio::test]
+    async fn an_image_prompt_leans_the_pictures_toward_its_colour() {
+        let demo = Demo::new(Duration::ZERO, Duration::ZERO);
+        assert!(demo.capabilities().image_data);
+        let prompt = "a lighthouse --seed 7";
+        let plain = finished(&demo, prompt).await;
+        let red = finished_with(&demo, prompt, &[solid_png([230, 20, 20])]).await;
+        let blue = finished_with(&demo, prompt, &[solid_png([20, 20, 230])]).await;
+        assert!(all_differ(&plain, &red) && all_differ(&red, &blue));
+        for i in 0..4 {
+            assert!(redness(&red[i]) > redness(&plain[i]) + 40.0, "picture {i}");
+            assert!(redness(&blue[i]) < redness(&plain[i]), "picture {i}");
+        }
+        let not_a_picture = ImageData {
+            mime: "image/png",
+            bytes: b"nope".to_vec(),
+        };
+        let refused = demo.submit_with_images(prompt, "r", &[not_a_picture]).await;
+        assert!(matches!(refused, Err(ProviderError::BadResponse { .. })));
     }
 
     #[tokio::test]

@@ -23,10 +23,14 @@ proptest! {
         started_ms in 0i64..=i64::MAX,
         seed in any::<u32>(),
         prompt in prop_oneof![words(PROMPT), text()],
+        tint in proptest::option::of(any::<[u8; 3]>()),
     ) {
         let _ = JobId::decode(&id);
-        let back = JobId::decode(&JobId { started_ms, seed, prompt: prompt.clone() }.encode());
+        let back = JobId::decode(&JobId { started_ms, seed, tint, prompt: prompt.clone() }.encode());
         let back = back.expect("an encoded id decodes");
-        prop_assert_eq!((back.started_ms, back.seed, back.prompt), (started_ms, seed, prompt));
+        prop_assert_eq!(
+            (back.started_ms, back.seed, back.tint, back.prompt),
+            (started_ms, seed, tint, prompt)
+        );
     }
 }

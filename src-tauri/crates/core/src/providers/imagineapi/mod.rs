@@ -12,6 +12,7 @@ use serde_json::json;
 use strum::VariantArray;
 use url::Url;
 
+use super::http::{Clients, Credential};
 use super::{
     Asset, Capabilities, EnhanceScale, Health, HttpApi, PastPage, Provider, ProviderError,
     ProviderKind, RemoteImage, RemoteJob, RemoteState,
@@ -31,13 +32,9 @@ pub struct ImagineApi {
 }
 
 impl ImagineApi {
-    pub fn new(
-        client: reqwest::Client,
-        base_url: &str,
-        token: Secret,
-    ) -> Result<Self, ProviderError> {
+    pub fn new(clients: &Clients, base_url: &str, token: Secret) -> Result<Self, ProviderError> {
         Ok(Self {
-            api: HttpApi::new(client, base_url, token, SERVICE)?,
+            api: HttpApi::new(clients, base_url, Credential::Bearer(token), SERVICE)?,
         })
     }
 

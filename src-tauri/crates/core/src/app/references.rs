@@ -8,25 +8,20 @@
 //! answers. Every refusal comes before anything is recorded or sent.
 //!
 //! The references travel beside the prompt, never in its recorded text: the job keeps the
-//! person's prompt and its `job_sources` rows say what went with it. [`WithReferences`]
-//! carries them to the service, on the first send and on any resend after a lost answer.
+//! person's prompt and its `job_sources` rows say what went with it; the engine sends what
+//! [`Carried`] makes of them (an `Outgoing`), first and on any resend after a lost answer.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use url::Url;
 
 use super::{Atelier, AtelierError, Connection};
-use crate::engine::{ImageRecord, Job};
+use crate::engine::{ImageRecord, Job, Outgoing};
 use crate::job::{Batch, SourceRole};
-use crate::media::MediaLibrary;
-use crate::providers::{
-    Asset, BlendShape, Capabilities, EnhanceScale, Health, ImageData, PastPage, Provider,
-    ProviderError, ProviderKind, RemoteImage, RemoteJob, RemoteState, Sent,
-};
+use crate::media::{library_picture, MediaError, MediaLibrary};
+use crate::providers::{Capabilities, ImageData, Provider};
 use crate::store::Store;
 
 /// How long a picture's address has to answer a HEAD before it counts as gone: the person is
@@ -65,12 +60,14 @@ impl Atelier {
                 .submit(provider, &account, prompt, batch)
                 .await?);
         }
-        let carried = self.carry(provider.as_ref(), references).await?;
+        let outgoing = self
+            .carry(provider.as_ref(), references)
+            .await?
+            .outgoing(prompt);
         let sources = references.iter().map(|r| (r.image_id, r.role)).collect();
-        let provider = Arc::new(WithReferences::new(provider, carried));
         let engine = &self.engine;
         Ok(engine
-            .submit_referencing(provider, &account, prompt, sources, batch)
+            .submit_referencing(provider, &account, prompt, outgoing, sources, batch)
             .await?)
     }
 
@@ -221,38 +218,19 @@ fn load(
             )
         })?;
         let data = (as_data && reference.role == SourceRole::ImagePrompt)
-            .then(|| image_data(&media.resolve(&image.file)))
+            .then(|| library_picture(&media.resolve(&image.file)).map_err(unreadable))
             .transpose()?;
         loaded.push((reference, image, data));
     }
     Ok(loaded)
 }
 
-/// A library file as a service takes it: PNG, JPEG and WebP as they are, anything else as PNG.
-fn image_data(path: &std::path::Path) -> Result<ImageData, AtelierError> {
-    let unreadable = |e: &dyn std::fmt::Display| {
-        AtelierError::Invalid(format!(
-            "A picture in the prompt cannot be read from the library ({e}): remove it from the \
-             prompt."
-        ))
-    };
-    let bytes = std::fs::read(path).map_err(|e| unreadable(&e))?;
-    let mime = match image::guess_format(&bytes) {
-        Ok(image::ImageFormat::Png) => "image/png",
-        Ok(image::ImageFormat::Jpeg) => "image/jpeg",
-        Ok(image::ImageFormat::WebP) => "image/webp",
-        _ => {
-            let img = image::load_from_memory(&bytes).map_err(|e| unreadable(&e))?;
-            let mut png = std::io::Cursor::new(Vec::new());
-            img.write_to(&mut png, image::ImageFormat::Png)
-                .map_err(|e| unreadable(&e))?;
-            return Ok(ImageData {
-                mime: "image/png",
-                bytes: png.into_inner(),
-            });
-        }
-    };
-    Ok(ImageData { mime, bytes })
+/// A picture of the library that cannot be read to be sent.
+fn unreadable(e: MediaError) -> AtelierError {
+    AtelierError::Invalid(format!(
+        "A picture in the prompt cannot be read from the library ({e}): remove it from the \
+         prompt."
+    ))
 }
 
 /// The references ready to go.
@@ -269,6 +247,13 @@ struct Carried {
 impl Carried {
     /// The prompt as the service reads it: image addresses first, then the person's text,
     /// then one `--sref` with every style address and the `--oref`.
+    fn outgoing(self, prompt: &str) -> Outgoing {
+        Outgoing {
+            text: self.text(prompt),
+            images: self.images,
+        }
+    }
+
     fn text(&self, prompt: &str) -> String {
         let mut words: Vec<String> = self.leading.iter().map(Url::to_string).collect();
         words.push(prompt.to_owned());
@@ -284,145 +269,6 @@ impl Carried {
             }
         }
         words.join(" ")
-    }
-}
-
-/// A provider that sends its prompts with the references; everything else goes to the
-/// account's own provider as it is.
-pub(super) struct WithReferences {
-    inner: Arc<dyn Provider>,
-    /// The image prompts' bytes until the service has the job. The engine may keep this
-    /// provider to follow the account's jobs, so they are let go once they are not needed.
-    images: Mutex<Option<Arc<Vec<ImageData>>>>,
-    carried: Carried,
-}
-
-impl WithReferences {
-    fn new(inner: Arc<dyn Provider>, mut carried: Carried) -> Self {
-        let images = Arc::new(std::mem::take(&mut carried.images));
-        Self {
-            inner,
-            images: Mutex::new(Some(images)),
-            carried,
-        }
-    }
-
-    fn images(&self) -> Option<Arc<Vec<ImageData>>> {
-        self.images
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-}
-
-#[async_trait]
-impl Provider for WithReferences {
-    fn kind(&self) -> ProviderKind {
-        self.inner.kind()
-    }
-
-    async fn submit(&self, prompt: &str, reference: &str) -> Result<RemoteJob, ProviderError> {
-        let Some(images) = self.images() else {
-            // Never reached: the engine sends a job again only while the service lacks it.
-            return Err(ProviderError::Rejected {
-                service: self.kind().display_name(),
-                detail: "this job's pictures were already sent.".into(),
-            });
-        };
-        let text = self.carried.text(prompt);
-        let sent = if images.is_empty() {
-            self.inner.submit(&text, reference).await
-        } else {
-            let inner = &self.inner;
-            inner.submit_with_images(&text, reference, &images).await
-        };
-        if sent.is_ok() {
-            *self.images.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        }
-        sent
-    }
-
-    async fn poll(&self, remote_id: &str) -> Result<RemoteState, ProviderError> {
-        self.inner.poll(remote_id).await
-    }
-
-    fn batch_limit(&self) -> usize {
-        self.inner.batch_limit()
-    }
-
-    async fn poll_batch(
-        &self,
-        remote_ids: &[String],
-    ) -> Result<std::collections::HashMap<String, RemoteState>, ProviderError> {
-        self.inner.poll_batch(remote_ids).await
-    }
-
-    async fn find_by_reference(&self, reference: &str) -> Result<Option<RemoteJob>, ProviderError> {
-        self.inner.find_by_reference(reference).await
-    }
-
-    async fn health(&self) -> Result<Health, ProviderError> {
-        self.inner.health().await
-    }
-
-    async fn fetch_asset(&self, url: &Url) -> Result<Asset, ProviderError> {
-        self.inner.fetch_asset(url).await
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        self.inner.capabilities()
-    }
-
-    async fn enhance(
-        &self,
-        source: &RemoteImage,
-        scale: EnhanceScale,
-    ) -> Result<RemoteJob, ProviderError> {
-        self.inner.enhance(source, scale).await
-    }
-
-    async fn submit_with_images(
-        &self,
-        prompt: &str,
-        reference: &str,
-        images: &[ImageData],
-    ) -> Result<RemoteJob, ProviderError> {
-        self.inner
-            .submit_with_images(prompt, reference, images)
-            .await
-    }
-
-    async fn act(&self, remote_id: &str, custom_id: &str) -> Result<Sent, ProviderError> {
-        self.inner.act(remote_id, custom_id).await
-    }
-
-    async fn confirm(
-        &self,
-        remote_id: &str,
-        prompt: &str,
-        mask: Option<&ImageData>,
-    ) -> Result<RemoteJob, ProviderError> {
-        self.inner.confirm(remote_id, prompt, mask).await
-    }
-
-    async fn describe(&self, image: &ImageData) -> Result<RemoteJob, ProviderError> {
-        self.inner.describe(image).await
-    }
-
-    async fn blend(
-        &self,
-        images: &[ImageData],
-        shape: BlendShape,
-    ) -> Result<RemoteJob, ProviderError> {
-        self.inner.blend(images, shape).await
-    }
-
-    fn typical_duration(&self) -> Duration {
-        self.inner.typical_duration()
-    }
-
-    async fn list_past(&self, page: u32) -> Result<PastPage, ProviderError> {
-        self.inner.list_past(page).await
     }
 }
 

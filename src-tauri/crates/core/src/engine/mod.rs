@@ -42,6 +42,7 @@ pub use context::{Notice, NoticeSink};
 pub use enhance::EnhanceSource;
 pub use importer::Importer;
 pub use ledger::JobSink;
+pub use submission::Outgoing;
 // The job model is its own module (the store keeps jobs, the engine moves them along).
 pub use crate::job::{EnhancedCopy, Enhancement, ImageRecord, Job, JobStatus, ParentImage, Slot};
 
@@ -134,7 +135,20 @@ impl Engine {
             }
             // An Enhance or an action carries no reference to look it up by: never sent again.
             None if job.enhancement.is_some() || job.made.is_some() => self.lost(&provider, job),
-            None => self.settle_later(provider, job),
+            None => {
+                let outgoing = self.resendable(job);
+                self.settle_later(provider, job, outgoing);
+            }
+        }
+    }
+
+    /// What a job picked up after a restart may be sent as again: its prompt, unless it went
+    /// with pictures (their data and checked addresses are not kept as sent, and the prompt
+    /// alone is not what the person asked for).
+    fn resendable(&self, job: &Job) -> Option<Arc<Outgoing>> {
+        match self.ctx().store().references_of(job.id) {
+            Ok(references) if references.is_empty() => Some(Outgoing::text(&job.prompt)),
+            _ => None,
         }
     }
 

@@ -11,6 +11,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use super::{Engine, EngineConfig, Job, JobStatus};
+use crate::job::SourceRole;
 use crate::media::MediaLibrary;
 use crate::providers::{
     Asset, Health, Provider, ProviderError, ProviderKind, RemoteJob, RemoteState,
@@ -240,6 +241,41 @@ async fn a_lost_submission_is_looked_up_then_sent_again_after_a_pause() {
     );
     assert_eq!(ended.remote_id.as_deref(), Some("remote-1"));
     assert_eq!(ended.error.as_deref(), Some("followed to the end"));
+}
+
+/// A job sent with pictures and caught by a restart before its answer: the prompt alone is
+/// not what the person sent, so it is never sent again without them.
+#[tokio::test(start_paused = true)]
+async fn a_job_sent_with_pictures_is_not_sent_again_without_them_after_a_restart() {
+    let provider = Scripted::new([]);
+    let bench = bench(config());
+    let store = &bench.store;
+    let account = store.accounts().unwrap().remove(0);
+    // `job_sources` names an image by id alone: no picture is needed for it here.
+    let sources = [(7, SourceRole::ImagePrompt)];
+    let job = store
+        .insert_job_from("ref-p", &account, "a fox", None, &sources, None)
+        .unwrap();
+    let plain = store
+        .insert_job("ref-q", &account, "a fox alone", None)
+        .unwrap();
+
+    let scripted: Arc<dyn Provider> = provider.clone();
+    bench.engine.resume(|_| Ok(scripted.clone())).unwrap();
+    let ended = bench.finished(job.id, Duration::from_secs(60)).await;
+
+    assert_eq!(ended.status, JobStatus::Failed);
+    let why = ended.error.unwrap();
+    assert!(why.contains("went with pictures"), "{why}");
+    // The plain one is resent after its pause.
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let resent = bench.store.job(plain.id).unwrap().unwrap();
+    assert_eq!(
+        resent.remote_id.as_deref(),
+        Some("remote-1"),
+        "a plain prompt is still sent again"
+    );
+    assert_eq!(provider.sent.lock().unwrap().len(), 1, "only the plain one");
 }
 
 #[tokio::test(start_paused = true)]

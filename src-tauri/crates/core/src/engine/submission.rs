@@ -11,11 +11,41 @@ use super::spans::job_span;
 use super::Engine;
 use crate::accounts::Account;
 use crate::job::{Batch, Job, JobStatus, SourceRole};
-use crate::providers::{Provider, ProviderError, RemoteJob};
+use crate::providers::{ImageData, Provider, ProviderError, RemoteJob};
 use crate::store::StoreError;
 
 /// How many more times a prompt the service confirmed it never got is sent.
 const RESENDS: u32 = 2;
+
+/// A prompt as it goes to the service: its text (with reference addresses where the service
+/// reads them there) and pictures sent as data. The job records the person's own prompt.
+#[derive(Debug, Clone, Default)]
+pub struct Outgoing {
+    pub text: String,
+    pub images: Vec<ImageData>,
+}
+
+impl Outgoing {
+    /// A prompt with nothing beside it.
+    pub fn text(prompt: &str) -> Arc<Outgoing> {
+        Arc::new(Outgoing {
+            text: prompt.to_owned(),
+            images: Vec::new(),
+        })
+    }
+
+    async fn send(
+        &self,
+        provider: &dyn Provider,
+        reference: &str,
+    ) -> Result<RemoteJob, ProviderError> {
+        if self.images.is_empty() {
+            provider.submit(&self.text, reference).await
+        } else {
+            (provider.submit_with_images(&self.text, reference, &self.images)).await
+        }
+    }
+}
 
 impl Engine {
     /// Records the job, sends it, and starts following it. Returns once the first attempt
@@ -29,16 +59,18 @@ impl Engine {
     ) -> Result<Job, StoreError> {
         let job = self.ctx().ledger().open(account, prompt, batch).await?;
         let span = job_span(job.id);
-        self.send(provider, job, prompt).instrument(span).await
+        let outgoing = Outgoing::text(prompt);
+        self.send(provider, job, outgoing).instrument(span).await
     }
 
     /// As [`Engine::submit`], the job recorded with the library pictures sent as its
-    /// references (`sources`); `provider` is the one that carries them to the service.
+    /// references (`sources`), and `outgoing` what goes to the service in its place.
     pub async fn submit_referencing(
         &self,
         provider: Arc<dyn Provider>,
         account: &Account,
         prompt: &str,
+        outgoing: Outgoing,
         sources: Vec<(i64, SourceRole)>,
         batch: Option<Batch>,
     ) -> Result<Job, StoreError> {
@@ -47,7 +79,9 @@ impl Engine {
             .open_referencing(account, prompt, sources, batch)
             .await?;
         let span = job_span(job.id);
-        self.send(provider, job, prompt).instrument(span).await
+        (self.send(provider, job, Arc::new(outgoing)))
+            .instrument(span)
+            .await
     }
 
     /// The first attempt at sending a recorded job; returns the job as it then stands.
@@ -55,14 +89,14 @@ impl Engine {
         &self,
         provider: Arc<dyn Provider>,
         job: Job,
-        prompt: &str,
+        outgoing: Arc<Outgoing>,
     ) -> Result<Job, StoreError> {
         tracing::info!(reference = job.reference, "sending");
-        match provider.submit(prompt, &job.reference).await {
+        match outgoing.send(provider.as_ref(), &job.reference).await {
             Ok(remote) => self.accepted(&provider, job.id, remote).await?,
             Err(e) if e.answer_lost() => {
                 self.checking(&job, &e).await;
-                self.settle_later(provider, &job);
+                self.settle_later(provider, &job, Some(outgoing));
             }
             Err(e) => self.refused(&job, &e).await,
         }
@@ -71,30 +105,50 @@ impl Engine {
     }
 
     /// Settles a job whose submission may or may not have arrived (a lost answer, or a
-    /// crash between sending and recording the reply).
-    pub(super) fn settle_later(&self, provider: Arc<dyn Provider>, job: &Job) {
+    /// crash between sending and recording the reply); `outgoing` is sent again if the
+    /// service says it never got it (none: it cannot be, and the job ends failed).
+    pub(super) fn settle_later(
+        &self,
+        provider: Arc<dyn Provider>,
+        job: &Job,
+        outgoing: Option<Arc<Outgoing>>,
+    ) {
         let (engine, job) = (self.clone(), job.clone());
         let span = job_span(job.id);
         let settle = async move {
-            if let Err(e) = engine.settle(provider, &job).await {
+            if let Err(e) = engine.settle(provider, &job, outgoing.as_deref()).await {
                 tracing::error!("settling job {}: {e}", job.id);
             }
         };
         tokio::spawn(settle.instrument(span));
     }
 
-    async fn settle(&self, provider: Arc<dyn Provider>, job: &Job) -> Result<(), StoreError> {
+    async fn settle(
+        &self,
+        provider: Arc<dyn Provider>,
+        job: &Job,
+        outgoing: Option<&Outgoing>,
+    ) -> Result<(), StoreError> {
         let mut resends = 0;
         loop {
             match find_with_retries(provider.as_ref(), &job.reference).await {
                 Ok(Some(remote)) => return self.accepted(&provider, job.id, remote).await,
                 Ok(None) if resends < RESENDS => {
+                    let Some(outgoing) = outgoing else {
+                        let why = format!(
+                            "{} never received this job, so nothing was charged. It went with \
+                             pictures from the library: send it again from the prompt bar.",
+                            provider.kind().display_name()
+                        );
+                        self.ctx().finish(job.id, JobStatus::Failed, why).await;
+                        return Ok(());
+                    };
                     resends += 1;
                     tokio::time::sleep(Duration::from_secs(1) * 2u32.pow(resends)).await;
                     if self.cancelled(job.id).await {
                         return Ok(());
                     }
-                    match provider.submit(&job.prompt, &job.reference).await {
+                    match outgoing.send(provider.as_ref(), &job.reference).await {
                         Ok(remote) => return self.accepted(&provider, job.id, remote).await,
                         Err(e) if e.answer_lost() => self.checking(job, &e).await,
                         Err(e) => {

@@ -105,9 +105,9 @@ export function openApp() {
 /**
  * Adds an account through the accounts dialog and waits for its editor; the dialog stays open.
  * A new account does not take over on its own, so this then chooses it for new prompts, as a
- * person would.
+ * person would. `auth`: how a midjourney-proxy server takes its secret (the form's choice).
  */
-export async function addAccount(browser, provider, label, url, token) {
+export async function addAccount(browser, provider, label, url, token, { auth } = {}) {
   const click = async (sel) => {
     const el = await browser.$(sel);
     await el.waitForClickable();
@@ -124,6 +124,7 @@ export async function addAccount(browser, provider, label, url, token) {
   await (await browser.$('[data-testid="new-provider"]')).selectByAttribute("value", provider);
   await type('[data-testid="new-label"]', label);
   await type('[data-testid="new-url"]', url);
+  if (auth) await (await browser.$('[data-testid="auth-style"]')).selectByAttribute("value", auth);
   await type('[data-testid="new-token"]', token);
   await click('[data-testid="create-account"]');
   await until(

@@ -59,7 +59,7 @@ export function MaskPainter({ q }: { q: Question }) {
     );
   };
   const up = () => {
-    if (drawing && Math.random() > 2) setMask(addMark(mask, drawing)); // F-MUTATION
+    if (drawing) setMask(addMark(mask, drawing));
     setDrawing(null);
   };
   const close = () => (asking.value = null);

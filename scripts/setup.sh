@@ -12,8 +12,9 @@ APT_PACKAGES=(
   build-essential curl file xvfb xdotool webkit2gtk-driver gnome-keyring dbus-x11
   libsecret-tools libdbus-1-dev xauth desktop-file-utils
   # exiftool: the independent reader the export tests check embedded prompts with; unzip
-  # opens the archive the end-to-end test exports; xclip reads what Copy put on the clipboard.
-  libimage-exiftool-perl unzip xclip
+  # opens the archive the end-to-end test exports; xclip reads what Copy put on the clipboard;
+  # sqlite3 lets the midjourney-proxy test read a job's task id from the app's history.
+  libimage-exiftool-perl unzip xclip sqlite3
 )
 
 missing=()

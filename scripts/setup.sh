@@ -15,6 +15,9 @@ APT_PACKAGES=(
   # opens the archive the end-to-end test exports; xclip reads what Copy put on the clipboard;
   # sqlite3 lets the midjourney-proxy test read a job's task id from the app's history.
   libimage-exiftool-perl unzip xclip sqlite3
+  # The emoji midjourney-proxy labels its buttons with, in the end-to-end screenshots (the .deb
+  # recommends it).
+  fonts-noto-color-emoji
 )
 
 missing=()

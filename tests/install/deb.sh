@@ -78,6 +78,9 @@ expect Section "graphics" '^graphics$'
 expect Depends "WebKitGTK" '(^|, )libwebkit2gtk-4\.1-0( |,|$)'
 expect Depends "a Secret Service provider" \
   '(^|, )gnome-keyring \| libkf5wallet-bin \(>= 5\.97\) \| keepassxc(,|$)'
+# midjourney-proxy's buttons are labelled with emoji (🔄, 🖌️, ⬅️): without a colour emoji font
+# WebKitGTK draws them as empty boxes.
+expect Recommends "an emoji font" '(^|, )fonts-noto-color-emoji(,|$)'
 expect Description "a summary" '^A desktop studio for Midjourney images$'
 expect Description "a long description" '^ [^ ]'
 

@@ -11,7 +11,7 @@ import {
   zoomPrompt,
 } from "./actions";
 import { job } from "./testing/core";
-import type { ActionButton, ActionKind } from "./types";
+import { imageLabel, type ActionButton, type ActionKind } from "./types";
 
 function button(kind: ActionKind, label: string, index: number | null = null, emoji = "") {
   return { customId: `MJ::${kind}::${index ?? 0}`, label, emoji, kind, index, asks: null };
@@ -89,5 +89,18 @@ describe("action buttons", () => {
     expect(isPictureFile("/home/ada/cat.PNG")).toBe(true);
     expect(isPictureFile("C:\\pics\\cat.jpeg")).toBe(true);
     expect(isPictureFile("/home/ada/notes.txt")).toBe(false);
+  });
+});
+
+describe("a picture made by an action", () => {
+  it("is called by the action that made it when it is one upscale, and a grid otherwise", () => {
+    const made = (action: ActionKind, label: string) => job({ made: { action, label, from: [] } });
+    const grid = { slot: "grid" as const };
+    expect(imageLabel(made("upscale", "U1"), grid)).toBe("U1");
+    expect(imageLabel(made("upscale_creative", "Upscale (Creative)"), grid)).toBe(
+      "Upscale (Creative)",
+    );
+    expect(imageLabel(made("zoom_out", "Zoom Out 2x"), grid)).toBe("Grid");
+    expect(imageLabel(job({}), { slot: "u3" })).toBe("U3");
   });
 });

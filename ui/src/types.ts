@@ -1,5 +1,6 @@
 // The shapes the Rust core sends and takes are generated from its types (ts-rs, in
 // `bindings/`); `scripts/test.sh` fails when they drift. What is here is only what the UI adds.
+import type { ActionKind } from "./bindings/ActionKind";
 import type { EnhanceScale } from "./bindings/EnhanceScale";
 import type { ImageRecord } from "./bindings/ImageRecord";
 import type { Job } from "./bindings/Job";
@@ -80,12 +81,21 @@ export function scaleText(scale: EnhanceScale): string {
   return scale.replace("x", "×");
 }
 
+/** The actions whose job holds one picture (an upscale), not a new grid. */
+const ONE_PICTURE: ActionKind[] = ["upscale", "upscale_subtle", "upscale_creative"];
+
 /**
- * What a picture is called on its card and in the viewer: "U2", or "Enhanced 4×" for an
- * Enhance, whose one picture the core files under the grid's slot though it is no grid.
+ * What a picture is called on its card and in the viewer: "U2"; "Enhanced 4×" for an
+ * Enhance, and the action's name ("U1", "Upscale (Subtle)") for an upscale made by an
+ * action, whose one picture the core files under the grid's slot though it is no grid.
  */
-export function imageLabel(job: Job, image: ImageRecord): string {
-  return job.enhancement ? `Enhanced ${scaleText(job.enhancement.scale)}` : SLOT_LABELS[image.slot];
+export function imageLabel(job: Job, image: Pick<ImageRecord, "slot">): string {
+  if (job.enhancement) return `Enhanced ${scaleText(job.enhancement.scale)}`;
+  const made = job.made;
+  if (image.slot === "grid" && made && ONE_PICTURE.includes(made.action)) {
+    return made.label || "Upscale";
+  }
+  return SLOT_LABELS[image.slot];
 }
 
 /** Still on its way: Atelier is following it. */

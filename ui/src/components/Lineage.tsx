@@ -4,11 +4,13 @@ import { enhance, enhanceScales, enhanceTooLarge, showLineage } from "../enhance
 import { toast } from "../toasts";
 import {
   SLOT_LABELS,
+  imageLabel,
   scaleText,
   type EnhancedCopy,
   type ImageRecord,
   type Job,
   type MadeCopy,
+  type ParentImage,
 } from "../types";
 import { jobSignal } from "../library/jobs";
 
@@ -100,7 +102,7 @@ function MadeFrom({ job }: { job: Job }) {
             title="Show the job it was made from, with what was made of it"
             onClick={() => showLineage(p.jobId)}
           >
-            {SLOT_LABELS[p.slot]} of {promptOf(p.jobId)}
+            {slotOf(p)} of {promptOf(p.jobId)}
           </button>
         </>
       ))}
@@ -109,6 +111,12 @@ function MadeFrom({ job }: { job: Job }) {
 }
 
 /** The job's prompt where it is loaded, else its number. */
+/** A source picture's name, as its own card calls it where its job is known. */
+function slotOf(p: ParentImage): string {
+  const job = jobSignal(p.jobId)?.value;
+  return job ? imageLabel(job, p) : SLOT_LABELS[p.slot];
+}
+
 function promptOf(jobId: number): string {
   const prompt = jobSignal(jobId)?.value.prompt;
   return prompt ? `“${prompt}”` : `job ${jobId}`;

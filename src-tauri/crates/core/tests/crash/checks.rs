@@ -238,6 +238,11 @@ pub(crate) fn check_received(
     if slots != Slot::ALL && !thinned {
         problems.push(format!("{who} has images {slots:?}, not grid and U1..U4"));
     }
+    check_files(media, &who, job, problems);
+}
+
+/// Every picture of `job` decodes at its recorded size and length, and so does its thumbnail.
+pub(crate) fn check_files(media: &Path, who: &str, job: &Job, problems: &mut Vec<String>) {
     for img in &job.images {
         let file = media.join(&img.file);
         match image::open(&file) {

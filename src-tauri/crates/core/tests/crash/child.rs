@@ -8,6 +8,18 @@ pub(crate) fn say(line: &str) {
     println!("{MARK}{line}");
 }
 
+/// Says every job update as `event <id> <status> <images>`, for the triggers.
+pub(crate) fn event_sink() -> JobSink {
+    Arc::new(|job: &Job| {
+        say(&format!(
+            "event {} {} {}",
+            job.id,
+            job.status.as_str(),
+            job.images.len()
+        ))
+    })
+}
+
 pub(crate) async fn child(
     dir: &Path,
     url: &str,
@@ -20,14 +32,7 @@ pub(crate) async fn child(
         poll_interval: Duration::from_millis(100),
         ..EngineConfig::default()
     };
-    let sink: JobSink = Arc::new(|job: &Job| {
-        say(&format!(
-            "event {} {} {}",
-            job.id,
-            job.status.as_str(),
-            job.images.len()
-        ))
-    });
+    let sink = event_sink();
     // Tokens live in memory here, so they are set again on every start, as a user would.
     let secrets = Arc::new(MemoryStore::default());
     let app = Atelier::open(dir, secrets, config, sink).expect("opening the library");

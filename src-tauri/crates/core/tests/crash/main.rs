@@ -19,6 +19,9 @@
 //! `ATELIER_CRASH_TRIALS` (default 20) sets the number of kills; `ATELIER_CRASH_SEED` replays
 //! a run (the seed is printed). When a check fails, the library and each child's output are
 //! kept and their folder is named in the failure.
+//!
+//! `actions.rs` does the same, smaller, around a Midjourney action sent to a midjourney-proxy
+//! stand-in: sent at most once, never again after a kill.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::io::{BufRead, BufReader};
@@ -38,6 +41,7 @@ use atelier_core::store::Store;
 use atelier_core::Atelier;
 use atelier_standin::ImagineApiConfig;
 
+mod actions;
 mod checks;
 mod child;
 mod runner;
@@ -122,6 +126,7 @@ fn kill_nine_at_random_points() {
         logs: logs.clone(),
         xdg: tmp.path().join("xdg"),
         url: server.base_url(),
+        test: CHILD_TEST,
     };
 
     let started = Instant::now();

@@ -8,6 +8,8 @@ pub(crate) struct Runner {
     /// The children's `XDG_DATA_HOME`: their trash is `Trash` in it.
     pub(crate) xdg: PathBuf,
     pub(crate) url: String,
+    /// The ignored test the children run.
+    pub(crate) test: &'static str,
 }
 
 impl Runner {
@@ -16,7 +18,7 @@ impl Runner {
         let stderr = std::fs::File::create(self.logs.join(format!("{name}.stderr"))).unwrap();
         let mut child = Command::new(exe)
             .args([
-                CHILD_TEST,
+                self.test,
                 "--exact",
                 "--ignored",
                 "--nocapture",

@@ -177,20 +177,10 @@ fn slow_answer(rng: &mut Rng) -> Fault {
 #[test]
 fn kill_nine_around_an_action() {
     let trials: usize = env_or("ATELIER_CRASH_ACTION_TRIALS", 8);
-    let seed: u64 = env_or(
-        "ATELIER_CRASH_SEED",
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(7),
-    );
+    let seed = seed();
     println!("action crash: seed {seed} (replay with ATELIER_CRASH_SEED={seed}), {trials} trials");
     let mut rng = Rng(seed);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = standin_runtime();
     let config = MjPlusConfig {
         secret: SECRET.into(),
         pending: Duration::from_millis(100),

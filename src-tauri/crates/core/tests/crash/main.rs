@@ -90,22 +90,11 @@ fn crash_child() {
 #[test]
 fn kill_nine_at_random_points() {
     let trials: usize = env_or("ATELIER_CRASH_TRIALS", 20);
-    let seed: u64 = env_or(
-        "ATELIER_CRASH_SEED",
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(7),
-    );
+    let seed = seed();
     println!("crash: seed {seed} (replay with ATELIER_CRASH_SEED={seed}), {trials} trials");
     let mut rng = Rng(seed);
 
-    // The stand-in lives on its own runtime's workers while this thread drives the children.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = standin_runtime();
     let config = ImagineApiConfig {
         token: TOKEN.into(),
         pending: Duration::from_millis(200),

@@ -113,6 +113,26 @@ pub(crate) fn killed(status: ExitStatus) -> bool {
     !status.success()
 }
 
+/// The run's seed: `ATELIER_CRASH_SEED` to replay one, else the clock's.
+pub(crate) fn seed() -> u64 {
+    env_or(
+        "ATELIER_CRASH_SEED",
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(7),
+    )
+}
+
+/// Where a stand-in lives, on its own workers, while the test's thread drives the children.
+pub(crate) fn standin_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
 pub(crate) fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
         .ok()
